@@ -1,0 +1,39 @@
+"""One error hierarchy; the API renders it as {"error": code, "detail": ...}, the CLI as a line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    code = "error"
+    status_code = 400
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__(detail if isinstance(detail, str) else self.code)
+        self.detail = detail
+
+
+class InvalidInput(AppError):
+    code = "invalid_input"
+    status_code = 422
+
+
+class NotFound(AppError):
+    code = "not_found"
+    status_code = 404
+
+
+class Conflict(AppError):
+    code = "conflict"
+    status_code = 409
+
+
+class Unauthorized(AppError):
+    code = "unauthorized"
+    status_code = 401
+
+
+class Forbidden(AppError):
+    code = "forbidden"
+    status_code = 403

@@ -1,0 +1,121 @@
+"""Queries of the journey core. Services call these; nothing else writes SQL for these tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from journey.models import Contact, JourneyEvent, VisitorId
+
+# Bound parameters per statement stay well below SQLite's limit (32766) and PostgreSQL's (65535).
+IN_CHUNK = 900
+
+
+def chunked(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for part in chunked(keys):
+            stmt = select(JourneyEvent.idempotency_key).where(
+                JourneyEvent.idempotency_key.in_(part)
+            )
+            found.update(self.session.scalars(stmt))
+        return found
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows, skipping any whose idempotency key is already stored; new ids back."""
+        if not rows:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ids: list[int] = []
+        # Big executemany batches keep ingest fast; ON CONFLICT guards a concurrent writer.
+        for part in chunked(rows, 2000):
+            stmt = (
+                insert(JourneyEvent)
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(JourneyEvent.id)
+            )
+            ids.extend(self.session.scalars(stmt, list(part)))
+        return ids
+
+    def stage_moving_events(
+        self, column: Any, owner_ids: Sequence[int], event_types: Sequence[str]
+    ) -> list[Row[tuple[int, str]]]:
+        """(owner id, type) of the events that can move a stage, oldest first."""
+        rows: list[Row[tuple[int, str]]] = []
+        for part in chunked(owner_ids):
+            stmt = (
+                select(column, JourneyEvent.type)
+                .where(column.in_(part), JourneyEvent.type.in_(event_types))
+                .order_by(column, JourneyEvent.occurred_at, JourneyEvent.id)
+            )
+            rows.extend(self.session.execute(stmt).all())
+        return rows
+
+    def for_contact(
+        self, contact_id: int, limit: int, before: datetime | None = None
+    ) -> list[JourneyEvent]:
+        stmt: Select[tuple[JourneyEvent]] = select(JourneyEvent).where(
+            JourneyEvent.contact_id == contact_id
+        )
+        if before is not None:
+            stmt = stmt.where(JourneyEvent.occurred_at < before)
+        stmt = stmt.order_by(JourneyEvent.occurred_at.desc(), JourneyEvent.id.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def attach_visitor_events(
+        self, visitor_id: str, contact_id: int, account_id: int | None
+    ) -> int:
+        stmt = (
+            update(JourneyEvent)
+            .where(JourneyEvent.visitor_id == visitor_id, JourneyEvent.contact_id.is_(None))
+            .values(contact_id=contact_id, account_id=account_id)
+        )
+        return self.session.execute(stmt).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+class ContactRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, contact_id: int) -> Contact | None:
+        return self.session.get(Contact, contact_id)
+
+    def by_email(self, email: str) -> Contact | None:
+        return self.session.scalar(select(Contact).where(Contact.email == email.lower()))
+
+    def ids_by_email(self, emails: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunked(emails):
+            rows = self.session.execute(
+                select(Contact.email, Contact.id).where(Contact.email.in_(part))
+            )
+            found.update({email: cid for email, cid in rows if email})
+        return found
+
+    def accounts_and_stages(
+        self, contact_ids: Sequence[int]
+    ) -> dict[int, tuple[int | None, str | None]]:
+        found: dict[int, tuple[int | None, str | None]] = {}
+        for part in chunked(contact_ids):
+            rows = self.session.execute(
+                select(Contact.id, Contact.account_id, Contact.stage).where(Contact.id.in_(part))
+            )
+            found.update({cid: (aid, stage) for cid, aid, stage in rows})
+        return found
+
+    def visitor(self, visitor_id: str) -> VisitorId | None:
+        return self.session.get(VisitorId, visitor_id)

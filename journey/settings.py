@@ -1,0 +1,109 @@
+"""Effective settings: defaults < journey.toml < environment (JOURNEY_*, nested with __).
+
+This is the only module that reads the environment (DESIGN.md: one composition root).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from journey.vocabulary import Vocabulary
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is a SQLite file inside the data directory",
+    )
+    echo: bool = False
+
+
+class VectorSettings(BaseModel):
+    backend: Literal["chroma"] = "chroma"
+    server_url: str | None = Field(
+        default=None, description="Chroma server URL; default is a local directory"
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = "all-MiniLM-L6-v2"
+    batch_size: int = 64
+
+
+class GeneratorSettings(BaseModel):
+    backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    model: str | None = None
+    max_tokens: int = 400
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class AuthSettings(BaseModel):
+    token_ttl_days: int = 30
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("JOURNEY_CONFIG_FILE", "journey.toml"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JOURNEY_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Path("./var")
+    database: DatabaseSettings = DatabaseSettings()
+    vectors: VectorSettings = VectorSettings()
+    embeddings: EmbeddingSettings = EmbeddingSettings()
+    generator: GeneratorSettings = GeneratorSettings()
+    server: ServerSettings = ServerSettings()
+    auth: AuthSettings = AuthSettings()
+    vocabulary: Vocabulary = Vocabulary()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_dir / 'journey.db'}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def masked(self) -> dict[str, Any]:
+        """Effective settings as plain data, secrets and database passwords masked."""
+        data = self.model_dump(mode="json", exclude={"vocabulary"})
+        data["database"]["url"] = _mask_url_password(self.database_url)
+        return data
+
+
+def _mask_url_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
