@@ -55,15 +55,11 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_time", "conversation_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_users.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     language: Mapped[str | None] = mapped_column(String(8))
     groundedness: Mapped[float | None] = mapped_column(Float)
     meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,24 +53,22 @@ class EventRepository:
 
     def stage_moving_events(
         self, column: Any, owner_ids: Sequence[int], event_types: Sequence[str]
-    ) -> list[Row[tuple[int, str]]]:
+    ) -> list[tuple[int, str]]:
         """(owner id, type) of the events that can move a stage, oldest first."""
-        rows: list[Row[tuple[int, str]]] = []
+        rows: list[tuple[int, str]] = []
         for part in chunked(owner_ids):
             stmt = (
                 select(column, JourneyEvent.type)
                 .where(column.in_(part), JourneyEvent.type.in_(event_types))
                 .order_by(column, JourneyEvent.occurred_at, JourneyEvent.id)
             )
-            rows.extend(self.session.execute(stmt).all())
+            rows.extend((owner, kind) for owner, kind in self.session.execute(stmt))
         return rows
 
     def for_contact(
         self, contact_id: int, limit: int, before: datetime | None = None
     ) -> list[JourneyEvent]:
-        stmt: Select[tuple[JourneyEvent]] = select(JourneyEvent).where(
-            JourneyEvent.contact_id == contact_id
-        )
+        stmt = select(JourneyEvent).where(JourneyEvent.contact_id == contact_id)
         if before is not None:
             stmt = stmt.where(JourneyEvent.occurred_at < before)
         stmt = stmt.order_by(JourneyEvent.occurred_at.desc(), JourneyEvent.id.desc()).limit(limit)
@@ -84,7 +82,7 @@ class EventRepository:
             .where(JourneyEvent.visitor_id == visitor_id, JourneyEvent.contact_id.is_(None))
             .values(contact_id=contact_id, account_id=account_id)
         )
-        return self.session.execute(stmt).rowcount  # type: ignore[attr-defined, no-any-return]
+        return self.session.execute(stmt).rowcount  # type: ignore[attr-defined]
 
 
 class ContactRepository:

@@ -180,8 +180,10 @@ class JourneyService:
                 column, sorted(ids), moving
             ):
                 stages[owner_id] = self.vocabulary.fold_stage(stages[owner_id], event_type)
-            for owner_id, stage in stages.items():
-                self.session.execute(update(model).where(model.id == owner_id).values(stage=stage))
+            # One executemany "UPDATE ... WHERE id = ?" (ORM bulk update by primary key).
+            self.session.execute(
+                update(model), [{"id": owner, "stage": stage} for owner, stage in stages.items()]
+            )
 
     def current_stage(self, contact_id: int) -> str | None:
         self.refresh_stages(contact_ids={contact_id})

@@ -139,6 +139,15 @@ def _event_types() -> list[EventType]:
     ]
 
 
+def _detach(event_type: EventType, stages: set[str], touchpoints: set[str]) -> EventType:
+    changes: dict[str, object] = {}
+    if event_type.stage is not None and event_type.stage not in stages:
+        changes.update(stage=None, stage_rule="none")
+    if event_type.touchpoint is not None and event_type.touchpoint not in touchpoints:
+        changes["touchpoint"] = None
+    return event_type.model_copy(update=changes) if changes else event_type
+
+
 class VocabularyError(ValueError):
     """A vocabulary that does not hold together; the message names the offending key."""
 
@@ -161,6 +170,10 @@ class Vocabulary(BaseModel):
         channels = {c.key for c in self.channels}
         stages = {s.key for s in self.stages}
         touchpoints = {t.key for t in self.touchpoints}
+        if "event_types" not in self.model_fields_set:
+            # Default event types follow a company's own stages and touchpoints: a reference
+            # to a dropped stage or touchpoint is let go instead of failing the config.
+            self.event_types = [_detach(ev, stages, touchpoints) for ev in self.event_types]
         for tp in self.touchpoints:
             if tp.channel not in channels:
                 raise VocabularyError(

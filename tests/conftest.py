@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from api.app import create_app
+from api.deps import get_session
+from journey.auth import AuthService
+from journey.container import Container
 from journey.db import make_engine, migrate
 from journey.service import JourneyService
+from journey.settings import DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
 
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -69,3 +75,40 @@ def vocabulary() -> Vocabulary:
 @pytest.fixture
 def journey(session: Session, vocabulary: Vocabulary) -> JourneyService:
     return JourneyService(session, vocabulary)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "var", database=DatabaseSettings(url=database_url))
+
+
+@pytest.fixture
+def client(settings: Settings, session: Session) -> Iterator[TestClient]:
+    """The real app over the test session: the request's commit becomes a savepoint."""
+    app = create_app(Container(settings))
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff_token(session: Session) -> Callable[[str], str]:
+    def make(role: str = "agent") -> str:
+        auth = AuthService(session)
+        user = auth.create_user(
+            f"{role}-{uuid.uuid4().hex[:6]}@staff.test", role, role, "s3cret-pass"
+        )
+        token = auth.issue_token(user)
+        session.commit()  # a savepoint: survives a later request's rollback
+        return token
+
+    return make

@@ -1,0 +1,36 @@
+# Everything runs from a project-local virtualenv; `make setup` builds it from scratch.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: setup demo test test-postgres lint bench clean
+
+setup: $(BIN)/journey
+
+$(BIN)/journey: pyproject.toml
+	python3 -m venv $(VENV)
+	# torch is pinned to the CPU build first, so nothing pulls the CUDA wheels.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/journey
+
+demo: setup
+	$(BIN)/journey demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-postgres: setup
+	JOURNEY_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/event_ingest.py --events 100000
+	JOURNEY_BENCH_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python bench/event_ingest.py --events 100000
+
+clean:
+	rm -rf $(VENV) var

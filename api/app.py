@@ -1,0 +1,26 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import auth_views, health_views, home_views, journey_views
+from api.errors import install_error_handlers
+from journey.container import Container
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Journey Assistant",
+        version="0.1.0",
+        description="Conversational AI for the B2B customer journey.",
+    )
+    app.state.container = container or Container()
+    install_error_handlers(app)
+    for module in (health_views, auth_views, journey_views, home_views):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app

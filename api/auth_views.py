@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from journey.auth import AuthService
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    email: str
+    password: str
+
+
+class StaffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: str
+
+
+class TokenOut(BaseModel):
+    token: str
+    user: StaffOut
+
+
+@router.post("/token")
+def login(body: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
+    """Exchange a staff email and password for a bearer token."""
+    user, token = AuthService(session, settings.auth.token_ttl_days).login(
+        body.email, body.password
+    )
+    return TokenOut(token=token, user=StaffOut.model_validate(user))
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> StaffOut:
+    return StaffOut.model_validate(user)

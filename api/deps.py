@@ -1,0 +1,82 @@
+"""Request-scoped dependencies as Annotated aliases: settings, session, current staff user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from journey.auth import ROLES, AuthService
+from journey.container import Container
+from journey.errors import Forbidden, Unauthorized
+from journey.models import StaffUser
+from journey.service import JourneyService
+from journey.settings import Settings
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container
+
+
+def get_settings(container: Annotated[Container, Depends(get_container)]) -> Settings:
+    return container.settings
+
+
+def get_session(container: Annotated[Container, Depends(get_container)]) -> Iterator[Session]:
+    """The request is the unit of work: commit when the endpoint succeeds, else roll back."""
+    session = container.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+SESSION_COOKIE = "journey_token"
+
+
+def get_current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffUser:
+    """API clients send a bearer token; the pages carry the same token in an HttpOnly cookie."""
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthorized("send a staff token as 'Authorization: Bearer <token>'")
+    return AuthService(session, settings.auth.token_ttl_days).authenticate(token)
+
+
+CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+
+
+def require_role(minimum: str) -> Callable[[StaffUser], StaffUser]:
+    """Roles are ordered agent < manager < admin; each includes the ones below it."""
+
+    def check(user: CurrentUser) -> StaffUser:
+        if ROLES.index(user.role) < ROLES.index(minimum):
+            raise Forbidden(f"needs the {minimum} role")
+        return user
+
+    return check
+
+
+def get_journey(session: SessionDep, settings: SettingsDep) -> JourneyService:
+    return JourneyService(session, settings.vocabulary)
+
+
+JourneyDep = Annotated[JourneyService, Depends(get_journey)]

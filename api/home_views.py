@@ -1,0 +1,62 @@
+"""The staff pages: sign-in and an overview of the journey store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, get_current_user
+from journey.auth import AuthService
+from journey.errors import AppError
+from journey.overview import overview
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return templates.TemplateResponse(request, "login.html", {"error": None})
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    try:
+        _, token = AuthService(session, settings.auth.token_ttl_days).login(email, password)
+    except AppError as exc:
+        return templates.TemplateResponse(
+            request, "login.html", {"error": exc.detail, "email": email}, status_code=401
+        )
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        AuthService(session, settings.auth.token_ttl_days).revoke(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    try:
+        user = get_current_user(request, session, settings, None)
+    except AppError:
+        return RedirectResponse("/login", status_code=303)
+    data = overview(session, settings.vocabulary)
+    return templates.TemplateResponse(request, "home.html", {"user": user, "data": data})

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentUser, JourneyDep, require_role
+from journey.schemas import ContactOut, EventIn, EventOut, IdentifyIn, RecordResult, Timeline
+
+router = APIRouter(tags=["journey"], dependencies=[Depends(require_role("agent"))])
+
+MAX_BATCH = 10_000
+
+
+class EventBatchIn(BaseModel):
+    events: list[EventIn] = Field(max_length=MAX_BATCH)
+
+
+@router.post("/events", status_code=status.HTTP_201_CREATED)
+def record_event(event: EventIn, journey: JourneyDep, response: Response) -> EventOut:
+    """Record one event. A replay (same idempotency key) answers 200 with the stored event."""
+    stored, created = journey.record(event)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return EventOut.model_validate(stored)
+
+
+@router.post("/events/batch")
+def record_events(batch: EventBatchIn, journey: JourneyDep) -> RecordResult:
+    """Record up to 10,000 events at once; all or nothing, replays counted as duplicates."""
+    return journey.record_many(batch.events)
+
+
+@router.get("/contacts/{contact_id}/timeline")
+def contact_timeline(
+    contact_id: int,
+    journey: JourneyDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: datetime | None = None,
+) -> Timeline:
+    """A contact's events, newest first, with the stage derived from them."""
+    return journey.timeline(contact_id, limit=limit, before=before)
+
+
+@router.post("/identify")
+def identify(body: IdentifyIn, journey: JourneyDep, user: CurrentUser) -> ContactOut:
+    """Bind an anonymous visitor id to a contact, moving its history onto the contact."""
+    contact = journey.identify(body.visitor_id, body.email, body.name, body.job_title)
+    return ContactOut.model_validate(contact)

@@ -1,0 +1,103 @@
+"""Staff users and their API tokens: argon2 password hashes, sha256-hashed bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from journey.db import utcnow
+from journey.errors import Conflict, InvalidInput, Unauthorized
+from journey.models import ApiToken, AuditLog, StaffUser
+
+Role = Literal["agent", "manager", "admin"]
+ROLES: tuple[Role, ...] = ("agent", "manager", "admin")
+TOKEN_PREFIX = "ja_"
+
+_hasher = PasswordHasher()
+
+
+def _digest(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough; passwords get argon2.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthService:
+    def __init__(self, session: Session, token_ttl_days: int = 30) -> None:
+        self.session = session
+        self.token_ttl = timedelta(days=token_ttl_days)
+
+    def create_user(self, email: str, name: str, role: str, password: str | None) -> StaffUser:
+        if role not in ROLES:
+            raise InvalidInput(f"role: must be one of {', '.join(ROLES)}, not {role!r}")
+        if password is not None and len(password) < 8:
+            raise InvalidInput("password: at least 8 characters")
+        email = email.strip().lower()
+        if self.session.scalar(select(StaffUser).where(StaffUser.email == email)):
+            raise Conflict(f"a staff user with email {email} already exists")
+        user = StaffUser(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=_hasher.hash(password) if password else None,
+        )
+        self.session.add(user)
+        self.session.flush()
+        self.session.add(
+            AuditLog(
+                actor="system",
+                action="user.created",
+                target_type="staff_user",
+                target_id=str(user.id),
+                details={"role": role},
+            )
+        )
+        return user
+
+    def issue_token(self, user: StaffUser, name: str = "cli") -> str:
+        """A new bearer token; only its hash is stored, so this is the one chance to see it."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.session.add(
+            ApiToken(
+                user_id=user.id,
+                name=name,
+                token_hash=_digest(token),
+                prefix=token[:10],
+                expires_at=utcnow() + self.token_ttl,
+            )
+        )
+        self.session.flush()
+        return token
+
+    def login(self, email: str, password: str) -> tuple[StaffUser, str]:
+        user = self.session.scalar(select(StaffUser).where(StaffUser.email == email.lower()))
+        try:
+            if user is None or not user.active or user.password_hash is None:
+                raise VerificationError()
+            _hasher.verify(user.password_hash, password)
+        except VerificationError:
+            raise Unauthorized("wrong email or password") from None
+        return user, self.issue_token(user, name="login")
+
+    def authenticate(self, token: str, now: datetime | None = None) -> StaffUser:
+        now = now or utcnow()
+        row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if row is None or row.revoked_at is not None:
+            raise Unauthorized("invalid or revoked token")
+        if row.expires_at is not None and row.expires_at <= now:
+            raise Unauthorized("token expired")
+        if not row.user.active:
+            raise Unauthorized("user is deactivated")
+        row.last_used_at = now
+        return row.user
+
+    def revoke(self, token: str) -> None:
+        row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()

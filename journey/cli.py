@@ -1,0 +1,220 @@
+"""The `journey` command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from journey.errors import AppError
+
+app = typer.Typer(
+    help="Journey Assistant: conversational AI for the B2B customer journey.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Import journey data from files.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(users_app, name="users")
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Known errors become one readable line instead of a traceback."""
+    try:
+        yield
+    except AppError as exc:
+        fail(str(exc.detail))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        fail(f"configuration: {where}: {first['msg']}")
+
+
+def container() -> Any:
+    from journey.container import Container
+
+    with friendly_errors():
+        return Container()
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
+@app.command()
+def init() -> None:
+    """Create the data directory and migrate the database to the newest schema."""
+    c = container()
+    with friendly_errors():
+        c.init()
+    console.print(f"Initialised {c.settings.data_dir} ({c.engine.dialect.name}).")
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings, secrets masked."""
+    c = container()
+    console.print_json(json.dumps(c.settings.masked()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Serve the API and the pages."""
+    c = container()
+    _serve(c, host, port)
+
+
+def _serve(c: Any, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    with friendly_errors():
+        c.init()
+    host = host or c.settings.server.host
+    port = port or c.settings.server.port
+    console.print(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(c), host=host, port=port, log_level="warning")
+
+
+@import_app.command("events")
+def import_events(
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or JSONL file")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv, json or jsonl")] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=COLUMN, e.g. --map occurred_at=timestamp (repeatable)"),
+    ] = None,
+    source: Annotated[str, typer.Option(help="source system recorded on each event")] = "import",
+    strict: Annotated[bool, typer.Option(help="write nothing if any row is rejected")] = False,
+) -> None:
+    """Import journey events; replaying the same file adds nothing."""
+    from ingestion.events_import import import_events as run_import
+    from ingestion.events_import import parse_mapping
+    from journey.db import transaction
+    from journey.service import JourneyService
+
+    c = container()
+    with friendly_errors():
+        mapping = parse_mapping(map_ or [])
+        c.init()
+        total = _count_lines(file)
+        with progress_bar() as bar, transaction(c.sessions) as session:
+            task = bar.add_task("Importing events", total=total)
+            report = run_import(
+                session,
+                JourneyService(session, c.settings.vocabulary),
+                file,
+                fmt=fmt,
+                mapping=mapping,
+                source=source,
+                strict=strict,
+                progress=lambda n: bar.advance(task, n),
+            )
+            bar.update(task, completed=total)
+    _print_report(report)
+    if report.rejected and strict:
+        raise typer.Exit(1)
+
+
+def _count_lines(path: Path) -> int:
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    with path.open("rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 1)
+
+
+def _print_report(report: Any) -> None:
+    written = "" if report.written else " Strict mode: nothing written."
+    console.print(
+        f"{report.rows} rows: {report.accepted} accepted, {report.duplicates} duplicates "
+        f"(already stored), {len(report.rejected)} rejected.{written}",
+        highlight=False,
+    )
+    for error in report.rejected[:50]:
+        console.print(f"  line {error.line}: {error.reason}", highlight=False)
+    if len(report.rejected) > 50:
+        console.print(f"  ... and {len(report.rejected) - 50} more")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="sign-in email")],
+    role: Annotated[str, typer.Option(help="agent, manager or admin")],
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="password for the pages (prompted if omitted)")
+    ] = None,
+    no_password: Annotated[bool, typer.Option(help="API token only, no password")] = False,
+) -> None:
+    """Create a staff user and print an API token for it (shown once)."""
+    from journey.auth import AuthService
+    from journey.db import transaction
+
+    if password is None and not no_password:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    c = container()
+    with friendly_errors():
+        c.init()
+        with transaction(c.sessions) as session:
+            auth = AuthService(session, c.settings.auth.token_ttl_days)
+            user = auth.create_user(email, name or email.split("@")[0], role, password)
+            token = auth.issue_token(user)
+    console.print(f"Created {user.role} {user.email}. API token (shown once): {token}")
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="seed of the demo company generator")] = 7,
+    scale: Annotated[float, typer.Option(help="size relative to the standard demo")] = 1.0,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="serve afterwards")] = True,
+) -> None:
+    """Initialise, fill with the demo company, run every analysis and serve it."""
+    from journey.demo.setup import load_demo
+
+    c = container()
+    with friendly_errors():
+        c.init()
+        with progress_bar() as bar:
+            steps: dict[str, Any] = {}
+
+            def on_step(name: str, n: int) -> None:
+                steps.setdefault(name, bar.add_task(f"Demo: {name}", total=n))
+                bar.update(steps[name], completed=n, total=n)
+
+            outcome = load_demo(c, seed=seed, scale=scale, progress=on_step)
+    console.print(outcome.message)
+    if serve_:
+        _serve(c, host, port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,134 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from journey.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each CLI test gets its own data directory and no config file."""
+    monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
+    monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
+    return tmp_path
+
+
+def test_config_masks_secrets(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEY_DATABASE__URL", "postgresql+psycopg://bob:hunter2@db/j")
+    monkeypatch.setenv("JOURNEY_GENERATOR__API_KEY", "sk-very-secret")
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "hunter2" not in result.output and "sk-very-secret" not in result.output
+    assert "bob:***@db/j" in result.output
+
+
+def test_config_file_is_read_and_a_bad_key_is_named(env: Path) -> None:
+    (env / "journey.toml").write_text("[server]\nport = 9123\n")
+    assert '"port": 9123' in runner.invoke(app, ["config"]).output
+    (env / "journey.toml").write_text(
+        '[[vocabulary.event_types]]\nkey = "demo_booked"\nlabel = "Demo"\nstage = "decisoin"\n'
+    )
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 1
+    assert "vocabulary.event_types.demo_booked.stage: unknown stage 'decisoin'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_events_reports_and_is_idempotent(env: Path) -> None:
+    data = env / "events.csv"
+    data.write_text(
+        "ts,kind,who\n"
+        "2026-01-05T10:00:00Z,demo_booked,ann@acme.io\n"
+        "2026-01-06T10:00:00Z,nope,ann@acme.io\n"
+    )
+    args = [
+        "import",
+        "events",
+        str(data),
+        "--map",
+        "occurred_at=ts",
+        "--map",
+        "type=kind",
+        "--map",
+        "contact_email=who",
+    ]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "line 3: type: unknown event type 'nope'" in first.output
+    assert "2 rows: 1 accepted, 0 duplicates (already stored), 1 rejected." in first.output
+    second = runner.invoke(app, args)
+    assert "2 rows: 0 accepted, 1 duplicates (already stored), 1 rejected." in second.output
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 1 and "Strict mode: nothing written." in strict.output
+
+
+def test_import_bad_mapping_is_one_line(env: Path) -> None:
+    (env / "e.csv").write_text("a\n1\n")
+    result = runner.invoke(app, ["import", "events", str(env / "e.csv"), "--map", "colour=a"])
+    assert result.exit_code == 1
+    assert "'colour' is not an event field" in result.output
+    missing = runner.invoke(app, ["import", "events", str(env / "absent.csv")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_users_create_prints_a_token(env: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["users", "create", "--email", "Ops@x.io", "--role", "admin", "--password", "long-enough"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created admin ops@x.io" in result.output and "ja_" in result.output
+    again = runner.invoke(
+        app,
+        ["users", "create", "--email", "ops@x.io", "--role", "admin", "--password", "long-enough"],
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+    bad_role = runner.invoke(
+        app, ["users", "create", "--email", "a@x.io", "--role", "boss", "--no-password"]
+    )
+    assert (
+        bad_role.exit_code == 1 and "role: must be one of agent, manager, admin" in bad_role.output
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_health_over_real_http(env: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "journey.cli", "serve", "--port", str(port)],
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                time.sleep(0.3)
+        else:
+            pytest.fail("server did not come up")
+        assert response.json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").json()["status"] == "ready"
+        assert (env / "var" / "journey.db").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
