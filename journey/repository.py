@@ -43,12 +43,13 @@ class EventRepository:
         ids: list[int] = []
         # Big executemany batches keep ingest fast; ON CONFLICT guards a concurrent writer.
         for part in chunked(rows, 2000):
+            # A Core insert: the ORM's bulk path re-sorts RETURNING rows at quadratic cost.
             stmt = (
-                insert(JourneyEvent)
+                insert(JourneyEvent.__table__)
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(JourneyEvent.id)
+                .returning(JourneyEvent.__table__.c.id)
             )
-            ids.extend(self.session.scalars(stmt, list(part)))
+            ids.extend(self.session.connection().scalars(stmt, list(part)))
         return ids
 
     def stage_moving_events(
