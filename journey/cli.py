@@ -163,6 +163,40 @@ def _print_report(report: Any) -> None:
         console.print(f"  ... and {len(report.rejected) - 50} more")
 
 
+@app.command()
+def ingest(
+    path: Annotated[
+        Path,
+        typer.Argument(help="a file or folder of Markdown, text, HTML, PDF, or a CSV/JSON FAQ"),
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="source name (default: the folder name)")
+    ] = None,
+) -> None:
+    """Index knowledge for the assistant; re-running skips what has not changed."""
+    from ingestion.knowledge import ingest as run_ingest
+
+    c = container()
+    with friendly_errors():
+        c.init()
+        with progress_bar() as bar:
+            task = bar.add_task("Embedding chunks", total=None)
+            report = run_ingest(
+                c.sessions,
+                c.knowledge,
+                path,
+                source,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    console.print(
+        f"{report.source}: {report.files} files, {report.chunks} chunks: {report.added} added, "
+        f"{report.unchanged} unchanged, {report.removed} removed.",
+        highlight=False,
+    )
+    for error in report.errors:
+        console.print(f"  skipped {error}", highlight=False)
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(help="sign-in email")],

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from journey.db import make_engine, make_session_factory, migrate
 from journey.settings import Settings
+
+if TYPE_CHECKING:
+    from ingestion.embeddings import Embedder
+    from ingestion.knowledge import KnowledgeBase
+
+KNOWLEDGE_COLLECTION = "knowledge"
 
 
 class Container:
@@ -23,11 +30,38 @@ class Container:
     def sessions(self) -> sessionmaker[Session]:
         return make_session_factory(self.engine)
 
+    @cached_property
+    def embedder(self) -> Embedder:
+        from ingestion.embeddings import SentenceTransformerEmbedder
+
+        config = self.settings.embeddings
+        return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        from ingestion.keyword_index import KeywordIndex
+        from ingestion.knowledge import KnowledgeBase
+        from ingestion.vector_index import ChromaIndex
+
+        settings = self.settings
+        return KnowledgeBase(
+            embedder=self.embedder,
+            vectors=ChromaIndex(
+                KNOWLEDGE_COLLECTION,
+                self.embedder,
+                path=settings.chroma_dir,
+                server_url=settings.vectors.server_url,
+            ),
+            keywords=KeywordIndex(settings.data_dir / "keywords.db", KNOWLEDGE_COLLECTION),
+        )
+
     def init(self) -> None:
         """Create the data directory and bring the schema to the newest revision."""
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         migrate(self.engine)
 
     def close(self) -> None:
+        if "knowledge" in self.__dict__:
+            self.knowledge.keywords.close()
         if "engine" in self.__dict__:
             self.engine.dispose()

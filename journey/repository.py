@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from journey.models import Contact, JourneyEvent, VisitorId
+
+EVENTS_TABLE = cast(Table, JourneyEvent.__table__)
 
 # Bound parameters per statement stay well below SQLite's limit (32766) and PostgreSQL's (65535).
 IN_CHUNK = 900
@@ -45,9 +47,9 @@ class EventRepository:
         for part in chunked(rows, 2000):
             # A Core insert: the ORM's bulk path re-sorts RETURNING rows at quadratic cost.
             stmt = (
-                insert(JourneyEvent.__table__)
+                insert(EVENTS_TABLE)
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(JourneyEvent.__table__.c.id)
+                .returning(EVENTS_TABLE.c.id)
             )
             ids.extend(self.session.connection().scalars(stmt, list(part)))
         return ids

@@ -1,0 +1,157 @@
+"""Knowledge ingestion: files -> documents -> chunks -> embeddings in the vector and keyword
+indexes, with chunk rows in the database as the record of what is indexed.
+
+Incremental by content: unchanged chunks are skipped, new ones embedded, vanished ones removed.
+Work is committed in batches, in an order that makes an interrupted run safe to resume:
+vectors are written before their rows (a resumed run re-upserts the same ids), and rows are
+deleted before their vectors (a leftover vector has no row, so retrieval never returns it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingestion.chunking import Chunk, chunk_document
+from ingestion.documents import discover, load
+from ingestion.embeddings import Embedder
+from ingestion.keyword_index import KeywordIndex
+from ingestion.models import KnowledgeChunk, KnowledgeSource
+from ingestion.vector_index import VectorIndex
+from journey.db import transaction, utcnow
+from journey.errors import InvalidInput
+
+EMBED_BATCH = 128
+
+
+@dataclass
+class KnowledgeBase:
+    """The indexes of one knowledge collection, and the embedder that fills them."""
+
+    embedder: Embedder
+    vectors: VectorIndex
+    keywords: KeywordIndex
+
+
+@dataclass
+class IngestReport:
+    source: str
+    files: int = 0
+    chunks: int = 0
+    added: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _source(session: Session, name: str, location: Path) -> KnowledgeSource:
+    source = session.scalar(select(KnowledgeSource).where(KnowledgeSource.name == name))
+    if source is None:
+        kind = "folder" if location.is_dir() else location.suffix.lstrip(".") or "file"
+        source = KnowledgeSource(name=name, kind=kind, location=str(location))
+        session.add(source)
+        session.flush()
+    return source
+
+
+def ingest(
+    sessions: sessionmaker[Session],
+    kb: KnowledgeBase,
+    path: Path,
+    source_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Bring the indexes in line with the files under `path`; returns what changed."""
+    path = path.resolve()
+    files = discover(path)
+    name = source_name or path.name
+    report = IngestReport(source=name, files=len(files))
+    root = path if path.is_dir() else path.parent
+
+    wanted: dict[str, Chunk] = {}
+    failed_documents: set[str] = set()
+    for file in files:
+        key = file.relative_to(root).as_posix()
+        try:
+            documents = load(file, key)
+        except (InvalidInput, UnicodeDecodeError, OSError) as exc:
+            # A file that cannot be read keeps its old chunks; the others go on.
+            detail = exc.detail if isinstance(exc, InvalidInput) else str(exc)
+            report.errors.append(f"{key}: {detail}")
+            failed_documents.add(key)
+            continue
+        for document in documents:
+            for chunk in chunk_document(name, document):
+                wanted[chunk.id] = chunk
+    report.chunks = len(wanted)
+
+    with transaction(sessions) as session:
+        source_id = _source(session, name, path).id
+        stored = dict(
+            session.execute(
+                select(KnowledgeChunk.id, KnowledgeChunk.document).where(
+                    KnowledgeChunk.source_id == source_id
+                )
+            ).all()
+        )
+    stale = [
+        cid
+        for cid, document in stored.items()
+        if cid not in wanted and document.split("#")[0] not in failed_documents
+    ]
+    new = [chunk for cid, chunk in wanted.items() if cid not in stored]
+    report.unchanged = len(wanted) - len(new)
+
+    if stale:
+        with transaction(sessions) as session:
+            for part in range(0, len(stale), 500):
+                session.execute(
+                    delete(KnowledgeChunk).where(KnowledgeChunk.id.in_(stale[part : part + 500]))
+                )
+        kb.vectors.delete(stale)
+        kb.keywords.delete(stale)
+        report.removed = len(stale)
+
+    done = 0
+    for start in range(0, len(new), EMBED_BATCH):
+        batch = new[start : start + EMBED_BATCH]
+        texts = [c.embedding_text() for c in batch]
+        vectors = kb.embedder.embed(texts)
+        ids = [c.id for c in batch]
+        kb.vectors.upsert(ids, vectors, [_metadata(name, c) for c in batch])
+        kb.keywords.upsert(ids, texts)
+        with transaction(sessions) as session:
+            session.add_all(_row(source_id, c) for c in batch)
+        done += len(batch)
+        report.added = done
+        if progress:
+            progress(done, len(new))
+
+    with transaction(sessions) as session:
+        source = session.get(KnowledgeSource, source_id)
+        assert source is not None
+        source.last_ingested_at = utcnow()
+    return report
+
+
+def _metadata(source: str, chunk: Chunk) -> dict[str, str | int | None]:
+    return {"source": source, "document": chunk.document, "title": chunk.title, "url": chunk.url}
+
+
+def _row(source_id: int, chunk: Chunk) -> KnowledgeChunk:
+    return KnowledgeChunk(
+        id=chunk.id,
+        source_id=source_id,
+        document=chunk.document,
+        title=chunk.title[:500],
+        url=chunk.url,
+        section=(chunk.section or "")[:500] or None,
+        position=chunk.position,
+        text=chunk.text,
+        content_hash=chunk.content_hash,
+        token_count=chunk.words,
+    )
