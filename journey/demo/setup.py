@@ -36,6 +36,7 @@ def load_demo(
     scale: float = 1.0,
     progress: Callable[[str, int], None] | None = None,
 ) -> DemoOutcome:
+    from ingestion.knowledge import ingest
     from journey.demo.generator import generate
 
     settings = container.settings
@@ -51,6 +52,13 @@ def load_demo(
             )
     knowledge = settings.data_dir / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, knowledge, dirs_exist_ok=True)
+    indexed = ingest(
+        container.sessions,
+        container.knowledge,
+        knowledge,
+        "help-centre",
+        progress=(lambda done, _total: progress("knowledge chunks", done)) if progress else None,
+    )
 
     lines = []
     if already:
@@ -61,7 +69,9 @@ def load_demo(
             f"{summary.contacts} contacts, {summary.events} events, {summary.tickets} tickets, "
             f"{summary.reviews} reviews, {summary.conversations} conversations."
         )
-    lines.append(f"Knowledge base pages: {knowledge}")
+    lines.append(
+        f"Knowledge base: {indexed.files} pages, {indexed.chunks} chunks indexed ({knowledge})."
+    )
     lines.append("Sign in with:")
     lines += [
         f"  {role:8} {email}  password: {password}" for email, _, role, password in DEMO_USERS
