@@ -41,11 +41,28 @@ class EmbeddingSettings(BaseModel):
 
 
 class GeneratorSettings(BaseModel):
-    backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    backend: Literal["extractive", "openai", "llamacpp"] = Field(
+        default="extractive",
+        description="extractive: no model; openai: any OpenAI-compatible endpoint; "
+        "llamacpp: a local GGUF file (the llamacpp extra)",
+    )
     base_url: str | None = None
     api_key: SecretStr | None = None
     model: str | None = None
+    model_path: Path | None = None
     max_tokens: int = 400
+    timeout_seconds: float = 30.0
+
+
+class AssistantSettings(BaseModel):
+    company: str = Field(default="our company", description="the name the assistant speaks for")
+    min_relevance: float = Field(
+        default=0.35,
+        description="below this retrieval confidence the assistant says it does not know",
+    )
+    min_groundedness: float = Field(
+        default=0.6, description="answers less grounded than this are not sent"
+    )
 
 
 class ServerSettings(BaseModel):
@@ -71,6 +88,7 @@ class Settings(BaseSettings):
     vectors: VectorSettings = VectorSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
     generator: GeneratorSettings = GeneratorSettings()
+    assistant: AssistantSettings = AssistantSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()

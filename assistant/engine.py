@@ -1,0 +1,228 @@
+"""The answer pipeline for one visitor message: small talk, a request for a person, or
+retrieve -> generate (or extract) -> check citations and groundedness -> answer or hand over.
+
+It streams: ("token", text) pieces, then ("sources", citations), then ("done", Reply). A model's
+sentence is only streamed once it has been checked against the passages, so an unsupported
+claim is never shown, even briefly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy.orm import Session
+
+from assistant.extractive import extractive_answer
+from assistant.generation import prompt_messages, stream_text
+from assistant.grounding import clean_citations, groundedness
+from assistant.intent import sales_interest, small_talk, wants_person
+from assistant.retrieval import HybridRetriever, Passage
+from journey.settings import AssistantSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
+
+# "silent": a person has taken the conversation over, so the bot says nothing.
+ReplyKind = Literal["answer", "dont_know", "small_talk", "handoff", "silent"]
+HANDOFF_REASONS = (
+    "customer_request",
+    "missing_knowledge",
+    "negative_sentiment",
+    "sales_opportunity",
+    "policy_restriction",
+    "low_confidence",
+    "model_failure",
+)
+
+DONT_KNOW = (
+    "I'm sorry, I don't know the answer to that. Would you like me to connect you with a person?"
+)
+NOT_SURE = "I'm not sure enough to answer that correctly, so I'm bringing in a colleague."
+TO_PERSON = "Of course, I'm connecting you with a person from our team. They'll reply here."
+_FOLLOW_UP = re.compile(r"\b(it|its|that|this|those|these|they|them|there|one|same|also)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,2}\])*\s+")
+_MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
+
+
+@dataclass
+class Citation:
+    number: int
+    passage_id: str
+    title: str
+    url: str | None
+    section: str | None
+
+
+@dataclass
+class Reply:
+    text: str
+    kind: ReplyKind
+    language: str
+    query: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    groundedness: float | None = None
+    handoff_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+Event = tuple[str, Any]
+
+
+def standalone_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """A follow-up ("and how much is it?") carries the visitor's previous question along."""
+    previous = [text for role, text in history if role == "visitor"]
+    if previous and (len(question.split()) <= 6 or _FOLLOW_UP.search(question)):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+class AnswerEngine:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        model: BaseChatModel | None,
+        settings: AssistantSettings,
+    ) -> None:
+        self.retriever = retriever
+        self.model = model
+        self.settings = settings
+
+    def stream(
+        self,
+        session: Session,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        language: str = "en",
+    ) -> Iterator[Event]:
+        canned = small_talk(question)
+        if canned:
+            yield from _say(Reply(canned, "small_talk", language))
+            return
+        if wants_person(question):
+            yield from _say(
+                Reply(TO_PERSON, "handoff", language, handoff_reason="customer_request")
+            )
+            return
+
+        query = standalone_query(question, history)
+        passages = self.retriever.search(session, query, k=5)
+        if not passages or passages[0].dense < self.settings.min_relevance:
+            yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
+            return
+
+        reply = Reply("", "answer", language, query=query)
+        shown: list[str] = []
+        for kind, value in self._answer(question, passages, history, language, reply):
+            if kind == "sentence":
+                # Citations are cleaned before a sentence is shown, so what streams is final.
+                sentence, _ = clean_citations(value, passages)
+                shown.append(sentence)
+                yield "token", (" " if len(shown) > 1 else "") + sentence
+        text, used = clean_citations(" ".join(shown), passages)
+        if reply.kind == "answer" and not used:
+            reply.kind, reply.handoff_reason = "handoff", "low_confidence"
+        if reply.kind != "answer":
+            # Whatever was shown stays shown; the closing line says what happens next.
+            closing = DONT_KNOW if reply.kind == "dont_know" else NOT_SURE
+            yield "token", (" " if shown else "") + closing
+            text = f"{text} {closing}".strip()
+        reply.text = text
+        reply.citations = [_citation(n, passages[n - 1]) for n in used]
+        reply.groundedness = groundedness(text, passages) if used else 0.0
+        if reply.kind == "answer" and sales_interest(question):
+            reply.handoff_reason = "sales_opportunity"
+        yield "sources", reply.citations
+        yield "done", reply
+
+    def _answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[tuple[str, str]],
+        language: str,
+        reply: Reply,
+    ) -> Iterator[Event]:
+        """Checked sentences of the answer; sets reply.kind when it cannot answer."""
+        if self.model is not None:
+            try:
+                yield from self._generated(question, passages, history, language, reply)
+                return
+            except Exception as exc:  # any model or transport failure: fall back, never crash
+                log.warning("generator failed, answering extractively: %s", exc)
+                reply.notes.append(f"model_failure: {exc.__class__.__name__}")
+                if reply.kind != "answer":
+                    return
+        answer = extractive_answer(question, passages)
+        if not answer:
+            reply.kind, reply.handoff_reason = (
+                "handoff",
+                ("model_failure" if reply.notes else "low_confidence"),
+            )
+            return
+        for sentence in _split_sentences(answer + " "):
+            if sentence.strip():
+                yield "sentence", sentence.strip()
+
+    def _generated(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[tuple[str, str]],
+        language: str,
+        reply: Reply,
+    ) -> Iterator[Event]:
+        assert self.model is not None
+        messages = prompt_messages(question, passages, history, language, self.settings.company)
+        buffer = ""
+        sent = 0
+        for token in stream_text(self.model, messages):
+            buffer += token
+            *complete, buffer = _split_sentences(buffer)
+            for sentence in complete:
+                if not self._checked(sentence, passages, reply):
+                    return
+                sent += 1
+                yield "sentence", sentence
+        if buffer.strip():
+            if not self._checked(buffer.strip(), passages, reply):
+                return
+            sent += 1
+            yield "sentence", buffer.strip()
+        if not sent:
+            reply.kind = "dont_know"
+
+    def _checked(self, sentence: str, passages: Sequence[Passage], reply: Reply) -> bool:
+        if _MODEL_DONT_KNOW.search(sentence):
+            reply.kind = "dont_know"
+            return False
+        if groundedness(sentence, passages) < self.settings.min_groundedness:
+            reply.kind, reply.handoff_reason = "handoff", "low_confidence"
+            return False
+        return True
+
+
+def _split_sentences(text: str) -> list[str]:
+    """Complete sentences (with their citation marks) and the unfinished rest, last."""
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        parts.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
+        start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _say(reply: Reply) -> Iterator[Event]:
+    yield "token", reply.text
+    yield "sources", []
+    yield "done", reply
+
+
+def _citation(number: int, passage: Passage) -> Citation:
+    return Citation(number, passage.id, passage.title, passage.url, passage.section)

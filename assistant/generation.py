@@ -1,0 +1,106 @@
+"""Answer generation behind LangChain's BaseChatModel: an OpenAI-compatible endpoint, a local
+GGUF model, or none (extractive answers). The model only writes text; what is sent is decided
+by the citation and groundedness checks in the chat engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from assistant.retrieval import Passage
+from journey.errors import InvalidInput
+from journey.settings import GeneratorSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "nl": "Dutch",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+}
+
+SYSTEM_PROMPT = """You are the customer assistant of {company}. Answer the customer's question \
+using ONLY the numbered passages below. Cite every statement with the passage number in square \
+brackets, like [1] or [2]. If the passages do not contain the answer, reply exactly: \
+I don't know. Never invent prices, dates, limits or policies. Answer in {language}, in at most \
+four short sentences, friendly and direct.
+
+Passages:
+{passages}"""
+
+
+def build_chat_model(settings: GeneratorSettings) -> BaseChatModel | None:
+    """The configured generator, or None for extractive answers."""
+    if settings.backend == "extractive":
+        return None
+    if settings.backend == "openai":
+        if not settings.model:
+            raise InvalidInput("generator.model: name the model served at generator.base_url")
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key or "not-needed",  # local servers accept any key
+            temperature=0,
+            timeout=settings.timeout_seconds,
+            max_retries=1,
+            # llama.cpp servers ignore max_completion_tokens; max_tokens works everywhere.
+            extra_body={"max_tokens": settings.max_tokens},
+        )
+    if settings.backend == "llamacpp":
+        from assistant.llamacpp import LlamaCppChatModel
+
+        if not settings.model_path:
+            raise InvalidInput("generator.model_path: point it at a GGUF file")
+        return LlamaCppChatModel.from_path(settings.model_path, max_tokens=settings.max_tokens)
+    raise InvalidInput(f"generator.backend: unknown backend {settings.backend!r}")
+
+
+def prompt_messages(
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[tuple[str, str]],
+    language: str,
+    company: str,
+) -> list[BaseMessage]:
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    numbered = "\n\n".join(
+        f"[{n}] {p.title}{' > ' + p.section if p.section else ''}\n{p.text}"
+        for n, p in enumerate(passages, start=1)
+    )
+    messages: list[BaseMessage] = [
+        SystemMessage(
+            SYSTEM_PROMPT.format(
+                company=company,
+                language=LANGUAGE_NAMES.get(language, "the customer's language"),
+                passages=numbered,
+            )
+        )
+    ]
+    for role, text in history[-6:]:
+        messages.append(HumanMessage(text) if role == "visitor" else AIMessage(text))
+    messages.append(HumanMessage(question))
+    return messages
+
+
+def stream_text(model: BaseChatModel, messages: list[BaseMessage]) -> Iterator[str]:
+    for chunk in model.stream(messages):
+        content = chunk.content
+        if isinstance(content, str):
+            if content:
+                yield content
+        else:
+            yield "".join(
+                part if isinstance(part, str) else str(part.get("text", "")) for part in content
+            )

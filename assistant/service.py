@@ -1,0 +1,257 @@
+"""Conversations: visitor messages answered by the engine, handoff to a person, takeover by an
+agent (the bot stays silent until handed back), and every message in the journey log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.engine import AnswerEngine, Event, Reply
+from assistant.intent import infer_stage
+from assistant.language import detect_language
+from assistant.models import Conversation, Message
+from feedback.models import Flag
+from journey.db import utcnow
+from journey.errors import Conflict, InvalidInput, NotFound
+from journey.models import Contact, StaffUser
+from journey.schemas import EventIn
+from journey.service import JourneyService
+from journey.vocabulary import Vocabulary
+
+SEVERITY = {
+    "customer_request": 40,
+    "missing_knowledge": 35,
+    "negative_sentiment": 70,
+    "sales_opportunity": 60,
+    "policy_restriction": 50,
+    "low_confidence": 45,
+    "model_failure": 50,
+}
+NEXT_STEP = {
+    "customer_request": "Join the conversation and answer the visitor.",
+    "missing_knowledge": "Answer the visitor, then add the missing answer to the knowledge base.",
+    "negative_sentiment": "Take over now: acknowledge the frustration and solve the problem.",
+    "sales_opportunity": "Hand to sales: the visitor shows buying intent.",
+    "policy_restriction": "Answer personally: the bot may not decide on this policy.",
+    "low_confidence": "Check the question and answer it; the bot was not sure.",
+    "model_failure": "Answer the visitor; the answer model failed.",
+}
+MAX_MESSAGE = 4000
+
+
+class ConversationService:
+    def __init__(
+        self, session: Session, vocabulary: Vocabulary, engine: AnswerEngine | None = None
+    ) -> None:
+        self.session = session
+        self.journey = JourneyService(session, vocabulary)
+        self.engine = engine
+
+    def start(
+        self,
+        visitor_id: str | None = None,
+        contact_id: int | None = None,
+        page_url: str | None = None,
+        touchpoint: str = "chat_widget",
+    ) -> Conversation:
+        contact = self.session.get(Contact, contact_id) if contact_id else None
+        if contact_id and contact is None:
+            raise NotFound(f"contact {contact_id} not found")
+        if touchpoint not in self.journey.vocabulary.channel_of:
+            raise InvalidInput(f"touchpoint: unknown touchpoint {touchpoint!r}")
+        conversation = Conversation(
+            visitor_id=visitor_id or (None if contact else f"anon-{uuid.uuid4().hex[:16]}"),
+            contact_id=contact.id if contact else None,
+            account_id=contact.account_id if contact else None,
+            page_url=page_url,
+            touchpoint=touchpoint,
+            channel=self.journey.vocabulary.channel_of[touchpoint],
+            stage=contact.stage if contact else None,
+        )
+        self.session.add(conversation)
+        self.session.flush()
+        return conversation
+
+    def get(self, conversation_id: str) -> Conversation:
+        conversation = self.session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return conversation
+
+    # -- the visitor's side -------------------------------------------------------------------
+
+    def ask(self, conversation_id: str, text: str) -> Iterator[Event]:
+        """Store the visitor's message and stream the bot's answer (nothing once a person
+        has taken over). The bot's message is stored when the stream ends."""
+        conversation = self.get(conversation_id)
+        text = text.strip()
+        if not text:
+            raise InvalidInput("text: the message is empty")
+        if len(text) > MAX_MESSAGE:
+            raise InvalidInput(f"text: at most {MAX_MESSAGE} characters")
+        if conversation.status == "closed":
+            raise Conflict("the conversation is closed; start a new one")
+        language = detect_language(text, conversation.language or "en")
+        conversation.language = conversation.language or language
+        history = self._history(conversation)
+        visitor_message = self._add(conversation, "visitor", text, language=language)
+
+        if conversation.status in ("waiting_for_human", "human") or self.engine is None:
+            reply = Reply("", "silent", language)
+            yield "done", reply
+            return
+        for kind, value in self.engine.stream(self.session, text, history, language):
+            if kind != "done":
+                yield kind, value
+                continue
+            reply = value
+            bot_message = self._add(
+                conversation,
+                "bot",
+                reply.text,
+                language=language,
+                groundedness=reply.groundedness,
+                meta={
+                    "kind": reply.kind,
+                    "query": reply.query,
+                    "citations": [asdict(c) for c in reply.citations],
+                    "handoff_reason": reply.handoff_reason,
+                    "notes": reply.notes,
+                },
+            )
+            reason = reply.handoff_reason
+            if reply.kind == "dont_know" and self._second_dont_know(conversation):
+                reason = "missing_knowledge"
+            if reason:
+                self.hand_off(conversation, reason, evidence=[visitor_message, bot_message])
+            yield "done", reply
+
+    def _second_dont_know(self, conversation: Conversation) -> bool:
+        bot = [m for m in conversation.messages if m.role == "bot"]
+        return len(bot) >= 2 and all(m.meta.get("kind") == "dont_know" for m in bot[-2:])
+
+    # -- handoff and takeover -----------------------------------------------------------------
+
+    def hand_off(
+        self, conversation: Conversation, reason: str, evidence: list[Message] | None = None
+    ) -> Flag:
+        if reason not in SEVERITY:
+            raise InvalidInput(f"reason: one of {', '.join(SEVERITY)}")
+        evidence = evidence or conversation.messages[-3:]
+        key = f"handoff:{conversation.id}:{evidence[-1].id if evidence else 0}"
+        flag = self.session.scalar(select(Flag).where(Flag.evidence_key == key))
+        if flag is None:
+            flag = Flag(
+                evidence_key=key,
+                reasons=[f"handoff_{reason}"],
+                severity=SEVERITY[reason],
+                evidence=[
+                    {"type": "message", "id": m.id, "role": m.role, "text": m.text}
+                    for m in evidence
+                ],
+                suggested_step=NEXT_STEP[reason],
+                contact_id=conversation.contact_id,
+                account_id=conversation.account_id,
+                conversation_id=conversation.id,
+                stage=conversation.stage,
+                touchpoint=conversation.touchpoint,
+            )
+            self.session.add(flag)
+        if conversation.status == "bot":
+            conversation.status = "waiting_for_human"
+            conversation.handoff_reason = reason
+        self._log(conversation, "chat_handoff", f"handoff:{key}", {"reason": reason})
+        self.session.flush()
+        return flag
+
+    def take_over(self, conversation_id: str, agent: StaffUser) -> Conversation:
+        conversation = self.get(conversation_id)
+        if conversation.status == "closed":
+            raise Conflict("the conversation is closed")
+        conversation.status = "human"
+        conversation.assigned_agent_id = agent.id
+        for flag in self._open_flags(conversation):
+            flag.status, flag.owner_id, flag.claimed_at = "claimed", agent.id, utcnow()
+        self._add(conversation, "system", f"{agent.name} joined the conversation.")
+        return conversation
+
+    def hand_back(self, conversation_id: str, agent: StaffUser) -> Conversation:
+        conversation = self.get(conversation_id)
+        if conversation.status != "human":
+            raise Conflict("only a conversation a person has taken over can be handed back")
+        conversation.status = "bot"
+        conversation.assigned_agent_id = None
+        self._add(
+            conversation, "system", f"{agent.name} handed the conversation back to the assistant."
+        )
+        return conversation
+
+    def agent_reply(self, conversation_id: str, agent: StaffUser, text: str) -> Message:
+        conversation = self.get(conversation_id)
+        if conversation.status != "human" or conversation.assigned_agent_id != agent.id:
+            # Writing into a conversation is taking it over: the bot must not talk across.
+            self.take_over(conversation_id, agent)
+        if not text.strip():
+            raise InvalidInput("text: the message is empty")
+        return self._add(conversation, "agent", text.strip(), author_id=agent.id)
+
+    def close(self, conversation_id: str) -> Conversation:
+        conversation = self.get(conversation_id)
+        conversation.status, conversation.closed_at = "closed", utcnow()
+        self.session.flush()
+        return conversation
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _open_flags(self, conversation: Conversation) -> list[Flag]:
+        return list(
+            self.session.scalars(
+                select(Flag).where(Flag.conversation_id == conversation.id, Flag.status == "open")
+            )
+        )
+
+    def _history(self, conversation: Conversation) -> list[tuple[str, str]]:
+        return [(m.role, m.text) for m in conversation.messages if m.role in ("visitor", "bot")]
+
+    def _add(self, conversation: Conversation, role: str, text: str, **fields: object) -> Message:
+        message = Message(conversation_id=conversation.id, role=role, text=text, **fields)
+        conversation.messages.append(message)
+        conversation.updated_at = utcnow()
+        self.session.flush()
+        if role in ("visitor", "bot", "agent"):
+            properties = {"role": role, "message_id": message.id, "page_url": conversation.page_url}
+            self._log(conversation, "chat_message", f"chat:{message.id}", properties, text)
+        return message
+
+    def _log(
+        self,
+        conversation: Conversation,
+        event_type: str,
+        key: str,
+        properties: dict[str, object],
+        text: str = "",
+    ) -> None:
+        known = conversation.stage
+        if conversation.contact_id:
+            contact = self.session.get(Contact, conversation.contact_id)
+            known = contact.stage if contact else known
+        stage = infer_stage(text, conversation.page_url, known) if text else known
+        self.journey.record(
+            EventIn(
+                type=event_type,
+                occurred_at=utcnow(),
+                stage=stage,
+                touchpoint=conversation.touchpoint,
+                source="chat",
+                contact_id=conversation.contact_id,
+                visitor_id=conversation.visitor_id,
+                subject_type="conversation",
+                subject_id=conversation.id,
+                properties=properties,
+                idempotency_key=key,
+            )
+        )

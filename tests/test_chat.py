@@ -1,0 +1,203 @@
+"""The chat engine and conversations over a real knowledge base (packaged embedder, Chroma,
+FTS5, SQLite); generation through LangChain's fake chat models, which are real BaseChatModels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from langchain_core.language_models import BaseChatModel, GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatResult
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from assistant.engine import AnswerEngine, Reply, standalone_query
+from assistant.retrieval import HybridRetriever
+from assistant.service import ConversationService
+from feedback.models import Flag
+from ingestion.embeddings import SentenceTransformerEmbedder
+from ingestion.keyword_index import KeywordIndex
+from ingestion.knowledge import KnowledgeBase, ingest
+from ingestion.vector_index import ChromaIndex
+from journey.auth import AuthService
+from journey.db import make_engine, make_session_factory, migrate
+from journey.models import JourneyEvent
+from journey.settings import AssistantSettings
+from journey.vocabulary import Vocabulary
+
+PAGES = {
+    "refunds.md": "# Refunds and cancellation\n\n## Annual plans\nAnnual plans get a full refund "
+    "within 30 days of the first purchase. After 30 days there is no refund.\n\n## Monthly plans\n"
+    "Monthly plans can be cancelled anytime, effective at the end of the current month.",
+    "sso.md": "# SSO setup\n\n## Okta\nSAML single sign-on is included in the Growth and "
+    "Enterprise plans. In Okta, create a SAML 2.0 app and paste the ACS URL.",
+    "pricing.md": "# Plans and pricing\n\n## Growth\nThe Growth plan costs 49 euros per user per "
+    "month billed annually. It includes unlimited users and 50,000 workflow runs a month.",
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, HybridRetriever]]:
+    root = tmp_path_factory.mktemp("chat")
+    docs = root / "docs"
+    docs.mkdir()
+    for name, text in PAGES.items():
+        (docs / name).write_text(text)
+    engine = make_engine(f"sqlite:///{root}/chat.db")
+    migrate(engine)
+    embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    keywords = KeywordIndex(root / "keywords.db", "knowledge")
+    kb = KnowledgeBase(embedder, ChromaIndex("knowledge", embedder, path=root / "chroma"), keywords)
+    ingest(make_session_factory(engine), kb, docs, "help")
+    yield engine, HybridRetriever(kb)
+    keywords.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def db(world: tuple[Engine, HybridRetriever]) -> Iterator[Session]:
+    connection = world[0].connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield session
+    session.close()
+    outer.rollback()
+    connection.close()
+
+
+def chat(
+    world: tuple[Engine, HybridRetriever], session: Session, model: BaseChatModel | None = None
+) -> ConversationService:
+    engine = AnswerEngine(world[1], model, AssistantSettings(company="Acme"))
+    return ConversationService(session, Vocabulary(), engine)
+
+
+def ask(service: ConversationService, conversation_id: str, text: str) -> tuple[str, Reply]:
+    tokens, reply = [], None
+    for kind, value in service.ask(conversation_id, text):
+        if kind == "token":
+            tokens.append(value)
+        elif kind == "done":
+            reply = value
+    assert reply is not None
+    return "".join(tokens), reply
+
+
+def fake(text: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(text)]))
+
+
+class BrokenModel(BaseChatModel):
+    """A chat model whose endpoint is down."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "broken"
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
+        raise ConnectionError("connection refused")
+
+
+def test_extractive_answer_is_cited_grounded_and_logged(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v1", page_url="https://www.acme.io/pricing")
+    streamed, reply = ask(service, conversation.id, "Can I get a refund on my annual plan?")
+    assert reply.kind == "answer" and "30 days" in reply.text
+    assert streamed == reply.text
+    assert reply.citations and reply.citations[0].title == "Refunds and cancellation"
+    assert reply.groundedness is not None and reply.groundedness >= 0.9
+    bot = conversation.messages[-1]
+    assert bot.role == "bot" and bot.groundedness == reply.groundedness
+    assert bot.meta["citations"][0]["passage_id"] == reply.citations[0].passage_id
+    events = db.scalars(select(JourneyEvent).where(JourneyEvent.subject_id == conversation.id))
+    assert sorted(e.properties["role"] for e in events) == ["bot", "visitor"]
+
+
+def test_out_of_scope_is_refused_then_handed_over(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v2")
+    _, first = ask(service, conversation.id, "What will the weather be like in Lisbon tomorrow?")
+    assert first.kind == "dont_know" and first.handoff_reason is None
+    assert conversation.status == "bot"
+    _, second = ask(service, conversation.id, "Who won the football world cup in 1998?")
+    assert second.kind == "dont_know"
+    assert conversation.status == "waiting_for_human"
+    flag = db.scalar(select(Flag).where(Flag.conversation_id == conversation.id))
+    assert flag is not None and flag.reasons == ["handoff_missing_knowledge"]
+
+
+def test_takeover_silences_the_bot_until_handed_back(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    agent = AuthService(db).create_user("avery@staff.test", "Avery", "agent", None)
+    conversation = service.start(visitor_id="v3")
+    _, reply = ask(service, conversation.id, "I want to talk to a real person please")
+    assert reply.handoff_reason == "customer_request"
+    assert conversation.status == "waiting_for_human"
+    service.take_over(conversation.id, agent)
+    flag = db.scalar(select(Flag).where(Flag.conversation_id == conversation.id))
+    assert flag is not None and (flag.status, flag.owner_id) == ("claimed", agent.id)
+    streamed, silent = ask(service, conversation.id, "How much is the Growth plan?")
+    assert silent.kind == "silent" and streamed == ""
+    service.agent_reply(conversation.id, agent, "Hi, Avery here. It's 49 euros per user.")
+    service.hand_back(conversation.id, agent)
+    _, answer = ask(service, conversation.id, "Does Growth include SAML single sign-on?")
+    assert answer.kind == "answer"
+    assert [m.role for m in conversation.messages].count("agent") == 1
+
+
+def test_generated_answer_keeps_only_valid_citations(world: Any, db: Session) -> None:
+    model = fake("Annual plans get a full refund within 30 days of the first purchase [1][9].")
+    service = chat(world, db, model)
+    conversation = service.start(visitor_id="v4")
+    streamed, reply = ask(service, conversation.id, "refund on an annual plan?")
+    assert reply.kind == "answer"
+    assert "[9]" not in streamed and streamed == reply.text and "[1]" in reply.text
+    assert [c.number for c in reply.citations] == [1]
+
+
+def test_unsupported_generated_claim_is_never_shown(world: Any, db: Session) -> None:
+    model = fake("Every plan comes with a free espresso machine and a pony [1]. Enjoy [2].")
+    service = chat(world, db, model)
+    conversation = service.start(visitor_id="v5")
+    streamed, reply = ask(service, conversation.id, "What does the Growth plan include?")
+    assert "espresso" not in streamed and "espresso" not in reply.text
+    assert reply.kind == "handoff" and reply.handoff_reason == "low_confidence"
+    assert conversation.status == "waiting_for_human"
+
+
+def test_generator_failure_falls_back_to_extractive(world: Any, db: Session) -> None:
+    service = chat(world, db, BrokenModel())
+    conversation = service.start(visitor_id="v6")
+    _, reply = ask(service, conversation.id, "How much does the Growth plan cost per user?")
+    assert reply.kind == "answer" and "49 euros" in reply.text
+    assert reply.notes == ["model_failure: ConnectionError"]
+
+
+def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v7")
+    _, hello = ask(service, conversation.id, "Hello!")
+    assert hello.kind == "small_talk"
+    ask(service, conversation.id, "Wie viel kostet der Growth Plan pro Nutzer?")
+    assert conversation.messages[-2].language == "de"
+    history = [("visitor", "Is SAML SSO included in Growth?"), ("bot", "Yes [1].")]
+    assert standalone_query("and in Enterprise?", history).startswith("Is SAML SSO included")
+    assert standalone_query("How do refunds work for annual plans?", history) == (
+        "How do refunds work for annual plans?"
+    )
+
+
+def test_bad_messages_are_clear_errors(world: Any, db: Session) -> None:
+    from journey.errors import Conflict, InvalidInput
+
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v8")
+    with pytest.raises(InvalidInput, match="empty"):
+        list(service.ask(conversation.id, "   "))
+    service.close(conversation.id)
+    with pytest.raises(Conflict, match="closed"):
+        list(service.ask(conversation.id, "hello?"))
