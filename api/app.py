@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import auth_views, health_views, home_views, journey_views
+from api import auth_views, chat_views, health_views, home_views, journey_views
 from api.errors import install_error_handlers
 from journey.container import Container
 
@@ -20,7 +20,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container or Container()
     install_error_handlers(app)
-    for module in (health_views, auth_views, journey_views, home_views):
+    for module in (health_views, auth_views, journey_views, chat_views, home_views):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

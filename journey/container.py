@@ -12,6 +12,7 @@ from journey.db import make_engine, make_session_factory, migrate
 from journey.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.engine import AnswerEngine
     from ingestion.embeddings import Embedder
     from ingestion.knowledge import KnowledgeBase
 
@@ -53,6 +54,18 @@ class Container:
                 server_url=settings.vectors.server_url,
             ),
             keywords=KeywordIndex(settings.data_dir / "keywords.db", KNOWLEDGE_COLLECTION),
+        )
+
+    @cached_property
+    def answer_engine(self) -> AnswerEngine:
+        from assistant.engine import AnswerEngine
+        from assistant.generation import build_chat_model
+        from assistant.retrieval import HybridRetriever
+
+        return AnswerEngine(
+            HybridRetriever(self.knowledge),
+            build_chat_model(self.settings.generator),
+            self.settings.assistant,
         )
 
     def init(self) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
+from ingestion.embeddings import SentenceTransformerEmbedder
 from journey.auth import AuthService
 from journey.container import Container
 from journey.db import make_engine, migrate
@@ -82,10 +83,24 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "var", database=DatabaseSettings(url=database_url))
 
 
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The real packaged model, loaded once per run."""
+    return SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+
+
 @pytest.fixture
-def client(settings: Settings, session: Session) -> Iterator[TestClient]:
+def container(settings: Settings, embedder: SentenceTransformerEmbedder) -> Iterator[Container]:
+    built = Container(settings)
+    built.__dict__["embedder"] = embedder  # share the loaded model (a cached property)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def client(container: Container, session: Session) -> Iterator[TestClient]:
     """The real app over the test session: the request's commit becomes a savepoint."""
-    app = create_app(Container(settings))
+    app = create_app(container)
 
     def test_session() -> Iterator[Session]:
         try:

@@ -39,7 +39,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, HybridRetriever]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Iterator[tuple[Engine, HybridRetriever]]:
     root = tmp_path_factory.mktemp("chat")
     docs = root / "docs"
     docs.mkdir()
@@ -47,7 +49,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Hy
         (docs / name).write_text(text)
     engine = make_engine(f"sqlite:///{root}/chat.db")
     migrate(engine)
-    embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
     keywords = KeywordIndex(root / "keywords.db", "knowledge")
     kb = KnowledgeBase(embedder, ChromaIndex("knowledge", embedder, path=root / "chroma"), keywords)
     ingest(make_session_factory(engine), kb, docs, "help")

@@ -42,11 +42,6 @@ Invoices are under Settings, Billing. We invoice in EUR, USD or GBP.
 """
 
 
-@pytest.fixture(scope="module")
-def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder("all-MiniLM-L6-v2")
-
-
 @pytest.fixture
 def kb(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> Iterator[KnowledgeBase]:
     keywords = KeywordIndex(tmp_path / "keywords.db", "kb")

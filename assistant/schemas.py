@@ -1,0 +1,68 @@
+"""Pydantic shapes of the chat API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConversationIn(BaseModel):
+    visitor_id: str | None = Field(default=None, max_length=100)
+    page_url: str | None = Field(default=None, max_length=2000)
+    touchpoint: str = "chat_widget"
+
+
+class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    visitor_id: str | None
+    contact_id: int | None
+    status: str
+    language: str | None
+    touchpoint: str
+    page_url: str | None
+    handoff_reason: str | None
+    started_at: datetime
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    role: str
+    text: str
+    created_at: datetime
+    language: str | None
+    groundedness: float | None
+    meta: dict[str, Any]
+
+
+class CitationOut(BaseModel):
+    number: int
+    passage_id: str
+    title: str
+    url: str | None
+    section: str | None
+
+
+class ReplyOut(BaseModel):
+    conversation_id: str
+    status: str
+    kind: str
+    text: str
+    language: str
+    citations: list[CitationOut]
+    groundedness: float | None
+    handoff_reason: str | None
+
+
+class TranscriptOut(BaseModel):
+    conversation: ConversationOut
+    messages: list[MessageOut]

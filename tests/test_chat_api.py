@@ -1,0 +1,104 @@
+"""The chat API end to end through the app, with a real knowledge base."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingestion.knowledge import ingest
+from journey.container import Container
+
+PAGE = """---
+title: Refunds and cancellation
+url: https://help.example.com/refunds
+---
+# Refunds and cancellation
+
+## Annual plans
+Annual plans get a full refund within 30 days of the first purchase.
+"""
+
+
+@pytest.fixture
+def kb_client(client: TestClient, container: Container, tmp_path: Path) -> TestClient:
+    docs = tmp_path / "kb"
+    docs.mkdir()
+    (docs / "refunds.md").write_text(PAGE)
+    ingest(container.sessions, container.knowledge, docs, f"kb-{tmp_path.name}")
+    return client
+
+
+def sse_events(body: str) -> list[tuple[str, object]]:
+    events = []
+    for block in body.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_visitor_gets_a_cited_answer(kb_client: TestClient) -> None:
+    conversation = kb_client.post("/chat/conversations", json={"visitor_id": "w1"}).json()
+    reply = kb_client.post(
+        f"/chat/conversations/{conversation['id']}/messages",
+        json={"text": "Is there a refund for annual plans?"},
+    )
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["kind"] == "answer" and "30 days" in body["text"]
+    assert body["citations"][0]["url"] == "https://help.example.com/refunds"
+    transcript = kb_client.get(f"/chat/conversations/{conversation['id']}").json()
+    assert [m["role"] for m in transcript["messages"]] == ["visitor", "bot"]
+
+
+def test_streaming_reply_over_sse(kb_client: TestClient) -> None:
+    conversation = kb_client.post("/chat/conversations", json={}).json()
+    with kb_client.stream(
+        "POST",
+        f"/chat/conversations/{conversation['id']}/messages/stream",
+        json={"text": "refund within how many days on an annual plan?"},
+    ) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = sse_events(response.read().decode())
+    kinds = [kind for kind, _ in events]
+    assert kinds[-2:] == ["sources", "done"] and set(kinds[:-2]) == {"token"}
+    done = events[-1][1]
+    assert isinstance(done, dict)
+    assert "".join(data["text"] for kind, data in events if kind == "token") == done["text"]  # type: ignore[index]
+    assert done["citations"] and done["kind"] == "answer"
+    transcript = kb_client.get(f"/chat/conversations/{conversation['id']}").json()
+    assert transcript["messages"][-1]["text"] == done["text"]
+
+
+def test_agent_takeover_over_http(kb_client: TestClient, staff_token: Callable[[str], str]) -> None:
+    headers = {"Authorization": f"Bearer {staff_token('agent')}"}
+    conversation = kb_client.post("/chat/conversations", json={}).json()
+    cid = conversation["id"]
+    assert kb_client.post(f"/chat/conversations/{cid}/handoff").json()["status"] == (
+        "waiting_for_human"
+    )
+    assert kb_client.post(f"/chat/conversations/{cid}/takeover").status_code == 401
+    taken = kb_client.post(f"/chat/conversations/{cid}/takeover", headers=headers)
+    assert taken.json()["status"] == "human"
+    silent = kb_client.post(f"/chat/conversations/{cid}/messages", json={"text": "refunds?"})
+    assert silent.json()["kind"] == "silent"
+    said = kb_client.post(
+        f"/chat/conversations/{cid}/agent-messages", json={"text": "Hi!"}, headers=headers
+    )
+    assert said.json()["role"] == "agent"
+    back = kb_client.post(f"/chat/conversations/{cid}/handback", headers=headers)
+    assert back.json()["status"] == "bot"
+
+
+def test_chat_errors_are_json(kb_client: TestClient) -> None:
+    missing = kb_client.post("/chat/conversations/nope/messages", json={"text": "hi"})
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    conversation = kb_client.post("/chat/conversations", json={}).json()
+    empty = kb_client.post(f"/chat/conversations/{conversation['id']}/messages", json={"text": ""})
+    assert empty.status_code == 422 and empty.json()["error"] == "validation_error"
+    bad_touchpoint = kb_client.post("/chat/conversations", json={"touchpoint": "fax"})
+    assert bad_touchpoint.status_code == 422
+    assert bad_touchpoint.json()["detail"] == "touchpoint: unknown touchpoint 'fax'"
