@@ -42,10 +42,20 @@ class HybridRetriever:
         self.kb = kb
         self.candidates = candidates
 
-    def search(self, session: Session, query: str, k: int = 5) -> list[Passage]:
+    def candidates_for(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
+        """Dense (cosine) and keyword (BM25) candidates, each best first."""
         vector = self.kb.embedder.embed([query])[0]
         dense = dict(self.kb.vectors.query(vector, self.candidates))
-        keyword = dict(self.kb.keywords.search(query, self.candidates))
+        return dense, dict(self.kb.keywords.search(query, self.candidates))
+
+    def search(
+        self,
+        session: Session,
+        query: str,
+        k: int = 5,
+        candidates: tuple[dict[str, float], dict[str, float]] | None = None,
+    ) -> list[Passage]:
+        dense, keyword = candidates or self.candidates_for(query)
         fused = fuse([list(dense), list(keyword)])
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
         rows = _chunks(session, ranked[: max(k * 3, k)])

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestion.chunking import Chunk, chunk_document
-from ingestion.documents import discover, load
+from ingestion.documents import Document, discover, load
 from ingestion.embeddings import Embedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.models import KnowledgeChunk, KnowledgeSource
@@ -68,29 +68,44 @@ def ingest(
     """Bring the indexes in line with the files under `path`; returns what changed."""
     path = path.resolve()
     files = discover(path)
-    name = source_name or path.name
-    report = IngestReport(source=name, files=len(files))
     root = path if path.is_dir() else path.parent
-
-    wanted: dict[str, Chunk] = {}
-    failed_documents: set[str] = set()
+    documents: list[Document] = []
+    errors: list[str] = []
     for file in files:
         key = file.relative_to(root).as_posix()
         try:
-            documents = load(file, key)
+            documents += load(file, key)
         except (InvalidInput, UnicodeDecodeError, OSError) as exc:
-            # A file that cannot be read keeps its old chunks; the others go on.
             detail = exc.detail if isinstance(exc, InvalidInput) else str(exc)
-            report.errors.append(f"{key}: {detail}")
-            failed_documents.add(key)
-            continue
-        for document in documents:
-            for chunk in chunk_document(name, document):
-                wanted[chunk.id] = chunk
+            errors.append(f"{key}: {detail}")
+    report = sync_documents(
+        sessions, kb, source_name or path.name, path, documents, errors, progress
+    )
+    report.files = len(files)
+    return report
+
+
+def sync_documents(
+    sessions: sessionmaker[Session],
+    kb: KnowledgeBase,
+    name: str,
+    location: Path,
+    documents: list[Document],
+    errors: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Make the source's indexed chunks exactly those of `documents`. A document named in
+    `errors` (as "key: reason") could not be read: its old chunks are kept."""
+    report = IngestReport(source=name, files=len(documents), errors=list(errors or []))
+    failed_documents = {error.split(": ", 1)[0] for error in report.errors}
+    wanted: dict[str, Chunk] = {}
+    for document in documents:
+        for chunk in chunk_document(name, document):
+            wanted[chunk.id] = chunk
     report.chunks = len(wanted)
 
     with transaction(sessions) as session:
-        source_id = _source(session, name, path).id
+        source_id = _source(session, name, location).id
         stored = dict(
             session.execute(
                 select(KnowledgeChunk.id, KnowledgeChunk.document).where(

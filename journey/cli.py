@@ -23,7 +23,9 @@ app = typer.Typer(
 import_app = typer.Typer(help="Import journey data from files.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(eval_app, name="eval")
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -195,6 +197,100 @@ def ingest(
     )
     for error in report.errors:
         console.print(f"  skipped {error}", highlight=False)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+LimitOption = Annotated[int | None, typer.Option(help="use only the first N questions")]
+
+
+def print_metrics(title: str, figures: dict[str, Any], as_json: bool) -> None:
+    """One JSON object, or the same figures as a table: ours first, then each baseline."""
+    if as_json:
+        console.print_json(json.dumps(figures))
+        return
+    from rich.table import Table
+
+    systems = {"journey": figures, **figures.get("baselines", {})}
+    metrics = [k for k, v in figures.items() if isinstance(v, float)]
+    table = Table(title=title)
+    table.add_column("system")
+    for metric in metrics:
+        table.add_column(metric, justify="right")
+    for name, values in systems.items():
+        table.add_row(name, *(f"{values[m]:.3f}" if m in values else "" for m in metrics))
+    console.print(table)
+    extras = {k: v for k, v in figures.items() if not isinstance(v, float | dict)}
+    console.print(", ".join(f"{k}: {v}" for k, v in extras.items()), highlight=False)
+
+
+@contextmanager
+def eval_index(docs: Path, bar: Progress) -> Iterator[Any]:
+    from assistant.evaluation import load_documents, throwaway_index
+
+    c = container()
+    documents = load_documents(docs)
+    task = bar.add_task("Indexing documents", total=None)
+    with throwaway_index(
+        documents,
+        c.embedder,
+        progress=lambda done, total: bar.update(task, completed=done, total=total),
+    ) as index:
+        yield index
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
+    qa: Annotated[
+        Path, typer.Option(help="questions, JSONL (question, history, doc_id, gold_span_texts)")
+    ],
+    limit: LimitOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Recall@1/5/10 and MRR of hybrid retrieval, next to BM25-only and dense-only."""
+    from assistant.evaluation import evaluate_retrieval, load_dialogues
+
+    with friendly_errors():
+        dialogues = load_dialogues(qa, limit)
+        with progress_bar() as bar, eval_index(docs, bar) as index:
+            task = bar.add_task("Retrieving", total=len(dialogues))
+            figures = evaluate_retrieval(
+                index, dialogues, progress=lambda done, _: bar.update(task, completed=done)
+            )
+    print_metrics("Retrieval", figures, as_json)
+
+
+@eval_app.command("answers")
+def eval_answers(
+    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
+    qa: Annotated[Path, typer.Option(help="questions with gold spans, JSONL")],
+    unanswerable: Annotated[
+        Path | None, typer.Option(help="CSV with a `text` column of out-of-scope questions")
+    ] = None,
+    limit: LimitOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Token F1, citation validity, answer rate, and refusals of out-of-scope questions."""
+    from assistant.evaluation import evaluate_answers, load_dialogues, load_out_of_scope
+    from assistant.generation import build_chat_model
+
+    c = container()
+    with friendly_errors():
+        dialogues = load_dialogues(qa, limit)
+        outside = load_out_of_scope(unanswerable) if unanswerable else []
+        model = build_chat_model(c.settings.generator)
+        with progress_bar() as bar, eval_index(docs, bar) as index:
+            task = bar.add_task("Answering", total=len(dialogues) + len(outside))
+            figures = evaluate_answers(
+                index,
+                c.settings.assistant,
+                model,
+                dialogues,
+                outside,
+                progress=lambda done, _: bar.update(task, completed=done),
+            )
+    figures["generator"] = c.settings.generator.backend
+    print_metrics("Answers", figures, as_json)
 
 
 @users_app.command("create")

@@ -1,0 +1,254 @@
+"""`journey eval retrieval` and `journey eval answers` on document-grounded dialogue data
+(the doc2dial format: docs.jsonl + qa.jsonl), in a throw-away index built by the product's own
+ingestion, so the chunks measured are the chunks the product makes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import statistics
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.engine import AnswerEngine, Reply, standalone_query
+from assistant.retrieval import HybridRetriever
+from ingestion.documents import Document, Section
+from ingestion.embeddings import Embedder
+from ingestion.keyword_index import KeywordIndex
+from ingestion.knowledge import KnowledgeBase, sync_documents
+from ingestion.models import KnowledgeChunk
+from ingestion.vector_index import ChromaIndex
+from journey.db import make_engine, make_session_factory, migrate
+from journey.errors import InvalidInput
+from journey.settings import AssistantSettings
+
+Progress = Callable[[int, int], None]
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Dialogue:
+    question: str
+    history: list[tuple[str, str]]  # (visitor|bot, text), oldest first
+    doc_id: str
+    gold_spans: list[str]
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InvalidInput(f"{path.name}: line {number}: {exc.msg}") from exc
+
+
+def load_documents(path: Path) -> list[Document]:
+    return [
+        Document(
+            row["doc_id"],
+            row.get("title") or row["doc_id"],
+            row.get("url"),
+            [Section(None, row["text"])],
+        )
+        for row in _jsonl(path)
+    ]
+
+
+def load_dialogues(path: Path, limit: int | None = None) -> list[Dialogue]:
+    roles = {"user": "visitor", "agent": "bot"}
+    dialogues = [
+        Dialogue(
+            question=row["question"],
+            history=[(roles.get(t["role"], t["role"]), t["text"]) for t in row.get("history", [])],
+            doc_id=row["doc_id"],
+            gold_spans=[s for s in row.get("gold_span_texts", []) if s.strip()],
+        )
+        for row in _jsonl(path)
+    ]
+    return dialogues[:limit] if limit else dialogues
+
+
+def load_out_of_scope(path: Path, limit: int | None = None) -> list[str]:
+    """Questions the knowledge cannot answer: a CSV `text` column, rows with is_oos = 1
+    when that column exists."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or "text" not in rows[0]:
+        raise InvalidInput(f"{path.name}: needs a 'text' column")
+    texts = [r["text"] for r in rows if str(r.get("is_oos", "1")).strip() in {"1", "true", "True"}]
+    return texts[:limit] if limit else texts
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def covers(chunk_text: str, span: str, share: float = 0.6) -> bool:
+    """Whether a chunk holds most of a gold span (its words, counted with repeats)."""
+    wanted = Counter(tokens(span))
+    if not wanted:
+        return False
+    have = Counter(tokens(chunk_text))
+    found = sum(min(n, have[w]) for w, n in wanted.items())
+    return found / sum(wanted.values()) >= share
+
+
+def token_f1(prediction: str, references: Sequence[str]) -> float:
+    predicted = Counter(tokens(prediction))
+    best = 0.0
+    for reference in references:
+        gold = Counter(tokens(reference))
+        common = sum((predicted & gold).values())
+        if common:
+            precision = common / sum(predicted.values())
+            recall = common / sum(gold.values())
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+@dataclass
+class EvalIndex:
+    retriever: HybridRetriever
+    sessions: Any
+    chunks: dict[str, tuple[str, str]]  # chunk id -> (document key, text)
+
+
+@contextmanager
+def throwaway_index(
+    documents: list[Document], embedder: Embedder, progress: Progress | None = None
+) -> Iterator[EvalIndex]:
+    with tempfile.TemporaryDirectory(prefix="journey-eval-") as tmp:
+        root = Path(tmp)
+        engine = make_engine(f"sqlite:///{root}/eval.db")
+        migrate(engine)
+        sessions = make_session_factory(engine)
+        keywords = KeywordIndex(root / "keywords.db", "knowledge")
+        kb = KnowledgeBase(
+            embedder, ChromaIndex("knowledge", embedder, path=root / "chroma"), keywords
+        )
+        sync_documents(sessions, kb, "eval", root, documents, progress=progress)
+        with sessions() as session:
+            chunks = {
+                cid: (document, text)
+                for cid, document, text in session.execute(
+                    select(KnowledgeChunk.id, KnowledgeChunk.document, KnowledgeChunk.text)
+                )
+            }
+        try:
+            yield EvalIndex(HybridRetriever(kb), sessions, chunks)
+        finally:
+            keywords.close()
+            engine.dispose()
+
+
+def _rank_metrics(ranks: list[int | None], n: int) -> dict[str, float]:
+    return {
+        "recall_at_1": sum(r is not None and r <= 1 for r in ranks) / n,
+        "recall_at_5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "recall_at_10": sum(r is not None and r <= 10 for r in ranks) / n,
+        "mrr": sum(1 / r for r in ranks if r is not None) / n,
+    }
+
+
+def evaluate_retrieval(
+    index: EvalIndex, dialogues: list[Dialogue], progress: Progress | None = None
+) -> dict[str, Any]:
+    """Recall@1/5/10 and MRR of the gold grounding span. A hit is a retrieved chunk of the
+    gold document covering most of a gold span (chunks of other documents never count)."""
+
+    def first_hit(ranking: Sequence[str], dialogue: Dialogue) -> int | None:
+        for rank, cid in enumerate(ranking[:10], start=1):
+            document, text = index.chunks.get(cid, ("", ""))
+            if document == dialogue.doc_id and any(covers(text, s) for s in dialogue.gold_spans):
+                return rank
+        return None
+
+    scored = [d for d in dialogues if d.gold_spans]
+    hybrid: list[int | None] = []
+    dense_only: list[int | None] = []
+    keyword_only: list[int | None] = []
+    with index.sessions() as session:
+        for done, dialogue in enumerate(scored, start=1):
+            query = standalone_query(dialogue.question, dialogue.history)
+            dense, keyword = index.retriever.candidates_for(query)
+            found = index.retriever.search(session, query, k=10, candidates=(dense, keyword))
+            product = [p.id for p in found]
+            hybrid.append(first_hit(product, dialogue))
+            dense_only.append(first_hit(list(dense), dialogue))
+            keyword_only.append(first_hit(list(keyword), dialogue))
+            if progress:
+                progress(done, len(scored))
+    n = len(scored) or 1
+    words = [len(text.split()) for _, text in index.chunks.values()]
+    return {
+        **_rank_metrics(hybrid, n),
+        "n": len(scored),
+        "chunks": len(index.chunks),
+        "mean_chunk_words": round(statistics.mean(words), 1) if words else 0.0,
+        "hit_rule": "chunk of the gold document covering >= 60% of a gold span's words",
+        "baselines": {
+            "bm25": _rank_metrics(keyword_only, n),
+            "dense": _rank_metrics(dense_only, n),
+        },
+    }
+
+
+def _final(events: Iterator[tuple[str, Any]]) -> Reply:
+    reply = None
+    for kind, value in events:
+        if kind == "done":
+            reply = value
+    assert reply is not None
+    return reply
+
+
+def evaluate_answers(
+    index: EvalIndex,
+    engine_settings: AssistantSettings,
+    model: Any,
+    dialogues: list[Dialogue],
+    out_of_scope: list[str],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Token F1 against the gold spans, citation validity of sent answers, the answer rate on
+    answerable questions and the refusal rate on questions outside the knowledge."""
+    engine = AnswerEngine(index.retriever, model, engine_settings)
+    total = len(dialogues) + len(out_of_scope)
+    f1s: list[float] = []
+    answered = valid = refused = 0
+    with index.sessions() as session:
+        for done, dialogue in enumerate(dialogues, start=1):
+            reply = _final(engine.stream(session, dialogue.question, dialogue.history))
+            if reply.kind == "answer":
+                answered += 1
+                valid += bool(reply.citations)
+                f1s.append(token_f1(reply.text, dialogue.gold_spans or [""]))
+            else:
+                f1s.append(0.0)
+            if progress:
+                progress(done, total)
+        for done, question in enumerate(out_of_scope, start=len(dialogues) + 1):
+            reply = _final(engine.stream(session, question))
+            refused += reply.kind != "answer"
+            if progress:
+                progress(done, total)
+    return {
+        "token_f1": statistics.mean(f1s) if f1s else 0.0,
+        "answer_rate": answered / (len(dialogues) or 1),
+        "citation_validity": valid / (answered or 1),
+        "refusal_rate": refused / (len(out_of_scope) or 1),
+        "n": len(dialogues),
+        "n_out_of_scope": len(out_of_scope),
+    }
