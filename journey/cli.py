@@ -199,6 +199,50 @@ def ingest(
         console.print(f"  skipped {error}", highlight=False)
 
 
+@app.command()
+def chat(
+    page: Annotated[str | None, typer.Option(help="page URL the visitor is on")] = None,
+) -> None:
+    """Chat with the assistant in the terminal (empty line or Ctrl-D to leave)."""
+    from assistant.service import ConversationService
+    from journey.db import transaction
+
+    c = container()
+    with friendly_errors():
+        c.init()
+        with transaction(c.sessions) as session:
+            conversation_id = (
+                ConversationService(session, c.settings.vocabulary)
+                .start(visitor_id="terminal", page_url=page)
+                .id
+            )
+    console.print("Ask a question (empty line to leave).")
+    while True:
+        try:
+            text = input("you> ").strip()
+        except EOFError:
+            break
+        if not text:
+            break
+        with friendly_errors(), transaction(c.sessions) as session:
+            chats = ConversationService(session, c.settings.vocabulary, c.answer_engine)
+            console.print("bot> ", end="")
+            for kind, value in chats.ask(conversation_id, text):
+                if kind == "token":
+                    console.print(value, end="", highlight=False)
+                elif kind == "sources":
+                    for citation in value:
+                        console.print(
+                            f"\n  [{citation.number}] {citation.title}"
+                            + (f" ({citation.url})" if citation.url else ""),
+                            end="",
+                            highlight=False,
+                        )
+                elif kind == "done" and value.handoff_reason:
+                    console.print(f"\n  (handed to a person: {value.handoff_reason})", end="")
+            console.print()
+
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 LimitOption = Annotated[int | None, typer.Option(help="use only the first N questions")]
 

@@ -132,3 +132,94 @@ def test_serve_answers_health_over_real_http(env: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_ingest_then_chat_in_the_terminal(env: Path) -> None:
+    docs = env / "docs"
+    docs.mkdir()
+    (docs / "support.md").write_text(
+        "# Support hours\n\n## Chat\nChat support is open Monday to Friday, 08:00 to 20:00 CET."
+    )
+    first = runner.invoke(app, ["ingest", str(docs), "--source", "help"])
+    assert first.exit_code == 0, first.output
+    assert "help: 1 files, 1 chunks: 1 added, 0 unchanged, 0 removed." in first.output
+    again = runner.invoke(app, ["ingest", str(docs), "--source", "help"])
+    assert "0 added, 1 unchanged" in again.output
+    talk = runner.invoke(app, ["chat"], input="When is chat support open?\n\n")
+    assert talk.exit_code == 0, talk.output
+    assert "Monday to Friday" in talk.output and "[1] Support hours" in talk.output
+
+
+def test_eval_retrieval_and_answers_on_small_files(env: Path) -> None:
+    import json
+
+    docs = env / "docs.jsonl"
+    docs.write_text(
+        "\n".join(
+            json.dumps({"doc_id": f"d{i}", "title": title, "text": text})
+            for i, (title, text) in enumerate(
+                [
+                    (
+                        "Renew a licence",
+                        "You can renew your driving licence online up to 6 "
+                        "months before it expires. Bring your old licence.",
+                    ),
+                    (
+                        "Student loans",
+                        "Federal student loans must be repaid after you leave "
+                        "school, starting six months later.",
+                    ),
+                ]
+            )
+        )
+    )
+    qa = env / "qa.jsonl"
+    qa.write_text(
+        json.dumps(
+            {
+                "question": "how early can I renew my licence?",
+                "history": [],
+                "doc_id": "d0",
+                "gold_span_texts": ["up to 6 months before it expires"],
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "question": "when do I repay student loans?",
+                "history": [],
+                "doc_id": "d1",
+                "gold_span_texts": ["starting six months later"],
+            }
+        )
+    )
+    oos = env / "oos.csv"
+    oos.write_text("text,is_oos\nwhat is the capital of peru,1\nrenew licence,0\n")
+    result = runner.invoke(
+        app, ["eval", "retrieval", "--docs", str(docs), "--qa", str(qa), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert figures["recall_at_1"] == 1.0 and figures["n"] == 2
+    assert set(figures["baselines"]) == {"bm25", "dense"}
+    answers = runner.invoke(
+        app,
+        [
+            "eval",
+            "answers",
+            "--docs",
+            str(docs),
+            "--qa",
+            str(qa),
+            "--unanswerable",
+            str(oos),
+            "--json",
+        ],
+    )
+    assert answers.exit_code == 0, answers.output
+    figures = json.loads(answers.output[answers.output.index("{") :])
+    assert figures["n_out_of_scope"] == 1 and figures["refusal_rate"] == 1.0
+    assert figures["answer_rate"] == 1.0 and figures["citation_validity"] == 1.0
+    assert figures["token_f1"] > 0.3
+    table = runner.invoke(app, ["eval", "retrieval", "--docs", str(docs), "--qa", str(qa)])
+    assert "journey" in table.output and "bm25" in table.output
