@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import auth_views, chat_views, health_views, home_views, journey_views
+from api import (
+    auth_views,
+    chat_views,
+    health_views,
+    home_views,
+    journey_views,
+    widget_views,
+)
 from api.errors import install_error_handlers
 from journey.container import Container
 
@@ -19,8 +27,16 @@ def create_app(container: Container | None = None) -> FastAPI:
         description="Conversational AI for the B2B customer journey.",
     )
     app.state.container = container or Container()
+    # The widget runs on the company's own sites; no credentials cross origins, so staff
+    # cookies never ride along.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=app.state.container.settings.server.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+    )
     install_error_handlers(app)
-    for module in (health_views, auth_views, journey_views, chat_views, home_views):
+    for module in (health_views, auth_views, journey_views, chat_views, home_views, widget_views):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

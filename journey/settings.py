@@ -68,6 +68,9 @@ class AssistantSettings(BaseModel):
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
+    cors_origins: list[str] = Field(
+        default=["*"], description="sites allowed to embed the chat widget"
+    )
 
 
 class AuthSettings(BaseModel):

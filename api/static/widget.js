@@ -1,0 +1,197 @@
+/* Journey Assistant chat widget. Embed with:
+ *   <script src="https://YOUR-HOST/widget.js" defer></script>
+ * Optional attributes on the script tag: data-title, data-greeting.
+ * No dependencies, no external requests: it only talks to the host it was loaded from. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = new URL(script.src).origin;
+  var title = script.getAttribute("data-title") || "Ask us anything";
+  var greeting = script.getAttribute("data-greeting") ||
+    "Hi! I answer from our help centre and can bring in a person any time.";
+  var store = window.localStorage;
+  var visitorId = store.getItem("journey.visitor") || ("v-" + Math.random().toString(36).slice(2) + Date.now().toString(36));
+  store.setItem("journey.visitor", visitorId);
+  var conversationId = store.getItem("journey.conversation");
+  var status = "bot";
+  var seen = {};
+  var poller = null;
+
+  var css = "#ja-launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#3b5bdb;color:#fff;display:flex;align-items:center;justify-content:center;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}" +
+    "#ja-panel{position:fixed;right:20px;bottom:88px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 120px);display:none;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);font:14px/1.45 system-ui,sans-serif;color:#1d2433;z-index:2147483000;overflow:hidden}" +
+    "#ja-panel.open{display:flex}#ja-head{background:#3b5bdb;color:#fff;padding:12px 14px;font-weight:600;display:flex;justify-content:space-between;align-items:center}" +
+    "#ja-head button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:6px;font-size:12px;padding:3px 8px;cursor:pointer}" +
+    "#ja-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7fb}" +
+    ".ja-msg{max-width:85%;padding:8px 11px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}" +
+    ".ja-visitor{align-self:flex-end;background:#3b5bdb;color:#fff}.ja-bot,.ja-agent{align-self:flex-start;background:#fff;border:1px solid #e3e6ee}" +
+    ".ja-agent{border-color:#12b886}.ja-system{align-self:center;color:#5b6475;font-size:12px}" +
+    ".ja-sources{margin-top:6px;font-size:12px;color:#5b6475}.ja-sources a{color:#3b5bdb}" +
+    "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit;outline:none}" +
+    "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}";
+  var style = document.createElement("style");
+  style.textContent = css;
+  document.head.appendChild(style);
+
+  var launcher = el("button", {id: "ja-launcher", "aria-label": "Open chat", title: "Chat with us"});
+  // An inline icon: fonts with emoji are not on every machine.
+  launcher.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
+  var panel = el("div", {id: "ja-panel", role: "dialog", "aria-label": title});
+  var human = el("button", {type: "button", id: "ja-human"}, "Talk to a person");
+  var head = el("div", {id: "ja-head"}, [el("span", {}, title), human]);
+  var log = el("div", {id: "ja-log", "aria-live": "polite"});
+  var input = el("input", {id: "ja-input", placeholder: "Type your question…", autocomplete: "off", maxlength: "4000"});
+  var send = el("button", {type: "submit"}, "Send");
+  var form = el("form", {id: "ja-form"}, [input, send]);
+  panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
+  document.body.appendChild(launcher); document.body.appendChild(panel);
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    [].concat(children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function bubble(role, text) {
+    var node = el("div", {"class": "ja-msg ja-" + role}, text);
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  function showSources(node, citations) {
+    if (!citations || !citations.length) return;
+    var box = el("div", {"class": "ja-sources"}, "Sources: ");
+    citations.forEach(function (c, i) {
+      var label = "[" + c.number + "] " + c.title;
+      box.appendChild(c.url ? el("a", {href: c.url, target: "_blank", rel: "noopener"}, label) : el("span", {}, label));
+      if (i < citations.length - 1) box.appendChild(document.createTextNode(" · "));
+    });
+    node.appendChild(box);
+  }
+
+  function api(path, body) {
+    return fetch(base + path, {
+      method: body === undefined ? "GET" : "POST",
+      headers: {"Content-Type": "application/json"},
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { throw new Error(data.detail || data.error || r.statusText); }
+        return data;
+      });
+    });
+  }
+
+  function ensureConversation() {
+    if (conversationId) return Promise.resolve(conversationId);
+    return api("/chat/conversations", {visitor_id: visitorId, page_url: location.href}).then(function (c) {
+      conversationId = c.id;
+      store.setItem("journey.conversation", c.id);
+      return c.id;
+    });
+  }
+
+  function restore() {
+    if (!conversationId) { bubble("bot", greeting); return; }
+    api("/chat/conversations/" + conversationId).then(function (t) {
+      if (t.conversation.status === "closed") { forget(); bubble("bot", greeting); return; }
+      t.messages.forEach(render);
+      setStatus(t.conversation.status);
+    }).catch(function () { forget(); bubble("bot", greeting); });
+  }
+
+  function render(m) {
+    if (seen[m.id]) return;
+    seen[m.id] = true;
+    var node = bubble(m.role, m.text);
+    if (m.role === "bot" && m.meta) showSources(node, m.meta.citations);
+  }
+
+  function forget() { conversationId = null; store.removeItem("journey.conversation"); }
+
+  function setStatus(next) {
+    status = next;
+    human.disabled = next !== "bot";
+    human.textContent = next === "bot" ? "Talk to a person" : (next === "human" ? "With a person" : "Waiting for a person…");
+    // While a person is (about to be) on the line, their messages arrive by polling.
+    if (next !== "bot" && !poller) { poller = setInterval(poll, 3000); }
+    if (next === "bot" && poller) { clearInterval(poller); poller = null; }
+  }
+
+  function poll() {
+    if (!conversationId) return;
+    api("/chat/conversations/" + conversationId).then(function (t) {
+      // Bot replies arrived by streaming; only a person's and system messages are new here.
+      t.messages.forEach(function (m) {
+        if (m.role === "agent" || m.role === "system") render(m); else seen[m.id] = true;
+      });
+      setStatus(t.conversation.status);
+    }).catch(function () {});
+  }
+
+  function ask(text) {
+    bubble("visitor", text);
+    input.value = ""; input.disabled = true; send.disabled = true;
+    var node = null;
+    ensureConversation().then(function (id) {
+      return fetch(base + "/chat/conversations/" + id + "/messages/stream", {
+        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({text: text})
+      });
+    }).then(function (response) {
+      if (!response.ok) { return response.json().then(function (e) { throw new Error(e.detail || e.error); }); }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return;
+          buffer += decoder.decode(chunk.value, {stream: true});
+          var blocks = buffer.split("\n\n");
+          buffer = blocks.pop();
+          blocks.forEach(function (block) {
+            var event = (block.match(/^event: (.*)$/m) || [])[1];
+            var data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || "null");
+            if (event === "token") {
+              node = node || bubble("bot", "");
+              node.textContent += data.text;
+              log.scrollTop = log.scrollHeight;
+            } else if (event === "sources" && node) {
+              showSources(node, data);
+            } else if (event === "done") {
+              setStatus(data.status);
+            } else if (event === "error") {
+              bubble("system", "Sorry, something went wrong: " + data.detail);
+            }
+          });
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function (err) {
+      bubble("system", "Sorry, the message could not be sent (" + err.message + ").");
+    }).then(function () {
+      input.disabled = false; send.disabled = false; input.focus();
+      poll();
+    });
+  }
+
+  launcher.addEventListener("click", function () {
+    var open = panel.classList.toggle("open");
+    launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    if (open) input.focus();
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (text) ask(text);
+  });
+  human.addEventListener("click", function () {
+    ensureConversation().then(function (id) { return api("/chat/conversations/" + id + "/handoff", {}); })
+      .then(function (c) { setStatus(c.status); bubble("system", "A person from our team will join here shortly."); })
+      .catch(function (err) { bubble("system", "Sorry: " + err.message); });
+  });
+  restore();
+})();

@@ -1,0 +1,55 @@
+"""The chat widget script and the demo company's website that embeds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from api.home_views import templates
+from journey.errors import NotFound
+
+router = APIRouter(include_in_schema=False)
+WIDGET = Path(__file__).parent / "static" / "widget.js"
+
+SITE_PAGES = {
+    "home": {
+        "title": "Workflows your clients love",
+        "body": [
+            "Brightloop automates client onboarding, approvals and everyday workflows for B2B "
+            "teams, with forms, client portals and integrations with the tools you use.",
+            "Start a 14-day free trial of the Growth plan; no credit card needed.",
+        ],
+    },
+    "pricing": {
+        "title": "Pricing",
+        "body": [
+            "Starter, Growth and Enterprise plans, billed monthly or annually.",
+            "Questions about plans, seats or invoices? Ask the assistant.",
+        ],
+    },
+    "security": {
+        "title": "Security",
+        "body": ["SOC 2 Type II, ISO 27001, GDPR, and EU or US data residency on Enterprise."],
+    },
+}
+
+
+@router.get("/widget.js")
+def widget() -> Response:
+    return FileResponse(
+        WIDGET,
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.get("/site", response_class=HTMLResponse)
+@router.get("/site/{page}", response_class=HTMLResponse)
+def demo_site(request: Request, page: str = "home") -> Response:
+    if page not in SITE_PAGES:
+        raise NotFound(f"no page {page!r}")
+    return templates.TemplateResponse(
+        request, "site.html", {"page": SITE_PAGES[page], "pages": SITE_PAGES}
+    )

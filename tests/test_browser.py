@@ -1,0 +1,123 @@
+"""The chat widget in a real headless Chromium against a real server."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.app import create_app
+from ingestion.embeddings import SentenceTransformerEmbedder
+from ingestion.knowledge import ingest
+from journey.auth import AuthService
+from journey.container import Container
+from journey.db import transaction
+from journey.settings import Settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+
+PAGE = """# Support hours
+
+## Chat
+Chat support is open Monday to Friday from 08:00 to 20:00 CET.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Iterator[tuple[str, str]]:
+    import uvicorn
+
+    root = tmp_path_factory.mktemp("browser")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "support.md").write_text(PAGE)
+    container = Container(Settings(data_dir=root / "var"))
+    container.__dict__["embedder"] = embedder
+    container.init()
+    ingest(container.sessions, container.knowledge, docs, "help")
+    with transaction(container.sessions) as session:
+        auth = AuthService(session)
+        token = auth.issue_token(auth.create_user("agent@x.test", "Avery", "agent", None))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", token
+    server.should_exit = True
+    thread.join(timeout=10)
+    container.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def test_visitor_chats_and_a_person_takes_over(
+    server: tuple[str, str], browser: object, tmp_path: Path
+) -> None:
+    base, token = server
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{base}/site/pricing")
+    page.click("#ja-launcher")
+    page.fill("#ja-input", "When is chat support open?")
+    page.press("#ja-input", "Enter")
+    answer = page.locator(".ja-bot").last
+    answer.locator(".ja-sources").wait_for(timeout=30_000)
+    assert "Monday to Friday" in answer.inner_text()
+    assert "Support hours" in answer.locator(".ja-sources").inner_text()
+
+    page.click("#ja-human")
+    page.locator("text=Waiting for a person").wait_for(timeout=10_000)
+    conversation = page.evaluate("localStorage.getItem('journey.conversation')")
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{base}/chat/conversations/{conversation}/takeover", headers=headers)
+    httpx.post(
+        f"{base}/chat/conversations/{conversation}/agent-messages",
+        headers=headers,
+        json={"text": "Hi, Avery here. How can I help?"},
+    )
+    page.locator(".ja-agent", has_text="Avery here").wait_for(timeout=15_000)
+
+    transcript = httpx.get(f"{base}/chat/conversations/{conversation}").json()
+    assert transcript["conversation"]["page_url"].endswith("/site/pricing")
+    page.screenshot(path=str(tmp_path / "widget.png"))
+
+    # A reload restores the conversation from the server.
+    page.reload()
+    page.click("#ja-launcher")
+    page.locator(".ja-agent", has_text="Avery here").wait_for(timeout=10_000)
+    page.close()
