@@ -1,0 +1,35 @@
+import pytest
+
+from assistant.intent import infer_stage, sales_interest, small_talk, wants_person
+
+
+@pytest.mark.parametrize(
+    ("text", "page", "known", "stage"),
+    [
+        (
+            "How much is the Growth plan?",
+            "https://www.brightloop.io/pricing",
+            None,
+            "consideration",
+        ),
+        ("Can I get a quote for 80 seats?", None, None, "decision"),
+        ("How do I set up SSO with Okta?", None, "onboarding", "onboarding"),
+        # A prospect asking how-to questions is still evaluating.
+        ("How do I set up SSO with Okta?", None, None, "consideration"),
+        # A customer asking about plans is an expansion (retention) question.
+        ("What does the Enterprise plan cost?", None, "adoption", "retention"),
+        ("I want to cancel our contract", None, "adoption", "retention"),
+        ("hello there", "https://help.brightloop.io/articles/x", None, "adoption"),
+        ("hello there", None, "advocacy", "advocacy"),
+    ],
+)
+def test_infer_stage(text: str, page: str | None, known: str | None, stage: str) -> None:
+    assert infer_stage(text, page, known) == stage
+
+
+def test_small_talk_and_requests() -> None:
+    assert small_talk("Hi!") and small_talk("thanks a lot") and small_talk("bye")
+    assert small_talk("Hi, how do I reset my password?") is None
+    assert small_talk("thanks, but the export still fails when I include attachments") is None
+    assert wants_person("Can I talk to a human?") and not wants_person("How do humans use it?")
+    assert sales_interest("we'd like a quote") and not sales_interest("what is SSO")
