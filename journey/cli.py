@@ -101,7 +101,11 @@ def _serve(c: Any, host: str | None, port: int | None) -> None:
         c.init()
     host = host or c.settings.server.host
     port = port or c.settings.server.port
-    console.print(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    url = f"http://{host}:{port}"
+    console.print(
+        f"Staff pages:  {url}/\nDemo website with the chat widget:  {url}/site\n"
+        f"API documentation:  {url}/docs"
+    )
     uvicorn.run(create_app(c), host=host, port=port, log_level="warning")
 
 
@@ -380,9 +384,9 @@ def demo(
         with progress_bar() as bar:
             steps: dict[str, Any] = {}
 
-            def on_step(name: str, n: int) -> None:
-                steps.setdefault(name, bar.add_task(f"Demo: {name}", total=n))
-                bar.update(steps[name], completed=n, total=n)
+            def on_step(name: str, done: int, total: int) -> None:
+                steps.setdefault(name, bar.add_task(f"Demo: {name}", total=total))
+                bar.update(steps[name], completed=done, total=total)
 
             outcome = load_demo(c, seed=seed, scale=scale, progress=on_step)
     console.print(outcome.message)

@@ -34,7 +34,7 @@ def load_demo(
     container: Container,
     seed: int = 7,
     scale: float = 1.0,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoOutcome:
     from ingestion.knowledge import ingest
     from journey.demo.generator import generate
@@ -48,7 +48,11 @@ def load_demo(
         already = session.scalar(select(Account.id).limit(1)) is not None
         if not already:
             summary = generate(
-                session, settings.vocabulary, seed=seed, scale=scale, progress=progress
+                session,
+                settings.vocabulary,
+                seed=seed,
+                scale=scale,
+                progress=(lambda step, n: progress(step, n, n)) if progress else None,
             )
     knowledge = settings.data_dir / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, knowledge, dirs_exist_ok=True)
@@ -57,7 +61,9 @@ def load_demo(
         container.knowledge,
         knowledge,
         "help-centre",
-        progress=(lambda done, _total: progress("knowledge chunks", done)) if progress else None,
+        progress=(lambda done, total: progress("knowledge chunks", done, total))
+        if progress
+        else None,
     )
 
     lines = []

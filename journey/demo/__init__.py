@@ -1,0 +1,1 @@
+"""The Brightloop demo company: its knowledge base and a seeded generator of its journey data."""
