@@ -64,6 +64,41 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip().replace("**", "") for c in line.strip().strip("|").split("|")]
+
+
+def _tables_as_sentences(lines: list[str]) -> list[str]:
+    """A Markdown table row becomes one sentence naming its columns ("Growth: billed
+    annually €49 per user/month; ..."), which reads well in an answer and embeds well."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if (
+            line.lstrip().startswith("|")
+            and index + 1 < len(lines)
+            and _TABLE_RULE.match(lines[index + 1])
+        ):
+            header = _cells(line)
+            index += 2
+            while index < len(lines) and lines[index].lstrip().startswith("|"):
+                cells = _cells(lines[index])
+                pairs = [
+                    f"{h.lower()} {c}" for h, c in zip(header[1:], cells[1:], strict=False) if c
+                ]
+                out.append(f"{cells[0]}: {'; '.join(pairs)}." if pairs else cells[0])
+                index += 1
+            out.append("")
+            continue
+        out.append(line)
+        index += 1
+    return out
+
+
 def _markdown(text: str, key: str, fallback_title: str) -> Document:
     meta: dict[str, str] = {}
     match = _FRONT_MATTER.match(text)
@@ -85,7 +120,7 @@ def _markdown(text: str, key: str, fallback_title: str) -> Document:
             sections.append(Section(" > ".join(trail) or None, body))
         buffer.clear()
 
-    for line in text.splitlines():
+    for line in _tables_as_sentences(text.splitlines()):
         if line.lstrip().startswith("```"):
             in_code = not in_code
         heading = None if in_code else _HEADING.match(line)
