@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from journey.auth import ROLES, AuthService
 from journey.container import Container
+from journey.db import transaction
 from journey.errors import Forbidden, Unauthorized
 from journey.models import StaffUser
 from journey.service import JourneyService
@@ -27,15 +28,8 @@ def get_settings(container: Annotated[Container, Depends(get_container)]) -> Set
 
 def get_session(container: Annotated[Container, Depends(get_container)]) -> Iterator[Session]:
     """The request is the unit of work: commit when the endpoint succeeds, else roll back."""
-    session = container.sessions()
-    try:
+    with transaction(container.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]

@@ -74,6 +74,17 @@ class Reply:
 Event = tuple[str, Any]
 
 
+@dataclass
+class _Turn:
+    """One question being answered: what the answering steps share."""
+
+    question: str
+    passages: Sequence[Passage]
+    history: Sequence[tuple[str, str]]
+    language: str
+    reply: Reply
+
+
 def standalone_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     """A follow-up ("and how much is it?") carries the visitor's previous question along."""
     previous = [text for role, text in history if role == "visitor"]
@@ -118,7 +129,7 @@ class AnswerEngine:
 
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        for kind, value in self._answer(question, passages, history, language, reply):
+        for kind, value in self._answer(_Turn(question, passages, history, language, reply)):
             if kind == "sentence":
                 # Citations are cleaned before a sentence is shown, so what streams is final.
                 sentence, _ = clean_citations(value, passages)
@@ -140,25 +151,19 @@ class AnswerEngine:
         yield "sources", reply.citations
         yield "done", reply
 
-    def _answer(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        history: Sequence[tuple[str, str]],
-        language: str,
-        reply: Reply,
-    ) -> Iterator[Event]:
+    def _answer(self, turn: _Turn) -> Iterator[Event]:
         """Checked sentences of the answer; sets reply.kind when it cannot answer."""
+        reply = turn.reply
         if self.model is not None:
             try:
-                yield from self._generated(question, passages, history, language, reply)
+                yield from self._generated(turn)
                 return
             except Exception as exc:  # any model or transport failure: fall back, never crash
                 log.warning("generator failed, answering extractively: %s", exc)
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
-        answer = extractive_answer(question, passages)
+        answer = extractive_answer(turn.question, turn.passages)
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",
@@ -169,16 +174,12 @@ class AnswerEngine:
             if sentence.strip():
                 yield "sentence", sentence.strip()
 
-    def _generated(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        history: Sequence[tuple[str, str]],
-        language: str,
-        reply: Reply,
-    ) -> Iterator[Event]:
+    def _generated(self, turn: _Turn) -> Iterator[Event]:
         assert self.model is not None
-        messages = prompt_messages(question, passages, history, language, self.settings.company)
+        passages, reply = turn.passages, turn.reply
+        messages = prompt_messages(
+            turn.question, passages, turn.history, turn.language, self.settings.company
+        )
         buffer = ""
         sent = 0
         for token in stream_text(self.model, messages):

@@ -11,41 +11,18 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from journey.db import make_engine, make_session_factory, migrate, transaction
+from journey.db import make_engine, make_session_factory, migrate, scratch_database, transaction
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.vocabulary import Vocabulary
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    server = os.environ.get("JOURNEY_BENCH_DATABASE_URL")
-    if not server:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    name = f"journey_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def synthetic_events(n: int, contacts: int, seed: int = 1) -> list[EventIn]:
@@ -91,7 +68,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5_000)
     args = parser.parse_args()
     events = synthetic_events(args.events, args.contacts)
-    with fresh_database() as url:
+    with scratch_database(os.environ.get("JOURNEY_BENCH_DATABASE_URL"), "journey_bench") as url:
         figures = run(url, events, args.batch)
     table = Table(title=f"Batch event ingest ({args.events:,} events, batches of {args.batch:,})")
     for column in ("database", "events/s (new)", "events/s (replay)", "seconds (new)"):

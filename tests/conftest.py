@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -19,7 +18,7 @@ from api.deps import get_session
 from ingestion.embeddings import SentenceTransformerEmbedder
 from journey.auth import AuthService
 from journey.container import Container
-from journey.db import make_engine, migrate
+from journey.db import make_engine, migrate, scratch_database
 from journey.service import JourneyService
 from journey.settings import DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
@@ -28,22 +27,10 @@ SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server_url = os.environ.get("JOURNEY_TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'journey.db'}"
-        return
-    # A fresh PostgreSQL database per run (and per xdist worker), dropped at the end.
-    name = f"journey_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database_url() -> Iterator[str]:
+    # A fresh database per run (and per xdist worker), dropped at the end.
+    with scratch_database(os.environ.get("JOURNEY_TEST_DATABASE_URL"), "journey_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
