@@ -20,7 +20,7 @@ from assistant.extractive import extractive_answer
 from assistant.generation import prompt_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import sales_interest, small_talk, wants_person
-from assistant.retrieval import HybridRetriever, Passage
+from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from journey.settings import AssistantSettings
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ DONT_KNOW = (
 )
 NOT_SURE = "I'm not sure enough to answer that correctly, so I'm bringing in a colleague."
 TO_PERSON = "Of course, I'm connecting you with a person from our team. They'll reply here."
-_FOLLOW_UP = re.compile(r"\b(it|its|that|this|those|these|they|them|there|one|same|also)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,2}\])*\s+")
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
 
@@ -85,12 +84,10 @@ class _Turn:
     reply: Reply
 
 
-def standalone_query(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A follow-up ("and how much is it?") carries the visitor's previous question along."""
+def conversation_context(history: Sequence[tuple[str, str]], turns: int = 2) -> str | None:
+    """The visitor's last messages: what a follow-up ("and for Enterprise?") refers to."""
     previous = [text for role, text in history if role == "visitor"]
-    if previous and (len(question.split()) <= 6 or _FOLLOW_UP.search(question)):
-        return f"{previous[-1]} {question}"
-    return question
+    return " ".join(previous[-turns:]) or None
 
 
 class AnswerEngine:
@@ -121,9 +118,11 @@ class AnswerEngine:
             )
             return
 
-        query = standalone_query(question, history)
-        passages = self.retriever.search(session, query, k=5)
-        if not passages or passages[0].dense < self.settings.min_relevance:
+        context = conversation_context(history)
+        query = f"{context} {question}" if context else question
+        found = self.retriever.search(session, question, context, k=5)
+        passages = found.passages
+        if not passages or not self.on_topic(found):
             yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
             return
 
@@ -150,6 +149,15 @@ class AnswerEngine:
             reply.handoff_reason = "sales_opportunity"
         yield "sources", reply.citations
         yield "done", reply
+
+    def on_topic(self, found: Retrieved) -> bool:
+        """Whether the knowledge speaks to the question: close in meaning, or sharing rare
+        words with a passage while not far off in meaning."""
+        settings = self.settings
+        return found.relevance >= settings.min_relevance or (
+            found.keyword >= settings.keyword_relevance
+            and found.relevance >= settings.keyword_min_relevance
+        )
 
     def _answer(self, turn: _Turn) -> Iterator[Event]:
         """Checked sentences of the answer; sets reply.kind when it cannot answer."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assistant.engine import AnswerEngine, Reply, standalone_query
+from assistant.engine import AnswerEngine, Reply, conversation_context
 from assistant.retrieval import HybridRetriever
 from ingestion.documents import Document, Section
 from ingestion.embeddings import Embedder
@@ -166,7 +166,8 @@ def evaluate_retrieval(
     index: EvalIndex, dialogues: list[Dialogue], progress: Progress | None = None
 ) -> dict[str, Any]:
     """Recall@1/5/10 and MRR of the gold grounding span. A hit is a retrieved chunk of the
-    gold document covering most of a gold span (chunks of other documents never count)."""
+    gold document covering most of a gold span (chunks of other documents never count).
+    The baselines get the same queries, searched by one retriever alone."""
 
     def first_hit(ranking: Sequence[str], dialogue: Dialogue) -> int | None:
         for rank, cid in enumerate(ranking[:10], start=1):
@@ -176,31 +177,27 @@ def evaluate_retrieval(
         return None
 
     scored = [d for d in dialogues if d.gold_spans]
-    hybrid: list[int | None] = []
-    dense_only: list[int | None] = []
-    keyword_only: list[int | None] = []
-    with index.sessions() as session:
-        for done, dialogue in enumerate(scored, start=1):
-            query = standalone_query(dialogue.question, dialogue.history)
-            dense, keyword = index.retriever.candidates_for(query)
-            found = index.retriever.search(session, query, k=10, candidates=(dense, keyword))
-            product = [p.id for p in found]
-            hybrid.append(first_hit(product, dialogue))
-            dense_only.append(first_hit(list(dense), dialogue))
-            keyword_only.append(first_hit(list(keyword), dialogue))
-            if progress:
-                progress(done, len(scored))
+    ranks: dict[str, list[int | None]] = {"hybrid": [], "dense": [], "keyword": []}
+    for done, dialogue in enumerate(scored, start=1):
+        # The queries the product makes: the question, and with the conversation in front.
+        context = conversation_context(dialogue.history)
+        queries = [dialogue.question] + ([f"{context} {dialogue.question}"] if context else [])
+        found = index.retriever.candidates_for(queries)
+        for which, found_ranks in ranks.items():
+            found_ranks.append(first_hit(found.ranking(which), dialogue))
+        if progress:
+            progress(done, len(scored))
     n = len(scored) or 1
     words = [len(text.split()) for _, text in index.chunks.values()]
     return {
-        **_rank_metrics(hybrid, n),
+        **_rank_metrics(ranks["hybrid"], n),
         "n": len(scored),
         "chunks": len(index.chunks),
         "mean_chunk_words": round(statistics.mean(words), 1) if words else 0.0,
         "hit_rule": "chunk of the gold document covering >= 60% of a gold span's words",
         "baselines": {
-            "bm25": _rank_metrics(keyword_only, n),
-            "dense": _rank_metrics(dense_only, n),
+            "bm25": _rank_metrics(ranks["keyword"], n),
+            "dense": _rank_metrics(ranks["dense"], n),
         },
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,27 +37,70 @@ def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
     return fused
 
 
+@dataclass
+class Candidates:
+    """What each retriever found for each query, and the best score each id reached."""
+
+    dense: list[list[str]] = field(default_factory=list)  # one ranking per query
+    keyword: list[list[str]] = field(default_factory=list)
+    dense_score: dict[str, float] = field(default_factory=dict)
+    keyword_score: dict[str, float] = field(default_factory=dict)
+
+    def add(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> None:
+        self.dense.append([cid for cid, _ in dense])
+        self.keyword.append([cid for cid, _ in keyword])
+        for scores, found in ((self.dense_score, dense), (self.keyword_score, keyword)):
+            for cid, score in found:
+                scores[cid] = max(score, scores.get(cid, score))
+
+    def ranking(self, which: str = "hybrid") -> list[str]:
+        """Ids best first: fused over the queries, from one retriever or from both."""
+        lists = {"dense": self.dense, "keyword": self.keyword}.get(which, self.dense + self.keyword)
+        fused = fuse(lists)
+        return sorted(fused, key=lambda cid: fused[cid], reverse=True)
+
+
+@dataclass
+class Retrieved:
+    passages: list[Passage]
+    relevance: float  # the best cosine similarity of any candidate: how on-topic the question is
+    keyword: float  # the best BM25 score of any candidate
+
+
 class HybridRetriever:
     def __init__(self, kb: KnowledgeBase, candidates: int = CANDIDATES) -> None:
         self.kb = kb
         self.candidates = candidates
 
-    def candidates_for(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
-        """Dense (cosine) and keyword (BM25) candidates, each best first."""
-        vector = self.kb.embedder.embed([query])[0]
-        dense = dict(self.kb.vectors.query(vector, self.candidates))
-        return dense, dict(self.kb.keywords.search(query, self.candidates))
+    def candidates_for(self, queries: Sequence[str]) -> Candidates:
+        found = Candidates()
+        vectors = self.kb.embedder.embed(list(queries))
+        for query, vector in zip(queries, vectors, strict=True):
+            found.add(
+                self.kb.vectors.query(vector, self.candidates),
+                self.kb.keywords.search(query, self.candidates),
+            )
+        return found
 
     def search(
-        self,
-        session: Session,
-        query: str,
-        k: int = 5,
-        candidates: tuple[dict[str, float], dict[str, float]] | None = None,
+        self, session: Session, question: str, context: str | None = None, k: int = 5
+    ) -> Retrieved:
+        """The k best passages for a question. With conversation context, the question is
+        also searched with the context in front, and both rankings are fused: context finds
+        what a follow-up refers to, the question alone survives a change of topic."""
+        queries = [question] + ([f"{context} {question}"] if context else [])
+        found = self.candidates_for(queries)
+        return Retrieved(
+            passages=self.passages(session, found, k),
+            relevance=max(found.dense_score.values(), default=0.0),
+            keyword=max(found.keyword_score.values(), default=0.0),
+        )
+
+    def passages(
+        self, session: Session, found: Candidates, k: int, which: str = "hybrid"
     ) -> list[Passage]:
-        dense, keyword = candidates or self.candidates_for(query)
-        fused = fuse([list(dense), list(keyword)])
-        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        ranked = found.ranking(which)
+        fused = {cid: 1.0 / (rank + RRF_K) for rank, cid in enumerate(ranked, start=1)}
         rows = _chunks(session, ranked[: max(k * 3, k)])
         passages = [
             Passage(
@@ -68,8 +111,8 @@ class HybridRetriever:
                 url=row.url,
                 section=row.section,
                 score=fused[cid],
-                dense=dense.get(cid, 0.0),
-                keyword=keyword.get(cid, 0.0),
+                dense=found.dense_score.get(cid, 0.0),
+                keyword=found.keyword_score.get(cid, 0.0),
             )
             for cid in ranked
             # An id without a row was deleted mid-ingest: never return it.

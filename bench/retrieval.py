@@ -104,7 +104,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             kb, sessions = build(Path(tmp), n, pool, embedder)
             retriever = HybridRetriever(kb)
-            engine = AnswerEngine(retriever, None, AssistantSettings(min_relevance=-1.0))
+            engine = AnswerEngine(
+                retriever, None, AssistantSettings(min_relevance=-1.0, keyword_min_relevance=-1.0)
+            )
             timings: dict[str, list[float]] = {"hybrid retrieval": [], "extractive answer": []}
             with sessions() as session:
                 for question in track(questions, description=f"Querying {n:,}", transient=True):

@@ -57,8 +57,14 @@ class GeneratorSettings(BaseModel):
 class AssistantSettings(BaseModel):
     company: str = Field(default="our company", description="the name the assistant speaks for")
     min_relevance: float = Field(
-        default=0.35,
-        description="below this retrieval confidence the assistant says it does not know",
+        default=0.40,
+        description="a question this close (cosine) to some passage is on topic",
+    )
+    keyword_relevance: float = Field(
+        default=12.0, description="a BM25 score that counts as sharing rare words"
+    )
+    keyword_min_relevance: float = Field(
+        default=0.20, description="with rare words shared, this cosine is close enough"
     )
     min_groundedness: float = Field(
         default=0.6, description="answers less grounded than this are not sent"

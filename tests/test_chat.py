@@ -13,7 +13,7 @@ from langchain_core.outputs import ChatResult
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from assistant.engine import AnswerEngine, Reply, standalone_query
+from assistant.engine import AnswerEngine, Reply, conversation_context
 from assistant.retrieval import HybridRetriever
 from assistant.service import ConversationService
 from feedback.models import Flag
@@ -185,11 +185,18 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
     assert hello.kind == "small_talk"
     ask(service, conversation.id, "Wie viel kostet der Growth Plan pro Nutzer?")
     assert conversation.messages[-2].language == "de"
-    history = [("visitor", "Is SAML SSO included in Growth?"), ("bot", "Yes [1].")]
-    assert standalone_query("and in Enterprise?", history).startswith("Is SAML SSO included")
-    assert standalone_query("How do refunds work for annual plans?", history) == (
-        "How do refunds work for annual plans?"
-    )
+    history = [
+        ("visitor", "Hi"),
+        ("bot", "Hello!"),
+        ("visitor", "Is SAML SSO in Growth?"),
+        ("bot", "Yes [1]."),
+        ("visitor", "And SCIM?"),
+    ]
+    assert conversation_context(history) == "Is SAML SSO in Growth? And SCIM?"
+    assert conversation_context([]) is None
+    # A follow-up finds what it refers to through the context.
+    _, follow_up = ask(service, conversation.id, "and is it billed annually?")
+    assert follow_up.kind == "answer" and "Growth" in follow_up.text
 
 
 def test_bad_messages_are_clear_errors(world: Any, db: Session) -> None:

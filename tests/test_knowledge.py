@@ -132,10 +132,12 @@ def test_hybrid_retrieval_finds_the_right_section(
     ingest(sessions, kb, docs, "help")
     retriever = HybridRetriever(kb)
     with sessions() as session:
-        top = retriever.search(session, "what does audience mismatch mean", k=3)
+        top = retriever.search(session, "what does audience mismatch mean", k=3).passages
         assert top[0].section == "SSO setup > Troubleshooting"
         assert top[0].dense > 0 and top[0].keyword > 0 and top[0].source == "help"
-        refund = retriever.search(session, "can I get my money back on a yearly plan?", k=3)
+        refund = retriever.search(
+            session, "can I get my money back on a yearly plan?", k=3
+        ).passages
         assert refund[0].section == "Billing > Refunds"
 
 
@@ -164,7 +166,7 @@ def test_nothing_reaches_the_network(
     monkeypatch.setattr(socket.socket, "connect", local_only)
     ingest(sessions, kb, docs, "help")
     with sessions() as session:
-        assert HybridRetriever(kb).search(session, "invoice currency", k=1)
+        assert HybridRetriever(kb).search(session, "invoice currency", k=1).passages
     # Chroma embedding documents itself goes through our embedder too.
     collection: Any = kb.vectors.collection  # type: ignore[attr-defined]
     collection.add(ids=["x"], documents=["a document chroma embeds itself"])
