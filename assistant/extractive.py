@@ -10,12 +10,12 @@ from assistant.grounding import sentences
 from assistant.retrieval import Passage
 from ingestion.keyword_index import query_terms
 
-MAX_SENTENCES = 3
-MAX_PASSAGES = 2
+MAX_SENTENCES = 2
+MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of 2 passages
 
 
 def extractive_answer(question: str, passages: Sequence[Passage]) -> str:
-    """Up to three sentences from the two best passages, in reading order, cited as [n]."""
+    """Up to two sentences of the best passage, in reading order, cited as [n]."""
     terms = set(query_terms(question))
     if not passages or not terms:
         return ""
