@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from journey.db import Base, utcnow
@@ -68,7 +68,9 @@ class JourneyService:
         """Record one event; returns it and whether it was new (False: a replay)."""
         result = self.record_many([event])
         key = event.idempotency_key or event_key(event)
-        stored = self.session.query(JourneyEvent).filter_by(idempotency_key=key).one()
+        stored = self.session.scalars(
+            select(JourneyEvent).where(JourneyEvent.idempotency_key == key)
+        ).one()
         return stored, bool(result.accepted)
 
     def record_many(self, events: Sequence[EventIn]) -> RecordResult:
