@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy.orm import Session
 
 from assistant.extractive import extractive_answer
-from assistant.generation import prompt_messages, stream_text
+from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import sales_interest, small_talk, wants_person
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
@@ -124,9 +124,8 @@ class AnswerEngine:
             )
             return
 
-        context = conversation_context(history)
-        query = f"{context} {question}" if context else question
-        found = self.retriever.search(session, question, context, k=5)
+        query = self.in_context(question, history)
+        found = self.retriever.search(session, question, query if query != question else None)
         passages = found.passages
         if not passages or not self.on_topic(found):
             yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
@@ -155,6 +154,22 @@ class AnswerEngine:
             reply.handoff_reason = "sales_opportunity"
         yield "sources", reply.citations
         yield "done", reply
+
+    def in_context(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """The question made standalone: rewritten by the model when there is one, else with
+        the conversation in front (the rule also serves when the model fails)."""
+        context = conversation_context(history)
+        if not context:
+            return question
+        if self.model is not None:
+            try:
+                rewritten = self.model.invoke(rewrite_messages(question, history)).text.strip()
+                # A sane rewrite is one line of question-like length; anything else is ignored.
+                if rewritten and "\n" not in rewritten and len(rewritten) < 4 * len(question) + 200:
+                    return rewritten
+            except Exception as exc:  # the rule below still works
+                log.warning("query rewriting failed: %s", exc)
+        return f"{context} {question}"
 
     def on_topic(self, found: Retrieved) -> bool:
         """Whether the knowledge speaks to the question: close in meaning; or sharing rare

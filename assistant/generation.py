@@ -94,6 +94,22 @@ def prompt_messages(
     return messages
 
 
+REWRITE_PROMPT = """Rewrite the customer's last message as one standalone question that can be \
+understood without the conversation. Keep the customer's language. Reply with the question only."""
+
+
+def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[BaseMessage]:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    transcript = "\n".join(
+        f"{'Customer' if role == 'visitor' else 'Assistant'}: {text}" for role, text in history[-6:]
+    )
+    return [
+        SystemMessage(REWRITE_PROMPT),
+        HumanMessage(f"{transcript}\nCustomer: {question}\n\nStandalone question:"),
+    ]
+
+
 def stream_text(model: BaseChatModel, messages: list[BaseMessage]) -> Iterator[str]:
     for chunk in model.stream(messages):
         content = chunk.content

@@ -88,12 +88,13 @@ class HybridRetriever:
         return found
 
     def search(
-        self, session: Session, question: str, context: str | None = None, k: int = 5
+        self, session: Session, question: str, in_context: str | None = None, k: int = 5
     ) -> Retrieved:
-        """The k best passages for a question. With conversation context, the question is
-        also searched with the context in front, and both rankings are fused: context finds
-        what a follow-up refers to, the question alone survives a change of topic."""
-        queries = [question] + ([f"{context} {question}"] if context else [])
+        """The k best passages for a question. With the question in its conversation's context
+        (rewritten, or with the conversation in front) both are searched and the rankings fused:
+        the context finds what a follow-up refers to, the question alone survives a change of
+        topic."""
+        queries = [question] + ([in_context] if in_context else [])
         found = self.candidates_for(queries)
         # How on-topic the question is, judged on the question alone: with the conversation
         # in front, any question would look on-topic.

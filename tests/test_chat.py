@@ -209,3 +209,34 @@ def test_bad_messages_are_clear_errors(world: Any, db: Session) -> None:
     service.close(conversation.id)
     with pytest.raises(Conflict, match="closed"):
         list(service.ask(conversation.id, "hello?"))
+
+
+def test_model_rewrites_follow_ups(world: Any, db: Session) -> None:
+    model = GenericFakeChatModel(
+        messages=iter(
+            [
+                AIMessage("The Growth plan costs 49 euros per user per month billed annually [1]."),
+                AIMessage("Is the Growth plan billed annually?"),
+                AIMessage(
+                    "Yes: the Growth plan costs 49 euros per user per month billed annually [1]."
+                ),
+            ]
+        )
+    )
+    service = chat(world, db, model)
+    conversation = service.start(visitor_id="v9")
+    ask(service, conversation.id, "How much does the Growth plan cost?")
+    _, reply = ask(service, conversation.id, "and is that billed annually?")
+    assert reply.query == "Is the Growth plan billed annually?"
+    assert reply.kind == "answer" and "billed annually" in reply.text
+
+
+def test_follow_up_without_model_uses_the_conversation(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v10")
+    ask(service, conversation.id, "How much does the Growth plan cost?")
+    _, reply = ask(service, conversation.id, "and is that billed annually?")
+    assert reply.query.startswith("How much does the Growth plan cost?")
+    # An off-topic question in the middle of a conversation is still refused.
+    _, off_topic = ask(service, conversation.id, "Who painted the Mona Lisa?")
+    assert off_topic.kind == "dont_know"
