@@ -260,12 +260,15 @@ def print_metrics(title: str, figures: dict[str, Any], as_json: bool) -> None:
 
     systems = {"journey": figures, **figures.get("baselines", {})}
     metrics = [k for k, v in figures.items() if isinstance(v, float)]
+    # One row a metric, one column a system: narrow enough for any terminal.
     table = Table(title=title)
-    table.add_column("system")
+    table.add_column("metric")
+    for name in systems:
+        table.add_column(name, justify="right")
     for metric in metrics:
-        table.add_column(metric, justify="right")
-    for name, values in systems.items():
-        table.add_row(name, *(f"{values[m]:.3f}" if m in values else "" for m in metrics))
+        table.add_row(
+            metric, *(f"{v[metric]:.3f}" if metric in v else "" for v in systems.values())
+        )
     console.print(table)
     extras = {k: v for k, v in figures.items() if not isinstance(v, float | dict)}
     console.print(", ".join(f"{k}: {v}" for k, v in extras.items()), highlight=False)
@@ -328,14 +331,14 @@ def eval_answers(
         outside = load_out_of_scope(unanswerable) if unanswerable else []
         model = build_chat_model(c.settings.generator)
         with progress_bar() as bar, eval_index(docs, bar) as index:
-            task = bar.add_task("Answering", total=len(dialogues) + len(outside))
+            task = bar.add_task("Answering", total=None)
             figures = evaluate_answers(
                 index,
                 c.settings.assistant,
                 model,
                 dialogues,
                 outside,
-                progress=lambda done, _: bar.update(task, completed=done),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     figures["generator"] = c.settings.generator.backend
     print_metrics("Answers", figures, as_json)
