@@ -31,6 +31,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/event_ingest.py --events 100000
 	JOURNEY_BENCH_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python bench/event_ingest.py --events 100000
+	$(BIN)/python bench/knowledge_ingest.py
 	$(BIN)/python bench/retrieval.py --chunks 10000 100000
 
 clean:
