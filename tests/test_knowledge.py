@@ -171,3 +171,18 @@ def test_nothing_reaches_the_network(
     collection: Any = kb.vectors.collection  # type: ignore[attr-defined]
     collection.add(ids=["x"], documents=["a document chroma embeds itself"])
     assert collection.count() == kb.vectors.count()
+
+
+def test_keyword_index_drops_common_words_and_forgets_deleted(tmp_path: Path) -> None:
+    index = KeywordIndex(tmp_path / "kw.db", "knowledge")
+    texts = [f"the plan number {i} includes workflows" for i in range(100)]
+    texts[7] = "the plan with single sign-on via SAML includes workflows"
+    index.upsert([f"c{i}" for i in range(100)], texts)
+    # "plan", "includes" and "workflows" are everywhere; "saml" decides.
+    assert index.search("which plan includes SAML workflows", 3)[0][0] == "c7"
+    index.delete(["c7"])
+    assert index.count() == 99
+    assert all(cid != "c7" for cid, _ in index.search("SAML single sign-on", 5))
+    index.upsert(["c7"], ["SAML is back"])
+    assert index.search("saml", 1)[0][0] == "c7"
+    index.close()
