@@ -138,13 +138,15 @@ class KeywordIndex:
             return []
         with self._lock:
             match = " OR ".join(f'"{t}"' for t in self._selective_terms(terms))
+            # Rank inside FTS first (a join lets SQLite walk every row of the collection and
+            # probe the index per row); other collections' hits are dropped after.
             rows = self._db.execute(
-                "SELECT docs.id, bm25(docs_fts) FROM docs_fts JOIN docs "
-                "ON docs.rowid = docs_fts.rowid "
-                "WHERE docs_fts MATCH ? AND docs.collection = ? "
-                "ORDER BY bm25(docs_fts) LIMIT ?",
-                (match, self.collection, k),
-            ).fetchall()
+                "SELECT docs.id, hits.score FROM (SELECT rowid, bm25(docs_fts) AS score "
+                "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score LIMIT ?) AS hits "
+                "JOIN docs ON docs.rowid = hits.rowid WHERE docs.collection = ? "
+                "ORDER BY hits.score",
+                (match, 2 * k, self.collection),
+            ).fetchall()[:k]
         return [(chunk_id, -float(score)) for chunk_id, score in rows]
 
     def _size(self) -> int:
