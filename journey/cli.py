@@ -275,10 +275,9 @@ def print_metrics(title: str, figures: dict[str, Any], as_json: bool) -> None:
 
 
 @contextmanager
-def eval_index(docs: Path, bar: Progress) -> Iterator[Any]:
+def eval_index(c: Any, docs: Path, bar: Progress) -> Iterator[Any]:
     from assistant.evaluation import load_documents, throwaway_index
 
-    c = container()
     documents = load_documents(docs)
     task = bar.add_task("Indexing documents", total=None)
     with throwaway_index(
@@ -301,9 +300,10 @@ def eval_retrieval(
     """Recall@1/5/10 and MRR of hybrid retrieval, next to BM25-only and dense-only."""
     from assistant.evaluation import evaluate_retrieval, load_dialogues
 
+    c = container()
     with friendly_errors():
         dialogues = load_dialogues(qa, limit)
-        with progress_bar() as bar, eval_index(docs, bar) as index:
+        with progress_bar() as bar, eval_index(c, docs, bar) as index:
             task = bar.add_task("Retrieving", total=len(dialogues))
             figures = evaluate_retrieval(
                 index, dialogues, progress=lambda done, _: bar.update(task, completed=done)
@@ -330,7 +330,7 @@ def eval_answers(
         dialogues = load_dialogues(qa, limit)
         outside = load_out_of_scope(unanswerable) if unanswerable else []
         model = build_chat_model(c.settings.generator)
-        with progress_bar() as bar, eval_index(docs, bar) as index:
+        with progress_bar() as bar, eval_index(c, docs, bar) as index:
             task = bar.add_task("Answering", total=None)
             figures = evaluate_answers(
                 index,
