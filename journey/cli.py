@@ -26,6 +26,8 @@ app.add_typer(import_app, name="import")
 eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Train the small models the analysis uses.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -342,6 +344,91 @@ def eval_answers(
             )
     figures["generator"] = c.settings.generator.backend
     print_metrics("Answers", figures, as_json)
+
+
+@eval_app.command("sentiment")
+def eval_sentiment(
+    file: Annotated[Path, typer.Argument(help="CSV of labelled texts")],
+    text_col: Annotated[str, typer.Option(help="column holding the text")] = "text",
+    label_col: Annotated[
+        str, typer.Option(help="column holding the label (words, 0/1, -1/0/1 or 1-5 stars)")
+    ] = "label",
+    limit: LimitOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Accuracy, macro-F1, per-class F1 and confusion matrix, next to VADER's."""
+    from feedback.evaluation import evaluate_sentiment
+    from feedback.sentiment import VaderSentiment
+    from feedback.training import read_labelled
+
+    c = container()
+    with friendly_errors():
+        texts, gold, _ = read_labelled(file, text_col, label_col)
+        texts, gold = texts[:limit], gold[:limit]
+        with progress_bar() as bar:
+            task = bar.add_task("Scoring", total=len(texts) * 2)
+            figures = evaluate_sentiment(
+                c.sentiment, [VaderSentiment()], texts, gold, lambda n: bar.advance(task, n)
+            )
+    print_metrics("Sentiment", figures, as_json)
+    if not as_json:
+        for name, result in {"journey": figures, **figures["baselines"]}.items():
+            _print_confusion(name, result["confusion"])
+
+
+def _print_confusion(name: str, confusion: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{name}: gold (rows) x predicted (columns)")
+    table.add_column("")
+    for label in confusion["labels"]:
+        table.add_column(label, justify="right")
+    for label, row in zip(
+        confusion["labels"], confusion["rows_gold_columns_predicted"], strict=True
+    ):
+        table.add_row(label, *(str(n) for n in row))
+    console.print(table)
+
+
+@train_app.command("sentiment")
+def train_sentiment(
+    data: Annotated[
+        Path | None, typer.Option(help="labelled CSV; default is the packaged corpus")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="where to write the head (JSON)")] = None,
+    text_col: Annotated[str, typer.Option(help="column holding the text")] = "text",
+    label_col: Annotated[
+        str, typer.Option(help="column holding the sentiment label")
+    ] = "sentiment",
+    emotion_col: Annotated[
+        str | None, typer.Option(help="column holding the emotion label, if any")
+    ] = "emotion",
+) -> None:
+    """Fit the sentiment (and emotion) head on sentence embeddings; reproducible."""
+    from feedback.sentiment import PACKAGED_CORPUS
+    from feedback.training import train_sentiment as run_training
+
+    c = container()
+    with friendly_errors():
+        target = out or c.settings.data_dir / "models" / "sentiment_head.json"
+        with progress_bar() as bar:
+            task = bar.add_task("Training", total=3)
+            report = run_training(
+                c.embedder,
+                data or PACKAGED_CORPUS,
+                target,
+                text_col=text_col,
+                label_col=label_col,
+                emotion_col=emotion_col,
+                progress=lambda step: bar.update(task, advance=1, description=f"Training: {step}"),
+            )
+    console.print(
+        f"Trained on {report.rows} rows {report.labels}; emotions {report.emotions}.\n"
+        f"5-fold cross-validation: accuracy {report.cv_accuracy:.3f}, "
+        f"macro-F1 {report.cv_macro_f1:.3f}.\nWrote {report.path}; use it with "
+        f"JOURNEY_ANALYSIS__SENTIMENT_HEAD={report.path}",
+        highlight=False,
+    )
 
 
 @users_app.command("create")

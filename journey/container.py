@@ -13,6 +13,7 @@ from journey.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import AnswerEngine
+    from feedback.sentiment import SentimentModel
     from ingestion.embeddings import Embedder
     from ingestion.knowledge import KnowledgeBase
 
@@ -67,6 +68,12 @@ class Container:
             build_chat_model(self.settings.generator),
             self.settings.assistant,
         )
+
+    @cached_property
+    def sentiment(self) -> SentimentModel:
+        from feedback.sentiment import HeadSentiment
+
+        return HeadSentiment(self.embedder, self.settings.analysis.sentiment_head)
 
     def init(self) -> None:
         """Create the data directory and bring the schema to the newest revision."""

@@ -77,6 +77,13 @@ class AssistantSettings(BaseModel):
     )
 
 
+class AnalysisSettings(BaseModel):
+    sentiment_head: Path | None = Field(
+        default=None,
+        description="a head made by `journey train sentiment`; default is the packaged one",
+    )
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -104,6 +111,7 @@ class Settings(BaseSettings):
     embeddings: EmbeddingSettings = EmbeddingSettings()
     generator: GeneratorSettings = GeneratorSettings()
     assistant: AssistantSettings = AssistantSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()
