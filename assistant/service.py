@@ -15,6 +15,7 @@ from assistant.intent import infer_stage
 from assistant.language import detect_language
 from assistant.models import Conversation, Message
 from feedback.models import Flag
+from feedback.queue import FlagQueue
 from journey.db import utcnow
 from journey.errors import Conflict, InvalidInput, NotFound
 from journey.models import Contact, StaffUser
@@ -49,6 +50,7 @@ class ConversationService:
     ) -> None:
         self.session = session
         self.journey = JourneyService(session, vocabulary)
+        self.flags = FlagQueue(session)
         self.engine = engine
 
     def start(
@@ -143,24 +145,18 @@ class ConversationService:
             raise InvalidInput(f"reason: one of {', '.join(SEVERITY)}")
         evidence = evidence or conversation.messages[-3:]
         key = f"handoff:{conversation.id}:{evidence[-1].id if evidence else 0}"
-        flag = self.session.scalar(select(Flag).where(Flag.evidence_key == key))
-        if flag is None:
-            flag = Flag(
-                evidence_key=key,
-                reasons=[f"handoff_{reason}"],
-                severity=SEVERITY[reason],
-                evidence=[
-                    {"type": "message", "id": m.id, "role": m.role, "text": m.text}
-                    for m in evidence
-                ],
-                suggested_step=NEXT_STEP[reason],
-                contact_id=conversation.contact_id,
-                account_id=conversation.account_id,
-                conversation_id=conversation.id,
-                stage=conversation.stage,
-                touchpoint=conversation.touchpoint,
-            )
-            self.session.add(flag)
+        flag = self.flags.raise_flag(
+            key,
+            [f"handoff_{reason}"],
+            SEVERITY[reason],
+            [{"type": "message", "id": m.id, "role": m.role, "text": m.text} for m in evidence],
+            suggested_step=NEXT_STEP[reason],
+            contact_id=conversation.contact_id,
+            account_id=conversation.account_id,
+            conversation_id=conversation.id,
+            stage=conversation.stage,
+            touchpoint=conversation.touchpoint,
+        )
         if conversation.status == "bot":
             conversation.status = "waiting_for_human"
             conversation.handoff_reason = reason
@@ -175,7 +171,7 @@ class ConversationService:
         conversation.status = "human"
         conversation.assigned_agent_id = agent.id
         for flag in self._open_flags(conversation):
-            flag.status, flag.owner_id, flag.claimed_at = "claimed", agent.id, utcnow()
+            self.flags.claim(flag.id, agent)
         self._add(conversation, "system", f"{agent.name} joined the conversation.")
         return conversation
 
