@@ -13,7 +13,9 @@ from api import (
     chat_views,
     health_views,
     home_views,
+    import_views,
     journey_views,
+    queue_views,
     widget_views,
 )
 from api.errors import install_error_handlers
@@ -36,7 +38,16 @@ def create_app(container: Container | None = None) -> FastAPI:
         allow_headers=["Content-Type"],
     )
     install_error_handlers(app)
-    for module in (health_views, auth_views, journey_views, chat_views, home_views, widget_views):
+    for module in (
+        health_views,
+        auth_views,
+        journey_views,
+        chat_views,
+        queue_views,
+        import_views,
+        home_views,
+        widget_views,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

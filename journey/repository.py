@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from journey.models import Contact, JourneyEvent, VisitorId
+from journey.models import Account, Contact, JourneyEvent, VisitorId
 
 EVENTS_TABLE = cast(Table, JourneyEvent.__table__)
 
@@ -107,6 +107,15 @@ class ContactRepository:
             found.update({email: cid for email, cid in rows if email})
         return found
 
+    def ids_by_external_id(self, external_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunked(external_ids):
+            rows = self.session.execute(
+                select(Contact.external_id, Contact.id).where(Contact.external_id.in_(part))
+            )
+            found.update({external_id: cid for external_id, cid in rows if external_id})
+        return found
+
     def accounts_and_stages(
         self, contact_ids: Sequence[int]
     ) -> dict[int, tuple[int | None, str | None]]:
@@ -120,3 +129,29 @@ class ContactRepository:
 
     def visitor(self, visitor_id: str) -> VisitorId | None:
         return self.session.get(VisitorId, visitor_id)
+
+
+class AccountRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def ids_by_domain(self, domains: Sequence[str]) -> dict[str, int]:
+        """Lower-cased domain -> account id."""
+        return self._ids_by(Account.domain, domains)
+
+    def ids_by_name(self, names: Sequence[str]) -> dict[str, int]:
+        """Lower-cased name -> account id (the first, if two accounts share a name)."""
+        return self._ids_by(Account.name, names)
+
+    def _ids_by(self, column: Any, values: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        wanted = sorted({v.lower() for v in values})
+        for part in chunked(wanted):
+            rows = self.session.execute(
+                select(func.lower(column), Account.id)
+                .where(func.lower(column).in_(part))
+                .order_by(Account.id)
+            )
+            for value, account_id in rows:
+                found.setdefault(value, account_id)
+        return found

@@ -8,6 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 
+def as_utc(value: datetime) -> datetime:
+    """A timestamp without a zone is read as UTC, the convention of most exports."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class EventIn(BaseModel):
     """A journey event as a caller sends it; the service fills stage, channel and key."""
 
@@ -31,8 +36,7 @@ class EventIn(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def _assume_utc(cls, value: datetime) -> datetime:
-        # A timestamp without a zone is read as UTC, the convention of most exports.
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return as_utc(value)
 
     @field_validator("contact_email")
     @classmethod
