@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from feedback.sentiment import LABELS, Sentiment, SentimentModel
+import numpy as np
+
+from feedback.conversation_risk import (
+    RISK_THRESHOLD,
+    is_user_role,
+    risk_features,
+    risks,
+    user_texts,
+)
+from feedback.sentiment import LABELS, Sentiment, SentimentModel, vader_scores
+from ingestion.embeddings import Embedder
+from journey.errors import InvalidInput
 
 BATCH = 256
 
@@ -72,3 +84,79 @@ def evaluate_sentiment(
     figures["rows"] = len(texts)
     figures["classes"] = len(labels)
     return figures
+
+
+def read_rated_conversations(
+    path: Path, limit: int | None = None
+) -> tuple[list[list[tuple[str, str]]], list[int | None]]:
+    """USS-format JSONL: the conversations, and the rating of each user turn in order
+    (None where a user turn is unrated: it is scored as context, not measured)."""
+    from assistant.evaluation import _jsonl
+
+    conversations, ratings = [], []
+    for number, row in enumerate(_jsonl(path), start=1):
+        if limit is not None and number > limit:
+            break
+        try:
+            turns = [(t["role"], t["text"]) for t in row["turns"]]
+            ratings += [t.get("satisfaction") for t in row["turns"] if is_user_role(t["role"])]
+        except (KeyError, TypeError) as exc:
+            raise InvalidInput(f"{path.name}: line {number}: turns need a role and a text") from exc
+        conversations.append(turns)
+    return conversations, ratings
+
+
+def evaluate_moments(
+    path: Path,
+    sentiment: SentimentModel,
+    embedder: Embedder,
+    threshold: float = RISK_THRESHOLD,
+    progress: Callable[[int, int], None] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """How well the conversation risk separates user turns rated 1-2 (dissatisfied) from the
+    rest, next to sentiment alone: VADER's negated compound and the model's P(negative)."""
+    from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+
+    conversations, ratings = read_rated_conversations(path, limit)
+    rated = np.array([r is not None for r in ratings], dtype=bool)
+    gold = np.array([r is not None and r <= 2 for r in ratings], dtype=bool)[rated]
+    if gold.all() or not gold.any():
+        raise InvalidInput(f"{path.name}: needs rated user turns both 1-2 and above 2")
+    texts = user_texts(conversations)
+    done, total = 0, 2 * len(texts)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    sentiments = predict(sentiment, texts, advance)
+    batches = []
+    for start in range(0, len(texts), BATCH):
+        batches.append(embedder.embed(texts[start : start + BATCH]))
+        advance(len(batches[-1]))
+    risk = risks(risk_features(conversations, sentiments, np.vstack(batches)))
+
+    negative = np.array([s.probabilities.get("negative", 0.0) for s in sentiments])
+    flagged = risk[rated] >= threshold
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        gold, flagged, average="binary", zero_division=0
+    )
+    return {
+        "auroc": float(roc_auc_score(gold, risk[rated])),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "flagged_share": float(flagged.mean()),
+        "baselines": {
+            "vader": {"auroc": float(roc_auc_score(gold, -vader_scores(texts)[rated, 0]))},
+            "sentiment_only": {"auroc": float(roc_auc_score(gold, negative[rated]))},
+        },
+        "threshold": threshold,
+        "model": sentiment.name,
+        "dialogues": len(conversations),
+        "n": int(rated.sum()),
+        "dissatisfied": int(gold.sum()),
+    }

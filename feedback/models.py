@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from feedback.duplicates import content_hash
 from journey.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+
+
+def _content_hash_of(*columns: str) -> Callable[[Any], str]:
+    """A column default: the normalised-text hash of these columns, so every insert (import,
+    demo, API) can be matched against later copies by an indexed look-up."""
+
+    def default(context: Any) -> str:
+        values = context.get_current_parameters()
+        return content_hash(" ".join(values.get(c) or "" for c in columns))
+
+    return default
 
 
 class Ticket(Base):
@@ -37,6 +59,9 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    content_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, default=_content_hash_of("subject", "body")
+    )
 
     comments: Mapped[list[TicketComment]] = relationship(
         order_by="TicketComment.id", cascade="all, delete-orphan"
@@ -72,6 +97,9 @@ class Review(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    content_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, default=_content_hash_of("body")
+    )
 
 
 class SurveyResponse(Base):
@@ -111,9 +139,39 @@ class TextAnalysis(Base):
     confidence: Mapped[float] = mapped_column(Float)
     emotions: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
     aspects: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
-    theme_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
     model: Mapped[str] = mapped_column(String(100))
     analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the signal sits in the journey, copied from the item so themes and moments can be
+    # counted per stage, touchpoint and time without joining four item tables.
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    touchpoint: Mapped[str | None] = mapped_column(String(32))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    # float16 topic vector of the item, kept so themes can be re-clustered without re-embedding.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Theme(Base):
+    """A cluster of feedback about one topic, labelled by its most distinctive phrases."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    centroid: Mapped[list[float]] = mapped_column(JSONType)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Flag(Base):

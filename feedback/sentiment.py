@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,8 @@ PACKAGED_CORPUS = Path(__file__).parent / "data" / "sentiment_corpus.csv"
 # An emotion is reported only when the head is at least this sure of it.
 EMOTION_FLOOR = 0.35
 MAX_SENTENCES = 40
+TOPIC_SENTENCES = 3
+VADER_FEATURES = 4
 
 Matrix = npt.NDArray[np.float64]
 
@@ -62,7 +64,7 @@ def sentiment_from(probabilities: dict[str, float], emotions: dict[str, float]) 
     )
 
 
-_vader: object | None = None
+_vader: Any = None
 
 
 def vader_scores(texts: Sequence[str]) -> Matrix:
@@ -74,9 +76,9 @@ def vader_scores(texts: Sequence[str]) -> Matrix:
         _vader = SentimentIntensityAnalyzer()
     rows = []
     for text in texts:
-        s = _vader.polarity_scores(text)  # type: ignore[attr-defined]
+        s = _vader.polarity_scores(text)
         rows.append((s["compound"], s["neg"], s["neu"], s["pos"]))
-    return np.asarray(rows, dtype=np.float64).reshape(len(texts), 4)
+    return np.asarray(rows, dtype=np.float64).reshape(len(texts), VADER_FEATURES)
 
 
 class VaderSentiment:
@@ -158,15 +160,24 @@ class HeadSentiment:
         self.name = f"head:{data.get('version', self.path.stem)}"
 
     def analyze(self, texts: Sequence[str]) -> list[Sentiment]:
+        return self.analyze_with_topics(texts)[0]
+
+    def analyze_with_topics(self, texts: Sequence[str]) -> tuple[list[Sentiment], Matrix]:
+        """Sentiments, and per text a topic vector (the mean embedding of its first sentences,
+        where the subject of a ticket or review sits) from the same embedding pass."""
         if not texts:
-            return []
+            return [], np.zeros((0, 0))
         units, spans = split_units(texts)
         x = features(self.embedder, units)
+        vectors = x[:, :-VADER_FEATURES]
         sentiment = self.sentiment.probabilities(x)
         emotion = self.emotion.probabilities(x) if self.emotion else None
         results = []
-        for start, end in spans:
+        topics = np.zeros((len(texts), vectors.shape[1]))
+        for i, (start, end) in enumerate(spans):
             rows = slice(start, end)
+            topic = vectors[start : min(end, start + TOPIC_SENTENCES)].mean(axis=0)
+            topics[i] = topic / max(float(np.linalg.norm(topic)), 1e-12)
             probabilities = aggregate(sentiment[rows], self.sentiment.classes)
             emotions: dict[str, float] = {}
             if emotion is not None and self.emotion is not None:
@@ -177,7 +188,7 @@ class HeadSentiment:
                     if c in EMOTIONS
                 }  # fmt: skip
             results.append(sentiment_from(probabilities, emotions))
-        return results
+        return results, topics
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*•] )")

@@ -151,6 +151,94 @@ def import_events(
         raise typer.Exit(1)
 
 
+FileArgument = Annotated[Path, typer.Argument(help="CSV, JSON or JSONL file")]
+FormatOption = Annotated[str | None, typer.Option("--format", help="csv, json or jsonl")]
+MapOption = Annotated[
+    list[str] | None, typer.Option("--map", help="FIELD=COLUMN, e.g. --map body=text (repeatable)")
+]
+SourceOption = Annotated[str, typer.Option(help="source system of the items")]
+StrictOption = Annotated[bool, typer.Option(help="write nothing if any row is rejected")]
+
+
+@import_app.command("tickets")
+def import_tickets(
+    file: FileArgument,
+    fmt: FormatOption = None,
+    map_: MapOption = None,
+    preset: Annotated[str | None, typer.Option(help="helpdesk: a Zendesk-like export")] = None,
+    source: SourceOption = "import",
+    strict: StrictOption = False,
+) -> None:
+    """Import support tickets with their comments; copies re-sent within days are linked."""
+    _import_feedback("tickets", file, fmt, map_, preset, source, strict)
+
+
+@import_app.command("reviews")
+def import_reviews(
+    file: FileArgument,
+    fmt: FormatOption = None,
+    map_: MapOption = None,
+    preset: Annotated[str | None, typer.Option(help="review-site: a G2-like export")] = None,
+    source: SourceOption = "import",
+    strict: StrictOption = False,
+) -> None:
+    """Import reviews; the same review posted twice is linked to the first."""
+    _import_feedback("reviews", file, fmt, map_, preset, source, strict)
+
+
+@import_app.command("surveys")
+def import_surveys(
+    file: FileArgument,
+    fmt: FormatOption = None,
+    map_: MapOption = None,
+    preset: Annotated[str | None, typer.Option(help="survey: an NPS/CSAT export")] = None,
+    source: SourceOption = "import",
+    strict: StrictOption = False,
+) -> None:
+    """Import NPS (0-10) and CSAT (1-5) survey answers."""
+    _import_feedback("surveys", file, fmt, map_, preset, source, strict)
+
+
+def _import_feedback(
+    kind: str,
+    file: Path,
+    fmt: str | None,
+    map_: list[str] | None,
+    preset: str | None,
+    source: str,
+    strict: bool,
+) -> None:
+    """Like `import events`; replaying the same file adds nothing."""
+    from ingestion.feedback_import import import_feedback
+    from ingestion.feedback_items import parse_mapping
+    from journey.db import transaction
+    from journey.service import JourneyService
+
+    c = container()
+    with friendly_errors():
+        mapping = parse_mapping(kind, map_ or [])
+        c.init()
+        total = _count_lines(file)
+        with progress_bar() as bar, transaction(c.sessions) as session:
+            task = bar.add_task(f"Importing {kind}", total=total)
+            report = import_feedback(
+                session,
+                JourneyService(session, c.settings.vocabulary),
+                kind,
+                file,
+                fmt=fmt,
+                mapping=mapping,
+                preset=preset,
+                source=source,
+                strict=strict,
+                progress=lambda n: bar.advance(task, n),
+            )
+            bar.update(task, completed=total)
+    _print_report(report)
+    if report.rejected and strict:
+        raise typer.Exit(1)
+
+
 def _count_lines(path: Path) -> int:
     if not path.is_file():
         fail(f"{path}: no such file")
@@ -160,11 +248,16 @@ def _count_lines(path: Path) -> int:
 
 def _print_report(report: Any) -> None:
     written = "" if report.written else " Strict mode: nothing written."
+    copies = f"{report.near_duplicates} near-duplicates linked, " if report.near_duplicates else ""
     console.print(
         f"{report.rows} rows: {report.accepted} accepted, {report.duplicates} duplicates "
-        f"(already stored), {len(report.rejected)} rejected.{written}",
+        f"(already stored), {copies}{len(report.rejected)} rejected.{written}",
         highlight=False,
     )
+    if report.without_event:
+        console.print(
+            f"  {report.without_event} stored without a journey event (no contact or account)."
+        )
     for error in report.rejected[:50]:
         console.print(f"  line {error.line}: {error.reason}", highlight=False)
     if len(report.rejected) > 50:
@@ -346,6 +439,43 @@ def eval_answers(
     print_metrics("Answers", figures, as_json)
 
 
+@app.command()
+def analyze(
+    rediscover: Annotated[
+        bool, typer.Option(help="re-cluster every item into themes (ids of stable themes kept)")
+    ] = False,
+) -> None:
+    """Sentiment, emotion, aspects and themes of new or changed tickets, reviews, surveys
+    and chat messages."""
+    from datetime import timedelta
+
+    from feedback.analysis import analyze as run_analysis
+    from journey.db import transaction
+
+    c = container()
+    with friendly_errors():
+        c.init()
+        with progress_bar() as bar, transaction(c.sessions) as session:
+            task = bar.add_task("Analysing", total=None)
+            report = run_analysis(
+                session,
+                c.sentiment,
+                rediscover=rediscover,
+                flag_window=timedelta(days=c.settings.analysis.flag_window_days),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    themes = (
+        f"{report.themes} themes discovered"
+        if report.rediscovered
+        else (f"{report.themed} joined existing themes")
+    )
+    console.print(
+        f"{report.items} items: {report.analysed} analysed, {report.unchanged} unchanged; "
+        f"{themes}; {report.flags} moments of truth flagged.",
+        highlight=False,
+    )
+
+
 @eval_app.command("sentiment")
 def eval_sentiment(
     file: Annotated[Path, typer.Argument(help="CSV of labelled texts")],
@@ -374,6 +504,29 @@ def eval_sentiment(
     if not as_json:
         for name, result in {"journey": figures, **figures["baselines"]}.items():
             _print_confusion(name, result["confusion"])
+
+
+@eval_app.command("moments")
+def eval_moments(
+    file: Annotated[Path, typer.Argument(help="JSONL of dialogues with rated user turns (USS)")],
+    limit: Annotated[int | None, typer.Option(help="use only the first N dialogues")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """AUROC of the conversation risk for turns rated 1-2, precision/recall at the shipped
+    threshold, next to sentiment alone (VADER, the sentiment model)."""
+    from feedback.evaluation import evaluate_moments
+
+    c = container()
+    with friendly_errors(), progress_bar() as bar:
+        task = bar.add_task("Scoring", total=None)
+        figures = evaluate_moments(
+            file,
+            c.sentiment,
+            c.embedder,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            limit=limit,
+        )
+    print_metrics("Moments of truth", figures, as_json)
 
 
 def _print_confusion(name: str, confusion: dict[str, Any]) -> None:

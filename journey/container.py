@@ -13,7 +13,7 @@ from journey.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import AnswerEngine
-    from feedback.sentiment import SentimentModel
+    from feedback.sentiment import HeadSentiment
     from ingestion.embeddings import Embedder
     from ingestion.knowledge import KnowledgeBase
 
@@ -70,7 +70,7 @@ class Container:
         )
 
     @cached_property
-    def sentiment(self) -> SentimentModel:
+    def sentiment(self) -> HeadSentiment:
         from feedback.sentiment import HeadSentiment
 
         return HeadSentiment(self.embedder, self.settings.analysis.sentiment_head)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -66,6 +67,16 @@ def load_demo(
         else None,
     )
 
+    from feedback.analysis import analyze
+
+    with transaction(container.sessions) as session:
+        analysis = analyze(
+            session,
+            container.sentiment,
+            flag_window=timedelta(days=settings.analysis.flag_window_days),
+            progress=(lambda done, total: progress("analysis", done, total)) if progress else None,
+        )
+
     lines = []
     if already:
         lines.append(f"The data directory {settings.data_dir} already holds data; kept it as is.")
@@ -77,6 +88,10 @@ def load_demo(
         )
     lines.append(
         f"Knowledge base: {indexed.files} pages, {indexed.chunks} chunks indexed ({knowledge})."
+    )
+    lines.append(
+        f"Analysis: {analysis.analysed} new texts scored, {analysis.themes or 'existing'} themes, "
+        f"{analysis.flags} moments of truth in the review queue."
     )
     lines.append("Sign in with:")
     lines += [
