@@ -10,6 +10,7 @@ import numpy as np
 
 from feedback.conversation_risk import (
     RISK_THRESHOLD,
+    analyze_user_turns,
     is_user_role,
     risk_features,
     risks,
@@ -124,19 +125,14 @@ def evaluate_moments(
     if gold.all() or not gold.any():
         raise InvalidInput(f"{path.name}: needs rated user turns both 1-2 and above 2")
     texts = user_texts(conversations)
-    done, total = 0, 2 * len(texts)
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
-
-    sentiments = predict(sentiment, texts, advance)
+    sentiments: list[Sentiment] = []
     batches = []
     for start in range(0, len(texts), BATCH):
-        batches.append(embedder.embed(texts[start : start + BATCH]))
-        advance(len(batches[-1]))
+        batch, vectors = analyze_user_turns(texts[start : start + BATCH], sentiment, embedder)
+        sentiments += batch
+        batches.append(vectors)
+        if progress:
+            progress(len(sentiments), len(texts))
     risk = risks(risk_features(conversations, sentiments, np.vstack(batches)))
 
     negative = np.array([s.probabilities.get("negative", 0.0) for s in sentiments])
