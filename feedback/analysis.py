@@ -139,7 +139,7 @@ def analyze(
             progress(report.analysed, len(todo))
     has_themes = session.scalar(select(TextAnalysis.id).where(TextAnalysis.theme_id.is_not(None)))
     if rediscover or (has_themes is None and report.items):
-        report.themes = discover(session, _all_topic_items(session))
+        report.themes = discover(session, topic_items(session))
         report.rediscovered = True
         report.themed = report.items
     else:
@@ -163,7 +163,8 @@ def _analyse_batch(
         (a.item_type, a.item_id): a
         for a in session.scalars(
             select(TextAnalysis).where(
-                TextAnalysis.item_id.in_([item.item_id for item, _ in batch])
+                TextAnalysis.item_type.in_({item.item_type for item, _ in batch}),
+                TextAnalysis.item_id.in_([item.item_id for item, _ in batch]),
             )
         )
     }
@@ -228,7 +229,7 @@ def _reload_themes(analyses: list[TextAnalysis], session: Session) -> None:
             set_committed_value(by_id[analysis_id], "theme_id", theme_id)
 
 
-def _all_topic_items(session: Session) -> list[TopicItem]:
+def topic_items(session: Session) -> list[TopicItem]:
     texts = {(item.item_type, item.item_id): item.text for item in text_items(session)}
     rows = session.execute(
         select(

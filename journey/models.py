@@ -112,6 +112,7 @@ class JourneyEvent(Base):
         Index("ix_journey_events_contact_time", "contact_id", "occurred_at"),
         Index("ix_journey_events_account_time", "account_id", "occurred_at"),
         Index("ix_journey_events_stage_time", "stage", "occurred_at"),
+        Index("ix_journey_events_subject", "subject_type", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

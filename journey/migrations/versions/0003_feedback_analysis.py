@@ -41,6 +41,9 @@ def upgrade() -> None:
         sa.Column("updated_at", journey.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_themes")),
     )
+    op.create_index(
+        "ix_journey_events_subject", "journey_events", ["subject_type", "subject_id"], unique=False
+    )
     with op.batch_alter_table("text_analyses", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("occurred_at", journey.db.UTCDateTime(timezone=True), nullable=True)
@@ -104,5 +107,6 @@ def downgrade() -> None:
         batch_op.drop_column("stage")
         batch_op.drop_column("occurred_at")
 
+    op.drop_index("ix_journey_events_subject", table_name="journey_events")
     op.drop_table("themes")
     # ### end Alembic commands ###
