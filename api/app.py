@@ -15,6 +15,7 @@ from api import (
     home_views,
     import_views,
     journey_views,
+    knowledge_views,
     queue_views,
     widget_views,
 )
@@ -45,6 +46,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         chat_views,
         queue_views,
         import_views,
+        knowledge_views,
         home_views,
         widget_views,
     ):

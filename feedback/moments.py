@@ -20,8 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.models import Message
+from feedback.conversation_risk import RISK_THRESHOLD, score_conversations
 from feedback.models import Review, SurveyResponse, TextAnalysis
 from feedback.queue import FlagQueue
+from feedback.sentiment import HeadSentiment
 from journey.models import Account
 
 NEGATIVE_SCORE = -0.5  # an item at or below this is strongly negative
@@ -34,17 +37,27 @@ CRITICAL_STAGES = {"onboarding": 20, "decision": 15, "retention": 10}
 # A detractor NPS answer or a CSAT of 1-2 is a negative moment however polite the comment.
 DETRACTOR_NPS, LOW_CSAT = 6, 2
 
+# Cancelling or terminating counts when it names the subscription (or nothing at all: "we want
+# to cancel."), not "cancel a scheduled export" or "the sync terminated with an error".
+_ENDED = (
+    r"(?:(?:\s+[\w'’]+){0,3}\s+(?:subscriptions?|contracts?|agreement|account|plan|licen[cs]es?|"
+    r"seats|service|membership|(?:auto-?)?renewal)\b|\s*(?:[.!?,;:]|$)|\s+(?:if|when|now|today|"
+    r"immediately|unless|before|at)\b)"
+)
+_PRODUCT = r"(?:vendor|provider|supplier|tool|platform|solution|product|system|software|crm)s?"
 CHURN = re.compile(
-    r"\b(cancel\w*|terminat\w+|not (?:going to |be )?renew\w*|won'?t renew|churn\w*|"
+    rf"\b((?:cancel\w*|terminat\w+)(?={_ENDED})|"
+    r"(?:not|won['’]?t|don['’]?t) (?:going to |be |want to |plan(?:ning)? to )?renew\w*|churn\w*|"
     r"(?:switch\w*|mov\w+) (?:over )?to "
-    r"(?:an?(?:other)? (?:competitor|different \w+)|another \w+|other \w+)|"
+    rf"(?:an?(?:other)? competitor|(?:a different|another|other) {_PRODUCT})|"
     r"(?:look\w+ (?:at|for)|evaluat\w+) (?:alternatives|other (?:vendors|tools|options))|"
     r"end (?:our|the) (?:contract|subscription)|close (?:our|my) account)\b",
     re.IGNORECASE,
 )
 ESCALATION = re.compile(
-    r"\b(escalat\w+|speak to (?:a|your) (?:manager|supervisor)|formal complaint|legal|lawyer|"
-    r"unacceptable|ridiculous|worst|refund|compensation|ceo)\b",
+    r"\b(escalat\w+|speak to (?:a|your) (?:manager|supervisor)|formal complaint|"
+    r"legal (?:action|steps|proceedings)|lawyers?|unacceptable|ridiculous|worst|refund|"
+    r"compensation|(?:your|the) ceo)\b",
     re.IGNORECASE,
 )
 
@@ -56,14 +69,15 @@ NEXT_STEP = {
     "onboarding_at_risk": "Book a setup call: they are stuck before first value.",
     "high_value_at_risk": "Alert the account manager: a high-value account is unhappy.",
     "repeated_contact": "Own the problem end to end: they have contacted us about it repeatedly.",
+    "dissatisfied_turn": "Take over the chat: the bot is failing this visitor.",
     "sentiment_drop": "Check what changed: this customer was happy until now.",
     "negative_sentiment": "Reply personally, acknowledge the problem and give a date.",
     "advocacy_opportunity": "Ask for a review, a reference or a case study.",
 }
 # Order of NEXT_STEP is the order of urgency: the first reason present names the next step.
 WEIGHT = {"churn_intent": 1.0, "escalation_intent": 0.9, "detractor": 0.8,
-          "repeated_contact": 0.8, "sentiment_drop": 0.7, "negative_sentiment": 0.7,
-          "advocacy_opportunity": 0.5}  # fmt: skip
+          "repeated_contact": 0.8, "dissatisfied_turn": 0.7, "sentiment_drop": 0.7,
+          "negative_sentiment": 0.7, "advocacy_opportunity": 0.5}  # fmt: skip
 
 
 @dataclass
@@ -98,7 +112,7 @@ class AccountValue:
         return 0 <= days <= RENEWAL_WINDOW.days
 
 
-def detect(session: Session, signals: Sequence[Signal]) -> int:
+def detect(session: Session, signals: Sequence[Signal], model: HeadSentiment) -> int:
     """Apply every rule to freshly analysed items; returns how many flags were raised."""
     if not signals:
         return 0
@@ -107,6 +121,7 @@ def detect(session: Session, signals: Sequence[Signal]) -> int:
         _text_rules(signal)
     _survey_and_rating_rules(session, signals)
     _history_rules(session, signals)
+    _conversation_rules(session, signals, model)
     by_key: dict[str, list[Signal]] = defaultdict(list)
     for signal in signals:
         a = signal.analysis
@@ -233,6 +248,35 @@ def _history_rules(session: Session, signals: Sequence[Signal]) -> None:
                 signal.evidence += [{"item_type": h.item_type, "item_id": h.item_id} for h in same]
         if earlier and earlier[-1].score >= 0.4 and earlier[-1].score - a.score >= DROP:
             signal.reasons["sentiment_drop"] = min(1.0, (earlier[-1].score - a.score) / 1.5)
+
+
+def _conversation_rules(session: Session, signals: Sequence[Signal], model: HeadSentiment) -> None:
+    """A visitor's turn where the bot is failing them (see feedback.conversation_risk)."""
+    chats = {s.conversation_id for s in signals if s.conversation_id}
+    if not chats:
+        return
+    turns: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    rows = session.execute(
+        select(Message.conversation_id, Message.role, Message.text, Message.id)
+        .where(Message.conversation_id.in_(chats))
+        .order_by(Message.created_at, Message.id)
+    )
+    for conversation_id, role, text, message_id in rows:
+        turns[conversation_id].append((role, text, message_id))
+    ordered = list(turns.values())
+    scores = score_conversations(
+        [[(role, text) for role, text, _ in chat] for chat in ordered], model, model.embedder
+    )
+    risk = {
+        str(message_id): score
+        for chat, chat_scores in zip(ordered, scores, strict=True)
+        for (_, _, message_id), score in zip(chat, chat_scores, strict=True)
+        if score is not None
+    }
+    for signal in signals:
+        score = risk.get(signal.analysis.item_id) if signal.conversation_id else None
+        if score is not None and score >= RISK_THRESHOLD:
+            signal.reasons["dissatisfied_turn"] = score
 
 
 def _evidence(signal: Signal) -> list[dict[str, object]]:

@@ -23,7 +23,7 @@ from ingestion.keyword_index import KeywordIndex
 from ingestion.models import KnowledgeChunk, KnowledgeSource
 from ingestion.vector_index import VectorIndex
 from journey.db import transaction, utcnow
-from journey.errors import InvalidInput
+from journey.errors import InvalidInput, NotFound
 
 EMBED_BATCH = 128
 
@@ -151,6 +151,25 @@ def sync_documents(
         assert source is not None
         source.last_ingested_at = utcnow()
     return report
+
+
+def remove_source(sessions: sessionmaker[Session], kb: KnowledgeBase, name: str) -> int:
+    """Delete a source with its chunks from the store and both indexes; returns the chunks."""
+    with transaction(sessions) as session:
+        source = session.scalar(select(KnowledgeSource).where(KnowledgeSource.name == name))
+        if source is None:
+            raise NotFound(f"no knowledge source {name!r}")
+        ids = list(
+            session.scalars(select(KnowledgeChunk.id).where(KnowledgeChunk.source_id == source.id))
+        )
+    # Indexes first: a crash in between leaves rows that the next ingest cleans up, never
+    # vectors that point at nothing.
+    kb.vectors.delete(ids)
+    kb.keywords.delete(ids)
+    with transaction(sessions) as session:
+        session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.source_id == source.id))
+        session.execute(delete(KnowledgeSource).where(KnowledgeSource.id == source.id))
+    return len(ids)
 
 
 def _metadata(source: str, chunk: Chunk) -> dict[str, str | int | None]:

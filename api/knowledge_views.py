@@ -1,0 +1,154 @@
+"""The knowledge base over HTTP, for admins: list sources, upload documents, re-sync, remove.
+
+Uploaded files are kept in the data directory (one folder per source), so a later upload or
+re-sync re-ingests the whole source incrementally: unchanged chunks are skipped, changed ones
+replaced, removed files' chunks deleted — the same code path as `journey ingest`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, UploadFile, status
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from api.deps import ContainerDep, SessionDep, require_role
+from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES
+from ingestion.knowledge import IngestReport, ingest, remove_source
+from ingestion.models import KnowledgeChunk, KnowledgeSource
+from journey.container import Container
+from journey.errors import InvalidInput, NotFound
+
+router = APIRouter(
+    prefix="/admin/knowledge", tags=["knowledge"], dependencies=[Depends(require_role("admin"))]
+)
+SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class SourceOut(BaseModel):
+    name: str
+    kind: str
+    location: str
+    documents: int
+    chunks: int
+    last_ingested_at: datetime | None
+
+
+class IngestReportOut(BaseModel):
+    source: str
+    files: int
+    chunks: int
+    added: int
+    unchanged: int
+    removed: int
+    errors: list[str]
+
+
+def uploads_dir(container: Container, name: str) -> Path:
+    if not SOURCE_NAME.match(name):
+        raise InvalidInput("source name: letters, digits, '.', '_' or '-' (at most 100)")
+    return container.settings.data_dir / "uploads" / name
+
+
+def _report(report: IngestReport) -> IngestReportOut:
+    return IngestReportOut(**report.__dict__)
+
+
+def _stored_source(session: SessionDep, name: str) -> KnowledgeSource:
+    source = session.scalar(select(KnowledgeSource).where(KnowledgeSource.name == name))
+    if source is None:
+        raise NotFound(f"no knowledge source {name!r}")
+    return source
+
+
+@router.get("/sources")
+def list_sources(session: SessionDep) -> list[SourceOut]:
+    counts = (
+        select(
+            KnowledgeChunk.source_id,
+            func.count().label("chunks"),
+            func.count(func.distinct(KnowledgeChunk.document)).label("documents"),
+        )
+        .group_by(KnowledgeChunk.source_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(KnowledgeSource, counts.c.chunks, counts.c.documents)
+        .outerjoin(counts, counts.c.source_id == KnowledgeSource.id)
+        .order_by(KnowledgeSource.name)
+    )
+    return [
+        SourceOut(
+            name=s.name,
+            kind=s.kind,
+            location=s.location,
+            documents=documents or 0,
+            chunks=chunks or 0,
+            last_ingested_at=s.last_ingested_at,
+        )
+        for s, chunks, documents in rows
+    ]
+
+
+@router.post("/sources/{name}/files")
+def upload_files(
+    name: str, files: list[UploadFile], session: SessionDep, container: ContainerDep
+) -> IngestReportOut:
+    """Add or replace documents of a source (Markdown, text, HTML, PDF, FAQ CSV/JSON) and
+    ingest it; nothing is stored when any file is refused."""
+    folder = uploads_dir(container, name)
+    accepted: list[tuple[str, bytes]] = []
+    for upload in files:
+        filename = Path(upload.filename or "").name
+        if not filename or filename.startswith("."):
+            raise InvalidInput(f"file name {upload.filename!r} is not usable")
+        if Path(filename).suffix.lower() not in TEXT_SUFFIXES | FAQ_SUFFIXES:
+            kinds = ", ".join(sorted(TEXT_SUFFIXES | FAQ_SUFFIXES))
+            raise InvalidInput(f"{filename}: unsupported type; send one of {kinds}")
+        content = upload.file.read(MAX_UPLOAD + 1)
+        if len(content) > MAX_UPLOAD:
+            raise InvalidInput(f"{filename}: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        accepted.append((filename, content))
+    session.commit()  # release the request's write lock: ingestion has its own transactions
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename, content in accepted:
+        (folder / filename).write_bytes(content)
+    return _report(ingest(container.sessions, container.knowledge, folder, name))
+
+
+@router.delete("/sources/{name}/files/{filename}")
+def delete_file(
+    name: str, filename: str, session: SessionDep, container: ContainerDep
+) -> IngestReportOut:
+    """Remove one uploaded document and its chunks."""
+    session.commit()
+    path = uploads_dir(container, name) / Path(filename).name
+    if not path.is_file():
+        raise NotFound(f"source {name!r} has no uploaded file {filename!r}")
+    path.unlink()
+    return _report(ingest(container.sessions, container.knowledge, path.parent, name))
+
+
+@router.post("/sources/{name}/sync")
+def sync_source(name: str, session: SessionDep, container: ContainerDep) -> IngestReportOut:
+    """Re-ingest a source from where it lives (a server folder, or its uploads)."""
+    location = Path(_stored_source(session, name).location)
+    session.commit()
+    if not location.exists():
+        raise InvalidInput(f"source {name!r}: {location} no longer exists on the server")
+    return _report(ingest(container.sessions, container.knowledge, location, name))
+
+
+@router.delete("/sources/{name}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_source(name: str, session: SessionDep, container: ContainerDep) -> None:
+    """Forget a source: its chunks leave both indexes; uploaded files are deleted."""
+    _stored_source(session, name)
+    session.commit()
+    remove_source(container.sessions, container.knowledge, name)
+    if SOURCE_NAME.match(name):
+        shutil.rmtree(container.settings.data_dir / "uploads" / name, ignore_errors=True)
