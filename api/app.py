@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -23,8 +25,17 @@ from api.errors import install_error_handlers
 from journey.container import Container
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    container = app.state.container
+    if "analysis_worker" in container.__dict__:  # let a running analysis finish its batch
+        container.analysis_worker.stop()
+
+
 def create_app(container: Container | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Journey Assistant",
         version="0.1.0",
         description="Conversational AI for the B2B customer journey.",

@@ -58,9 +58,12 @@ def start_conversation(body: ConversationIn, chats: ConversationsDep) -> Convers
 
 
 @router.post("/conversations/{conversation_id}/messages")
-def post_message(conversation_id: str, body: MessageIn, chats: ConversationsDep) -> ReplyOut:
+def post_message(
+    conversation_id: str, body: MessageIn, chats: ConversationsDep, container: ContainerDep
+) -> ReplyOut:
     """Send a visitor message and get the assistant's reply (kind `silent` once a person
     has taken the conversation over)."""
+    container.request_analysis()
     reply = None
     for kind, value in chats.ask(conversation_id, body.text):
         if kind == "done":
@@ -75,11 +78,12 @@ def post_message(conversation_id: str, body: MessageIn, chats: ConversationsDep)
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def stream_message(
-    conversation_id: str, body: MessageIn, chats: ConversationsDep
+    conversation_id: str, body: MessageIn, chats: ConversationsDep, container: ContainerDep
 ) -> StreamingResponse:
     """The same as posting a message, streamed as server-sent events: `token` events with
     text, one `sources` event, then `done` with the whole reply (or `error`)."""
     chats.get(conversation_id)  # a wrong id is a 404 before the stream starts
+    container.request_analysis()
     return StreamingResponse(
         _events(chats, conversation_id, body.text),
         media_type="text/event-stream",

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, UploadFile
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import JourneyDep, SessionDep, require_role
+from api.deps import ContainerDep, JourneyDep, SessionDep, require_role
 from ingestion import events_import, feedback_items
 from ingestion.feedback_import import import_feedback
 from ingestion.imports import ImportReport
@@ -51,6 +51,7 @@ def import_file(
     file: UploadFile,
     session: SessionDep,
     journey: JourneyDep,
+    container: ContainerDep,
     preset: Annotated[str | None, Form(description="helpdesk, review-site or survey")] = None,
     source: Annotated[str, Form(description="source system of the rows")] = "import",
     strict: Annotated[bool, Form(description="write nothing if any row is rejected")] = False,
@@ -98,4 +99,6 @@ def import_file(
     answer = ImportReportOut.model_validate(report)
     if not report.written:
         raise RowsRejected(answer.model_dump())
+    if kind != "events":
+        container.request_analysis()
     return answer

@@ -14,6 +14,7 @@ from journey.settings import Settings
 if TYPE_CHECKING:
     from assistant.engine import AnswerEngine
     from feedback.sentiment import HeadSentiment
+    from feedback.worker import AnalysisWorker
     from ingestion.embeddings import Embedder
     from ingestion.knowledge import KnowledgeBase
 
@@ -75,12 +76,27 @@ class Container:
 
         return HeadSentiment(self.embedder, self.settings.analysis.sentiment_head)
 
+    @cached_property
+    def analysis_worker(self) -> AnalysisWorker:
+        from feedback.worker import AnalysisWorker
+
+        worker = AnalysisWorker(self)
+        worker.start()
+        return worker
+
+    def request_analysis(self) -> None:
+        """New texts arrived (chat, import): analyse them soon, in the background."""
+        if self.settings.analysis.background:
+            self.analysis_worker.request()
+
     def init(self) -> None:
         """Create the data directory and bring the schema to the newest revision."""
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         migrate(self.engine)
 
     def close(self) -> None:
+        if "analysis_worker" in self.__dict__:
+            self.analysis_worker.stop()
         if "knowledge" in self.__dict__:
             self.knowledge.keywords.close()
         if "engine" in self.__dict__:

@@ -82,6 +82,9 @@ class AnalysisSettings(BaseModel):
         default=None,
         description="a head made by `journey train sentiment`; default is the packaged one",
     )
+    background: bool = Field(
+        default=True, description="the server analyses new chat messages and imports itself"
+    )
     flag_window_days: int = Field(
         default=120,
         description="items older than this (before the newest one) are analysed, not flagged",

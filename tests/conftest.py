@@ -20,7 +20,7 @@ from journey.auth import AuthService
 from journey.container import Container
 from journey.db import make_engine, migrate, scratch_database
 from journey.service import JourneyService
-from journey.settings import DatabaseSettings, Settings
+from journey.settings import AnalysisSettings, DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
 
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -67,7 +67,12 @@ def journey(session: Session, vocabulary: Vocabulary) -> JourneyService:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "var", database=DatabaseSettings(url=database_url))
+    # No background analysis: it would write beside the rolled-back test session.
+    return Settings(
+        data_dir=tmp_path / "var",
+        database=DatabaseSettings(url=database_url),
+        analysis=AnalysisSettings(background=False),
+    )
 
 
 @pytest.fixture(scope="session")

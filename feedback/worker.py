@@ -1,0 +1,79 @@
+"""Analysis in the background of the server: after chat messages and imports, new texts get
+their sentiment, theme and moment-of-truth flags without anyone running `journey analyze`.
+
+One thread; requests coalesce (a burst of chat messages makes one run), and each run waits a
+moment first so the request that asked for it has committed its rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from feedback.analysis import AnalysisReport, analyze
+from journey.db import transaction
+
+if TYPE_CHECKING:
+    from journey.container import Container
+
+log = logging.getLogger(__name__)
+
+
+class AnalysisWorker:
+    def __init__(self, container: Container, delay_seconds: float = 2.0) -> None:
+        self.container = container
+        self.delay_seconds = delay_seconds
+        self.last: AnalysisReport | None = None
+        self.runs = 0
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="analysis", daemon=True)
+            self._thread.start()
+
+    def request(self) -> None:
+        self._idle.clear()
+        self._wanted.set()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once every requested run has finished (for tests and shutdown)."""
+        return self._idle.wait(timeout)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while True:
+            self._wanted.wait()
+            if self._stopping:
+                return
+            # Let the asking request commit, and gather the rest of a burst into this run.
+            threading.Event().wait(self.delay_seconds)
+            self._wanted.clear()
+            try:
+                self._run()
+            except Exception:  # a failed run must not stop later ones
+                log.exception("background analysis failed")
+            if not self._wanted.is_set():
+                self._idle.set()
+
+    def _run(self) -> None:
+        settings = self.container.settings.analysis
+        with transaction(self.container.sessions) as session:
+            self.last = analyze(
+                session,
+                self.container.sentiment,
+                flag_window=timedelta(days=settings.flag_window_days),
+            )
+        self.runs += 1
