@@ -237,6 +237,9 @@ def _import_feedback(
     _print_report(report)
     if report.rejected and strict:
         raise typer.Exit(1)
+    if report.accepted and c.settings.analysis.background:
+        with friendly_errors():
+            _analyse(c)
 
 
 def _count_lines(path: Path) -> int:
@@ -446,28 +449,32 @@ def analyze(
     ] = False,
 ) -> None:
     """Sentiment, emotion, aspects and themes of new or changed tickets, reviews, surveys
-    and chat messages."""
+    and chat messages, and the moments of truth among them."""
+    c = container()
+    with friendly_errors():
+        c.init()
+        _analyse(c, rediscover)
+
+
+def _analyse(c: Any, rediscover: bool = False) -> None:
     from datetime import timedelta
 
     from feedback.analysis import analyze as run_analysis
     from journey.db import transaction
 
-    c = container()
-    with friendly_errors():
-        c.init()
-        with progress_bar() as bar, transaction(c.sessions) as session:
-            task = bar.add_task("Analysing", total=None)
-            report = run_analysis(
-                session,
-                c.sentiment,
-                rediscover=rediscover,
-                flag_window=timedelta(days=c.settings.analysis.flag_window_days),
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+    with progress_bar() as bar, transaction(c.sessions) as session:
+        task = bar.add_task("Analysing", total=None)
+        report = run_analysis(
+            session,
+            c.sentiment,
+            rediscover=rediscover,
+            flag_window=timedelta(days=c.settings.analysis.flag_window_days),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     themes = (
         f"{report.themes} themes discovered"
         if report.rediscovered
-        else (f"{report.themed} joined existing themes")
+        else f"{report.themed} joined existing themes"
     )
     console.print(
         f"{report.items} items: {report.analysed} analysed, {report.unchanged} unchanged; "
