@@ -149,7 +149,7 @@ def analyze(
     if newest is not None:
         recent = [s for s in signals if s.analysis.occurred_at and
                   s.analysis.occurred_at >= newest - flag_window]  # fmt: skip
-        report.flags = detect(session, recent)
+        report.flags = detect(session, recent, model)
     return report
 
 
