@@ -19,6 +19,7 @@ from api import (
     journey_views,
     knowledge_views,
     queue_views,
+    theme_views,
     widget_views,
 )
 from api.errors import install_error_handlers
@@ -56,6 +57,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         journey_views,
         chat_views,
         queue_views,
+        theme_views,
         import_views,
         knowledge_views,
         home_views,
