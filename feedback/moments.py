@@ -55,8 +55,10 @@ CHURN = re.compile(
     re.IGNORECASE,
 )
 ESCALATION = re.compile(
-    r"\b(escalat\w+|speak to (?:a|your) (?:manager|supervisor)|formal complaint|"
-    r"legal (?:action|steps|proceedings)|lawyers?|unacceptable|ridiculous|worst|refund|"
+    # "escalate this", not "the chat was escalated to a ticket" (our own handoff note).
+    r"\b(escalate (?:this|it|the (?:issue|matter|ticket))|(?:speak|talk) to (?:a|your) "
+    r"(?:manager|supervisor)|formal complaint|legal (?:action|steps|proceedings)|lawyers?|"
+    r"unacceptable|ridiculous|worst|(?:want|demand|expect)\w* (?:a |my |our )?(?:full )?refund|"
     r"compensation|(?:your|the) ceo)\b",
     re.IGNORECASE,
 )

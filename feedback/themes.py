@@ -82,10 +82,13 @@ def label_clusters(texts: Sequence[str], labels: Labels, k: int) -> list[list[st
     tf = per_cluster / np.maximum(per_cluster.sum(axis=1, keepdims=True), 1)
     idf = np.log(1 + per_cluster.sum(axis=1).mean() / np.maximum(per_cluster.sum(axis=0), 1))
     scores = tf * idf
+    # On a tie the longer phrase goes first: a word seen only inside "saml error" scores the
+    # same as the phrase, and choosing the word first would block the phrase.
+    words = np.array([term.count(" ") + 1 for term in terms])
     out = []
     for c in range(k):
         chosen: list[str] = []
-        for index in np.argsort(-scores[c]):
+        for index in np.lexsort((-words, -scores[c])):
             term = str(terms[index])
             if scores[c, index] <= 0 or len(chosen) == LABEL_TERMS:
                 break
