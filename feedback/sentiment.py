@@ -199,13 +199,40 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if len(p) > 1] or [text.strip() or "."]
 
 
+# Greetings and sign-offs say nothing about the experience, yet the head reads "Thank you!"
+# as strongly positive: in a long text they would outshout the one line that matters.
+_COURTESY = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon)|thanks?(?: you)?(?: in advance| so much)?|"
+    r"many thanks|hope (?:you(?:'re| are)|this finds you) (?:well|doing well)|"
+    r"(?:best|kind|warm)(?: regards)?|regards|cheers|sincerely)\b",
+    re.IGNORECASE,
+)
+
+
+def is_courtesy(sentence: str) -> bool:
+    return len(sentence.split()) <= 12 and bool(_COURTESY.match(sentence.strip()))
+
+
+def without_courtesy(sentences: list[str]) -> list[str]:
+    """Drop the greetings that open a text and the thanks and regards that close it; thanks
+    in the middle are meant and stay."""
+    start, end = 0, len(sentences)
+    while start < end and is_courtesy(sentences[start]):
+        start += 1
+    while end > start and is_courtesy(sentences[end - 1]):
+        end -= 1
+    return sentences[start:end] or sentences
+
+
 def split_units(texts: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
-    """Short texts stay whole; longer ones are cut into sentences (at most MAX_SENTENCES).
-    Returns the units and, per text, the [start, end) range of its units."""
+    """Short texts stay whole; longer ones are cut into sentences (at most MAX_SENTENCES)
+    without their greeting and sign-off. Returns the units and, per text, the [start, end)
+    range of its units."""
     units: list[str] = []
     spans: list[tuple[int, int]] = []
     for text in texts:
         sentences = split_sentences(text) if len(text) > 200 else [text.strip() or "."]
+        sentences = without_courtesy(sentences)
         start = len(units)
         units += sentences[:MAX_SENTENCES]
         spans.append((start, len(units)))

@@ -106,8 +106,16 @@ def test_a_furious_sentence_among_pleasantries_still_pulls_the_score_down(
     polite = " ".join([greeting, *REQUEST, thanks])
     furious = " ".join([greeting, *REQUEST[:2], FURIOUS, *REQUEST[2:], thanks])
     polite_result, furious_result = head.analyze([polite, furious])
-    assert furious_result.score < polite_result.score
+    assert furious_result.score < polite_result.score - 0.3
+    assert furious_result.label == "negative"  # greetings and sign-offs are left out
     assert furious_result.probabilities["negative"] > polite_result.probabilities["negative"]
+
+
+def test_greetings_and_sign_offs_are_not_scored_in_long_texts() -> None:
+    text = "Hi Anna, hope you are well. " + " ".join(REQUEST) + " Thanks in advance. Best regards"
+    units, _ = split_units([text])
+    assert not any(u.startswith(("Hi Anna", "Thanks in advance", "Best regards")) for u in units)
+    assert split_units(["Thank you!"])[0] == ["Thank you!"]  # alone, it is the message
 
 
 def test_emotions_of_an_angry_and_a_grateful_text(head: HeadSentiment) -> None:
