@@ -35,9 +35,13 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from ingestion.embeddings import SentenceTransformerEmbedder
+        from ingestion.embeddings import SentenceTransformerEmbedder, resolve_model_path
+        from ingestion.onnx_embedder import OnnxEmbedder, is_mean_pooled
 
         config = self.settings.embeddings
+        if config.runtime == "onnx" and is_mean_pooled(resolve_model_path(config.model)):
+            models = self.settings.data_dir / "models"
+            return OnnxEmbedder(config.model, models, batch_size=config.batch_size)
         return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
 
     @cached_property

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
-from ingestion.embeddings import SentenceTransformerEmbedder
+from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.container import Container
 from journey.db import make_engine, migrate, scratch_database
@@ -76,13 +76,13 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    """The real packaged model, loaded once per run."""
-    return SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
+    """The real packaged model in the default (ONNX) runtime, exported and loaded once."""
+    return OnnxEmbedder("all-MiniLM-L6-v2", tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture
-def container(settings: Settings, embedder: SentenceTransformerEmbedder) -> Iterator[Container]:
+def container(settings: Settings, embedder: OnnxEmbedder) -> Iterator[Container]:
     built = Container(settings)
     built.__dict__["embedder"] = embedder  # share the loaded model (a cached property)
     yield built

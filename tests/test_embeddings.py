@@ -1,0 +1,41 @@
+"""Both embedding runtimes give the same vectors; the ONNX file is exported once, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingestion.embeddings import SentenceTransformerEmbedder, resolve_model_path
+from ingestion.onnx_embedder import OnnxEmbedder, is_mean_pooled
+from journey.container import Container
+from journey.settings import EmbeddingSettings, Settings
+
+TEXTS = ["How do I set up SAML single sign-on?", "ok", "Refunds " * 300, ""]
+
+
+def test_onnx_vectors_equal_the_pytorch_ones(embedder: OnnxEmbedder) -> None:
+    reference = SentenceTransformerEmbedder("all-MiniLM-L6-v2").embed(TEXTS)
+    vectors = embedder.embed(TEXTS)
+    assert vectors.shape == (len(TEXTS), embedder.dimensions) == reference.shape
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert float((vectors * reference).sum(axis=1).min()) > 0.9999
+
+
+def test_export_happens_once_into_the_cache(tmp_path: Path) -> None:
+    first = OnnxEmbedder("all-MiniLM-L6-v2", tmp_path)
+    first.embed(["hello"])
+    assert first.file.is_file() and first.file.parent == tmp_path
+    stamp = first.file.stat().st_mtime_ns
+    OnnxEmbedder("all-MiniLM-L6-v2", tmp_path).embed(["hello again"])
+    assert first.file.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize(
+    ("runtime", "kind"), [("onnx", OnnxEmbedder), ("torch", SentenceTransformerEmbedder)]
+)
+def test_the_runtime_setting_picks_the_embedder(tmp_path: Path, runtime: str, kind: type) -> None:
+    settings = Settings(data_dir=tmp_path, embeddings=EmbeddingSettings(runtime=runtime))  # type: ignore[arg-type]
+    assert isinstance(Container(settings).embedder, kind)
+    assert is_mean_pooled(resolve_model_path("all-MiniLM-L6-v2"))
