@@ -96,6 +96,7 @@ def _sse(event: str, data: Any) -> str:
 
 
 def _events(chats: ConversationService, conversation_id: str, text: str) -> Iterator[str]:
+    # The endpoint's unit of work ended when it returned the stream; the stream is its own.
     session = chats.session
     try:
         for kind, value in chats.ask(conversation_id, text):
@@ -105,7 +106,7 @@ def _events(chats: ConversationService, conversation_id: str, text: str) -> Iter
                 yield _sse("sources", [asdict(c) for c in value])
             else:
                 status = chats.get(conversation_id).status
-                session.commit()  # the stream outlives the request's own unit of work
+                session.commit()
                 yield _sse("done", reply_out(conversation_id, status, value).model_dump())
     except AppError as exc:
         session.rollback()
@@ -114,6 +115,8 @@ def _events(chats: ConversationService, conversation_id: str, text: str) -> Iter
         session.rollback()
         yield _sse("error", {"error": "internal_error", "detail": "the reply failed"})
         raise
+    finally:
+        session.close()
 
 
 @router.get("/conversations/{conversation_id}")

@@ -27,14 +27,15 @@ def get_settings(container: Annotated[Container, Depends(get_container)]) -> Set
 
 
 def get_session(container: Annotated[Container, Depends(get_container)]) -> Iterator[Session]:
-    """The request is the unit of work: commit when the endpoint succeeds, else roll back."""
+    """The endpoint is the unit of work: commit when it succeeds, else roll back — before the
+    response leaves, so a client's next request sees what this one wrote."""
     with transaction(container.sessions) as session:
         yield session
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False)
 
