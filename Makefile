@@ -33,6 +33,8 @@ bench: setup
 	JOURNEY_BENCH_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python bench/event_ingest.py --events 100000
 	$(BIN)/python bench/knowledge_ingest.py
 	$(BIN)/python bench/retrieval.py --chunks 10000 100000
+	$(BIN)/python bench/chat_http.py --questions 100
+	$(BIN)/python bench/analysis.py --tickets 10000
 
 clean:
 	rm -rf $(VENV) var
