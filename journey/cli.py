@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from journey.errors import AppError
+from journey.cli_eval import eval_app, train_app
+from journey.cli_support import (
+    console,
+    container,
+    fail,
+    friendly_errors,
+    progress_bar,
+    run_analysis,
+)
 
 app = typer.Typer(
     help="Journey Assistant: conversational AI for the B2B customer journey.",
@@ -23,49 +26,9 @@ app = typer.Typer(
 import_app = typer.Typer(help="Import journey data from files.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
-train_app = typer.Typer(help="Train the small models the analysis uses.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
-
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Known errors become one readable line instead of a traceback."""
-    try:
-        yield
-    except AppError as exc:
-        fail(str(exc.detail))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        fail(f"configuration: {where}: {first['msg']}")
-
-
-def container() -> Any:
-    from journey.container import Container
-
-    with friendly_errors():
-        return Container()
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )
 
 
 @app.command()
@@ -239,7 +202,7 @@ def _import_feedback(
         raise typer.Exit(1)
     if report.accepted and c.settings.analysis.background:
         with friendly_errors():
-            _analyse(c)
+            run_analysis(c)
 
 
 def _count_lines(path: Path) -> int:
@@ -345,250 +308,17 @@ def chat(
             console.print()
 
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object")]
-LimitOption = Annotated[int | None, typer.Option(help="use only the first N questions")]
-
-
-def print_metrics(title: str, figures: dict[str, Any], as_json: bool) -> None:
-    """One JSON object, or the same figures as a table: ours first, then each baseline."""
-    if as_json:
-        console.print_json(json.dumps(figures))
-        return
-    from rich.table import Table
-
-    systems = {"journey": figures, **figures.get("baselines", {})}
-    metrics = [k for k, v in figures.items() if isinstance(v, float)]
-    # One row a metric, one column a system: narrow enough for any terminal.
-    table = Table(title=title)
-    table.add_column("metric")
-    for name in systems:
-        table.add_column(name, justify="right")
-    for metric in metrics:
-        table.add_row(
-            metric, *(f"{v[metric]:.3f}" if metric in v else "" for v in systems.values())
-        )
-    console.print(table)
-    extras = {k: v for k, v in figures.items() if not isinstance(v, float | dict)}
-    console.print(", ".join(f"{k}: {v}" for k, v in extras.items()), highlight=False)
-
-
-@contextmanager
-def eval_index(c: Any, docs: Path, bar: Progress) -> Iterator[Any]:
-    from assistant.evaluation import load_documents, throwaway_index
-
-    documents = load_documents(docs)
-    task = bar.add_task("Indexing documents", total=None)
-    with throwaway_index(
-        documents,
-        c.embedder,
-        progress=lambda done, total: bar.update(task, completed=done, total=total),
-    ) as index:
-        yield index
-
-
-@eval_app.command("retrieval")
-def eval_retrieval(
-    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
-    qa: Annotated[
-        Path, typer.Option(help="questions, JSONL (question, history, doc_id, gold_span_texts)")
-    ],
-    limit: LimitOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Recall@1/5/10 and MRR of hybrid retrieval, next to BM25-only and dense-only."""
-    from assistant.evaluation import evaluate_retrieval, load_dialogues
-
-    c = container()
-    with friendly_errors():
-        dialogues = load_dialogues(qa, limit)
-        with progress_bar() as bar, eval_index(c, docs, bar) as index:
-            task = bar.add_task("Retrieving", total=len(dialogues))
-            figures = evaluate_retrieval(
-                index, dialogues, progress=lambda done, _: bar.update(task, completed=done)
-            )
-    print_metrics("Retrieval", figures, as_json)
-
-
-@eval_app.command("answers")
-def eval_answers(
-    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
-    qa: Annotated[Path, typer.Option(help="questions with gold spans, JSONL")],
-    unanswerable: Annotated[
-        Path | None, typer.Option(help="CSV with a `text` column of out-of-scope questions")
-    ] = None,
-    limit: LimitOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Token F1, citation validity, answer rate, and refusals of out-of-scope questions."""
-    from assistant.evaluation import evaluate_answers, load_dialogues, load_out_of_scope
-    from assistant.generation import build_chat_model
-
-    c = container()
-    with friendly_errors():
-        dialogues = load_dialogues(qa, limit)
-        outside = load_out_of_scope(unanswerable) if unanswerable else []
-        model = build_chat_model(c.settings.generator)
-        with progress_bar() as bar, eval_index(c, docs, bar) as index:
-            task = bar.add_task("Answering", total=None)
-            figures = evaluate_answers(
-                index,
-                c.settings.assistant,
-                model,
-                dialogues,
-                outside,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    figures["generator"] = c.settings.generator.backend
-    print_metrics("Answers", figures, as_json)
-
-
 @app.command()
 def analyze(
     rediscover: Annotated[
         bool, typer.Option(help="re-cluster every item into themes (ids of stable themes kept)")
     ] = False,
 ) -> None:
-    """Sentiment, emotion, aspects and themes of new or changed tickets, reviews, surveys
-    and chat messages, and the moments of truth among them."""
+    """Score new or changed tickets, reviews, surveys and chats; themes; moments of truth."""
     c = container()
     with friendly_errors():
         c.init()
-        _analyse(c, rediscover)
-
-
-def _analyse(c: Any, rediscover: bool = False) -> None:
-    from datetime import timedelta
-
-    from feedback.analysis import analyze as run_analysis
-    from journey.db import transaction
-
-    with progress_bar() as bar, transaction(c.sessions) as session:
-        task = bar.add_task("Analysing", total=None)
-        report = run_analysis(
-            session,
-            c.sentiment,
-            rediscover=rediscover,
-            flag_window=timedelta(days=c.settings.analysis.flag_window_days),
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-    themes = (
-        f"{report.themes} themes discovered"
-        if report.rediscovered
-        else f"{report.themed} joined existing themes"
-    )
-    console.print(
-        f"{report.items} items: {report.analysed} analysed, {report.unchanged} unchanged; "
-        f"{themes}; {report.flags} moments of truth flagged.",
-        highlight=False,
-    )
-
-
-@eval_app.command("sentiment")
-def eval_sentiment(
-    file: Annotated[Path, typer.Argument(help="CSV of labelled texts")],
-    text_col: Annotated[str, typer.Option(help="column holding the text")] = "text",
-    label_col: Annotated[
-        str, typer.Option(help="column holding the label (words, 0/1, -1/0/1 or 1-5 stars)")
-    ] = "label",
-    limit: LimitOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Accuracy, macro-F1, per-class F1 and confusion matrix, next to VADER's."""
-    from feedback.evaluation import evaluate_sentiment
-    from feedback.sentiment import VaderSentiment
-    from feedback.training import read_labelled
-
-    c = container()
-    with friendly_errors():
-        texts, gold, _ = read_labelled(file, text_col, label_col)
-        texts, gold = texts[:limit], gold[:limit]
-        with progress_bar() as bar:
-            task = bar.add_task("Scoring", total=len(texts) * 2)
-            figures = evaluate_sentiment(
-                c.sentiment, [VaderSentiment()], texts, gold, lambda n: bar.advance(task, n)
-            )
-    print_metrics("Sentiment", figures, as_json)
-    if not as_json:
-        for name, result in {"journey": figures, **figures["baselines"]}.items():
-            _print_confusion(name, result["confusion"])
-
-
-@eval_app.command("moments")
-def eval_moments(
-    file: Annotated[Path, typer.Argument(help="JSONL of dialogues with rated user turns (USS)")],
-    limit: Annotated[int | None, typer.Option(help="use only the first N dialogues")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """AUROC of the conversation risk for turns rated 1-2, precision/recall at the shipped
-    threshold, next to sentiment alone (VADER, the sentiment model)."""
-    from feedback.evaluation import evaluate_moments
-
-    c = container()
-    with friendly_errors(), progress_bar() as bar:
-        task = bar.add_task("Scoring", total=None)
-        figures = evaluate_moments(
-            file,
-            c.sentiment,
-            c.embedder,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            limit=limit,
-        )
-    print_metrics("Moments of truth", figures, as_json)
-
-
-def _print_confusion(name: str, confusion: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"{name}: gold (rows) x predicted (columns)")
-    table.add_column("")
-    for label in confusion["labels"]:
-        table.add_column(label, justify="right")
-    for label, row in zip(
-        confusion["labels"], confusion["rows_gold_columns_predicted"], strict=True
-    ):
-        table.add_row(label, *(str(n) for n in row))
-    console.print(table)
-
-
-@train_app.command("sentiment")
-def train_sentiment(
-    data: Annotated[
-        Path | None, typer.Option(help="labelled CSV; default is the packaged corpus")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="where to write the head (JSON)")] = None,
-    text_col: Annotated[str, typer.Option(help="column holding the text")] = "text",
-    label_col: Annotated[
-        str, typer.Option(help="column holding the sentiment label")
-    ] = "sentiment",
-    emotion_col: Annotated[
-        str | None, typer.Option(help="column holding the emotion label, if any")
-    ] = "emotion",
-) -> None:
-    """Fit the sentiment (and emotion) head on sentence embeddings; reproducible."""
-    from feedback.sentiment import PACKAGED_CORPUS
-    from feedback.training import train_sentiment as run_training
-
-    c = container()
-    with friendly_errors():
-        target = out or c.settings.data_dir / "models" / "sentiment_head.json"
-        with progress_bar() as bar:
-            task = bar.add_task("Training", total=3)
-            report = run_training(
-                c.embedder,
-                data or PACKAGED_CORPUS,
-                target,
-                text_col=text_col,
-                label_col=label_col,
-                emotion_col=emotion_col,
-                progress=lambda step: bar.update(task, advance=1, description=f"Training: {step}"),
-            )
-    console.print(
-        f"Trained on {report.rows} rows {report.labels}; emotions {report.emotions}.\n"
-        f"5-fold cross-validation: accuracy {report.cv_accuracy:.3f}, "
-        f"macro-F1 {report.cv_macro_f1:.3f}.\nWrote {report.path}; use it with "
-        f"JOURNEY_ANALYSIS__SENTIMENT_HEAD={report.path}",
-        highlight=False,
-    )
+        run_analysis(c, rediscover)
 
 
 @users_app.command("create")
