@@ -501,3 +501,72 @@ def test_adopting_enterprise_accounts_become_advocates(demo: Demo) -> None:
     assert per_person(customers & advocates) >= 2 * per_person(customers - advocates)
     others_nps = [s for a in customers - advocates for s in nps[a]]
     assert mean(others_nps) <= 7.5
+
+
+# -- the planted patterns, as the analysis finds them -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysed(demo: Demo, embedder: Any) -> Session:
+    """`journey analyze` over the demo (sentiment, themes, moments), as `journey demo` runs it."""
+    from feedback.analysis import analyze
+    from feedback.sentiment import HeadSentiment
+
+    report = analyze(demo.session, HeadSentiment(embedder))
+    assert report.analysed == report.items > 3000 and report.themes >= 10 and report.flags > 100
+    return demo.session
+
+
+def _theme(session: Session, word: str, **filters: Any) -> Any:
+    from feedback.theme_report import theme_summaries
+
+    found = [t for t in theme_summaries(session, **filters) if any(word in t for t in t.terms)]
+    assert found, f"no theme about {word!r}"
+    return max(found, key=lambda t: t.items)
+
+
+def test_analysis_finds_the_sso_onboarding_theme(analysed: Session) -> None:
+    from feedback.models import Flag
+    from feedback.theme_report import theme_summaries
+
+    # SSO trouble is concentrated in onboarding: its share there is far above its share overall.
+    onboarding = theme_summaries(analysed, stage="onboarding")
+    everything = theme_summaries(analysed)
+    sso, sso_all = _theme(analysed, "saml", stage="onboarding"), _theme(analysed, "saml")
+    assert sso.items / sum(t.items for t in onboarding) > 2 * sso_all.items / sum(
+        t.items for t in everything
+    )
+    assert sso.negative_share > 0.6
+    flags = analysed.scalars(select(Flag).where(Flag.stage == "onboarding")).all()
+    at_risk = [f for f in flags if "onboarding_at_risk" in f.reasons]
+    assert any(
+        "sso" in str(f.evidence).lower() or "saml" in str(f.evidence).lower() for f in at_risk
+    )
+
+
+def test_analysis_finds_the_august_integration_spike(analysed: Session) -> None:
+    theme = _theme(analysed, "disconnected")
+    august = theme.trend.get("2026-08", 0)
+    others = [n for month, n in theme.trend.items() if month != "2026-08"]
+    assert august >= 3 * mean(others)
+
+
+def test_analysis_finds_the_price_complaints_after_the_change(analysed: Session) -> None:
+    theme = _theme(analysed, "price")
+    before = sum(n for month, n in theme.trend.items() if month < "2026-05")
+    after = sum(n for month, n in theme.trend.items() if month >= "2026-05")
+    months_before = len([m for m in theme.trend if m < "2026-05"]) or 1
+    months_after = len([m for m in theme.trend if m >= "2026-05"]) or 1
+    assert after / months_after > 1.5 * before / months_before
+
+
+def test_analysis_flags_advocates_in_larger_accounts(analysed: Session) -> None:
+    from feedback.models import Flag
+
+    flags = analysed.scalars(select(Flag)).all()
+    segments = {a.id: a.segment for a in analysed.scalars(select(Account))}
+    advocacy = [segments.get(f.account_id) for f in flags if "advocacy_opportunity" in f.reasons]
+    assert len(advocacy) >= 20
+    larger = sum(s in ("enterprise", "mid_market") for s in advocacy) / len(advocacy)
+    all_larger = sum(s in ("enterprise", "mid_market") for s in segments.values()) / len(segments)
+    assert larger > all_larger + 0.1  # advocates come from the heavy-adopting larger accounts
