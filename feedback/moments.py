@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from assistant.models import Message
 from feedback.conversation_risk import RISK_THRESHOLD, score_conversations
-from feedback.models import Review, SurveyResponse, TextAnalysis
+from feedback.models import Review, SurveyResponse, TextAnalysis, Ticket
 from feedback.queue import FlagQueue
 from feedback.sentiment import HeadSentiment
 from journey.models import Account
@@ -34,6 +34,13 @@ REPEAT_DAYS = 14
 REPEAT_COUNT = 3  # this many items on one theme within REPEAT_DAYS
 RENEWAL_WINDOW = timedelta(days=90)
 CRITICAL_STAGES = {"onboarding": 20, "decision": 15, "retention": 10}
+FIRST_RESPONSE_SLA = timedelta(hours=24)
+CHASING = re.compile(
+    r"\b(still waiting|(?:any|an) update|no (?:answer|response|reply)|(?:nobody|no one) "
+    r"(?:has )?(?:answered|replied|responded|got back)|haven'?t heard|chasing|following up|"
+    r"(?:second|third) (?:time|email|reminder))\b",
+    re.IGNORECASE,
+)
 # A detractor NPS answer or a CSAT of 1-2 is a negative moment however polite the comment.
 DETRACTOR_NPS, LOW_CSAT = 6, 2
 
@@ -71,6 +78,7 @@ NEXT_STEP = {
     "onboarding_at_risk": "Book a setup call: they are stuck before first value.",
     "high_value_at_risk": "Alert the account manager: a high-value account is unhappy.",
     "repeated_contact": "Own the problem end to end: they have contacted us about it repeatedly.",
+    "slow_response": "Answer now and apologise for the wait; check the queue's response times.",
     "dissatisfied_turn": "Take over the chat: the bot is failing this visitor.",
     "sentiment_drop": "Check what changed: this customer was happy until now.",
     "negative_sentiment": "Reply personally, acknowledge the problem and give a date.",
@@ -78,8 +86,9 @@ NEXT_STEP = {
 }
 # Order of NEXT_STEP is the order of urgency: the first reason present names the next step.
 WEIGHT = {"churn_intent": 1.0, "escalation_intent": 0.9, "detractor": 0.8,
-          "repeated_contact": 0.8, "dissatisfied_turn": 0.7, "sentiment_drop": 0.7,
-          "negative_sentiment": 0.7, "advocacy_opportunity": 0.5}  # fmt: skip
+          "repeated_contact": 0.8, "slow_response": 0.7, "dissatisfied_turn": 0.7,
+          "sentiment_drop": 0.7, "negative_sentiment": 0.7,
+          "advocacy_opportunity": 0.5}  # fmt: skip
 
 
 @dataclass
@@ -122,6 +131,7 @@ def detect(session: Session, signals: Sequence[Signal], model: HeadSentiment) ->
     for signal in signals:
         _text_rules(signal)
     _survey_and_rating_rules(session, signals)
+    _ticket_rules(session, signals)
     _history_rules(session, signals)
     _conversation_rules(session, signals, model)
     by_key: dict[str, list[Signal]] = defaultdict(list)
@@ -186,6 +196,35 @@ def _text_rules(signal: Signal) -> None:
         signal.reasons["escalation_intent"] = 0.9
     if a.score >= POSITIVE_SCORE and a.item_type != "message":
         signal.reasons.setdefault("advocacy_opportunity", a.score)
+
+
+def _ticket_rules(session: Session, signals: Sequence[Signal]) -> None:
+    """A customer left waiting: no first response within the SLA, or chasing one."""
+    ids = [int(s.analysis.item_id) for s in signals if s.analysis.item_type == "ticket"]
+    if not ids:
+        return
+    tickets = {
+        str(t.id): t
+        for t in session.scalars(
+            select(Ticket).where(Ticket.id.in_(ids)).options(selectinload(Ticket.comments))
+        )
+    }
+    for signal in signals:
+        ticket = (
+            tickets.get(signal.analysis.item_id) if signal.analysis.item_type == "ticket" else None
+        )
+        if ticket is None:
+            continue
+        answered = ticket.first_response_at
+        waited = (answered - ticket.created_at) if answered else None
+        chased = any(
+            c.author_role == "customer" and CHASING.search(c.body) for c in ticket.comments
+        )
+        if chased or (waited is not None and waited > FIRST_RESPONSE_SLA):
+            hours = waited.total_seconds() / 3600 if waited else None
+            signal.reasons["slow_response"] = 0.8 if chased else 0.6
+            signal.evidence.append({"first_response_hours": round(hours, 1) if hours else None,
+                                    "chased": chased, "channel": ticket.channel})  # fmt: skip
 
 
 def _survey_and_rating_rules(session: Session, signals: Sequence[Signal]) -> None:

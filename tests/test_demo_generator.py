@@ -560,6 +560,19 @@ def test_analysis_finds_the_price_complaints_after_the_change(analysed: Session)
     assert after / months_after > 1.5 * before / months_before
 
 
+def test_analysis_flags_slow_email_support(analysed: Session) -> None:
+    from feedback.models import Flag
+
+    slow = Counter(
+        next(e["channel"] for e in flag.evidence if "channel" in e)
+        for flag in analysed.scalars(select(Flag))
+        if "slow_response" in flag.reasons
+    )
+    tickets = Counter(analysed.scalars(select(Ticket.channel)))
+    rate = {channel: slow[channel] / tickets[channel] for channel in tickets}
+    assert rate["email"] > 3 * max(rate["chat"], rate["phone"], 0.01)
+
+
 def test_analysis_flags_advocates_in_larger_accounts(analysed: Session) -> None:
     from feedback.models import Flag
 

@@ -126,6 +126,33 @@ def test_escalation_intent(session: Session, items: Items, head: HeadSentiment) 
         assert "escalation_intent" not in reasons(session, near_miss), key(near_miss)
 
 
+def test_slow_response(session: Session, items: Items, head: HeadSentiment) -> None:
+    person = items.contact()
+    late = ticket(items, person, "Invoice copy. Could you send me a copy of the March invoice?")
+    late.first_response_at = late.created_at + timedelta(hours=30)
+    chased = items.ticket(
+        person,
+        "Export",
+        "The CSV export has an empty column.",
+        comments=(("customer", "Still waiting for an answer, is anyone there?"),),
+    )
+    quick = items.ticket(
+        person,
+        "Export",
+        "Where do I find the CSV export?",
+        comments=(("agent", "Under Reports, Export."), ("customer", "Thanks, that works.")),
+    )
+    quick.first_response_at = quick.created_at + timedelta(hours=2)
+    session.flush()
+    analyze(session, head)
+    assert "slow_response" in reasons(session, late)
+    assert {"first_response_hours": 30.0, "chased": False, "channel": "email"} in flag_of(
+        session, late
+    ).evidence
+    assert "slow_response" in reasons(session, chased)
+    assert "slow_response" not in reasons(session, quick)
+
+
 def test_detractor_by_nps_csat_and_stars(
     session: Session, items: Items, head: HeadSentiment
 ) -> None:
