@@ -112,10 +112,12 @@ def analyze(
     rediscover: bool = False,
     flag_window: timedelta = timedelta(days=120),
     progress: Callable[[int, int], None] | None = None,
+    commit_batches: bool = False,
 ) -> AnalysisReport:
     """Score new or changed items; re-cluster themes when asked or when none exist yet; raise
     moments of truth for the fresh items no older than `flag_window` before the newest one
-    (older ones are history, not moments to act on)."""
+    (older ones are history, not moments to act on). `commit_batches` commits after each
+    batch, so a server's other writers never wait for a whole run (SQLite has one writer)."""
     report = AnalysisReport()
     stored = select(TextAnalysis.item_type, TextAnalysis.item_id, TextAnalysis.content_hash)
     known = {(kind, item_id): digest for kind, item_id, digest in session.execute(stored)}
@@ -135,6 +137,8 @@ def analyze(
         fresh += topics
         signals += batch_signals
         report.analysed += len(batch)
+        if commit_batches:
+            session.commit()
         if progress:
             progress(report.analysed, len(todo))
     has_themes = session.scalar(select(TextAnalysis.id).where(TextAnalysis.theme_id.is_not(None)))

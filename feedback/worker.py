@@ -75,5 +75,6 @@ class AnalysisWorker:
                 session,
                 self.container.sentiment,
                 flag_window=timedelta(days=settings.flag_window_days),
+                commit_batches=True,
             )
         self.runs += 1
