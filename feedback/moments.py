@@ -136,21 +136,9 @@ def detect(session: Session, signals: Sequence[Signal], model: HeadSentiment) ->
     _conversation_rules(session, signals, model)
     by_key: dict[str, list[Signal]] = defaultdict(list)
     for signal in signals:
-        a = signal.analysis
-        negative = any(r != "advocacy_opportunity" for r in signal.reasons)
-        if negative and values.points(a.account_id) >= 12:
-            signal.reasons["high_value_at_risk"] = 0.6
-        if negative and a.stage == "onboarding":
-            signal.reasons["onboarding_at_risk"] = 0.6
-        if negative and a.occurred_at and values.renews_soon(a.account_id, a.occurred_at):
-            signal.reasons["renewal_at_risk"] = 0.7
+        _stakes_rules(signal, values)
         if signal.reasons:
-            key = (
-                f"conversation:{signal.conversation_id}"
-                if signal.conversation_id
-                else (f"{a.item_type}:{a.item_id}")
-            )
-            by_key[key].append(signal)
+            by_key[evidence_key(signal)].append(signal)
     queue = FlagQueue(session)
     for key, group in by_key.items():
         reasons: dict[str, float] = {}
@@ -184,6 +172,26 @@ def severity(
     if ordered == ["advocacy_opportunity"]:  # an opportunity, not a fire: stays below the fires
         return min(60, round(60 * signal + value_points))
     return min(100, round(60 * signal + value_points + stage_points))
+
+
+def evidence_key(signal: Signal) -> str:
+    """A chat is one piece of evidence however many turns it has; any other item is one."""
+    if signal.conversation_id:
+        return f"conversation:{signal.conversation_id}"
+    return f"{signal.analysis.item_type}:{signal.analysis.item_id}"
+
+
+def _stakes_rules(signal: Signal, values: AccountValue) -> None:
+    """A negative moment matters more for a valuable account, in onboarding, near renewal."""
+    a = signal.analysis
+    if not any(r != "advocacy_opportunity" for r in signal.reasons):
+        return
+    if values.points(a.account_id) >= 12:
+        signal.reasons["high_value_at_risk"] = 0.6
+    if a.stage == "onboarding":
+        signal.reasons["onboarding_at_risk"] = 0.6
+    if a.occurred_at and values.renews_soon(a.account_id, a.occurred_at):
+        signal.reasons["renewal_at_risk"] = 0.7
 
 
 def _text_rules(signal: Signal) -> None:
