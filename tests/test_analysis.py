@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from feedback_items import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -374,3 +376,28 @@ def test_journey_analyze_prints_counts_and_is_incremental(env: Path) -> None:
     assert second.exit_code == 0, second.output
     assert "6 items: 0 analysed, 6 unchanged;" in second.output
     assert "0 moments of truth flagged." in second.output
+
+
+def test_themes_api_reports_counts_trend_and_quotes(
+    session: Session,
+    items: Items,
+    head: HeadSentiment,
+    client: TestClient,
+    staff_token: Callable[[str], str],
+) -> None:
+    fill_topics(items)
+    analyze(session, head)
+    session.commit()
+    headers = {"Authorization": f"Bearer {staff_token('agent')}"}
+    themes = client.get("/themes", headers=headers).json()
+    assert sum(t["items"] for t in themes) == 60
+    assert [t["items"] for t in themes] == sorted((t["items"] for t in themes), reverse=True)
+    sso = next(t for t in themes if {"sso", "saml"} & set(re.findall(r"[a-z]+", t["label"])))
+    assert sso["by_touchpoint"] == {"support_ticket": sso["items"]}
+    assert sum(sso["trend"].values()) == sso["items"] and all(k[:4] == "2026" for k in sso["trend"])
+    assert 1 <= len(sso["quotes"]) <= 3 and "SAML" in " ".join(q["text"] for q in sso["quotes"])
+    quotes = [q["sentiment"] for q in sso["quotes"]]
+    assert quotes == sorted(quotes)  # the most negative first
+    later = client.get("/themes", params={"since": "2030-01-01T00:00:00Z"}, headers=headers)
+    assert later.json() == []
+    assert client.get("/themes").status_code == 401
