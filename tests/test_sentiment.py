@@ -24,7 +24,7 @@ from feedback.sentiment import (
     split_sentences,
     split_units,
 )
-from feedback.training import label_mapping, read_labelled, train_sentiment
+from feedback.training import VERSION, label_mapping, read_labelled, train_sentiment
 from ingestion.embeddings import SentenceTransformerEmbedder
 from journey.errors import InvalidInput
 
@@ -70,7 +70,7 @@ def test_the_packaged_head_labels_clear_sentences(head: HeadSentiment) -> None:
     labels = [r.label for r in head.analyze(texts)]
     expected = ["negative"] * 3 + ["neutral"] * 3 + ["positive"] * 3
     assert dict(zip(texts, labels, strict=True)) == dict(zip(texts, expected, strict=True))
-    assert head.name == "head:corpus-v1"
+    assert head.name == f"head:{VERSION}"
     assert head.analyze([]) == []
 
 
@@ -302,7 +302,7 @@ def test_train_sentiment_makes_a_head_that_loads_and_scores(
     assert stored["sentiment"]["classes"] == ["negative", "neutral", "positive"]
 
     mine = HeadSentiment(embedder, report.path)
-    assert mine.path == report.path and mine.name == "head:corpus-v1"
+    assert mine.path == report.path and mine.name == f"head:{VERSION}"
     angry, plain, happy = mine.analyze(
         [
             "I am furious, your billing team overcharged us again.",
@@ -376,7 +376,7 @@ def test_evaluate_sentiment_on_three_classes(head: HeadSentiment) -> None:
         "labels": ["negative", "neutral", "positive"],
         "rows_gold_columns_predicted": [[3, 0, 0], [0, 3, 0], [0, 0, 3]],
     }
-    assert figures["model"] == "head:corpus-v1"
+    assert figures["model"] == f"head:{VERSION}"
     assert figures["rows"] == 9 and figures["classes"] == 3
     vader = figures["baselines"]["vader"]
     assert set(vader) >= {"accuracy", "macro_f1", "f1_negative", "f1_neutral", "f1_positive"}
