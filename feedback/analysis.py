@@ -64,6 +64,14 @@ class AnalysisReport:
     flags: int = 0
 
 
+def ticket_opening(ticket: Ticket) -> str:
+    return f"{ticket.subject}. {ticket.body}"
+
+
+def review_text(review: Review) -> str:
+    return f"{review.title}. {review.body}" if review.title else review.body
+
+
 def text_items(session: Session) -> Iterator[TextItem]:
     """Every item with text, duplicates left out (they are linked to the item they copy)."""
     tickets = (
@@ -75,7 +83,7 @@ def text_items(session: Session) -> Iterator[TextItem]:
     )
     for t in session.scalars(tickets):
         said = [c.body for c in t.comments if c.author_role == "customer"]
-        yield TextItem("ticket", str(t.id), "\n\n".join([f"{t.subject}. {t.body}", *said]),
+        yield TextItem("ticket", str(t.id), "\n\n".join([ticket_opening(t), *said]),
                        t.created_at, t.stage, t.touchpoint, t.contact_id, t.account_id)  # fmt: skip
     review_events = select(JourneyEvent.subject_id, JourneyEvent.stage).where(
         JourneyEvent.subject_type == "review", JourneyEvent.type == "review_posted"
@@ -83,9 +91,9 @@ def text_items(session: Session) -> Iterator[TextItem]:
     review_stages = {subject: stage for subject, stage in session.execute(review_events)}
     reviews = select(Review).where(Review.duplicate_of_id.is_(None)).order_by(Review.id)
     for r in session.scalars(reviews.execution_options(yield_per=1000)):
-        text = f"{r.title}. {r.body}" if r.title else r.body
-        yield TextItem("review", str(r.id), text, r.posted_at, review_stages.get(str(r.id)),
-                       "review_portal", r.contact_id, r.account_id)  # fmt: skip
+        yield TextItem("review", str(r.id), review_text(r), r.posted_at,
+                       review_stages.get(str(r.id)), "review_portal", r.contact_id,
+                       r.account_id)  # fmt: skip
     surveys = (
         select(SurveyResponse)
         .where(SurveyResponse.comment.is_not(None), SurveyResponse.comment != "")

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from assistant.models import Message
+from feedback.analysis import review_text, ticket_opening
 from feedback.models import Review, SurveyResponse, TextAnalysis, Theme, Ticket
 
 QUOTES = 3
@@ -105,10 +106,10 @@ def item_texts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[
     found: dict[tuple[str, str], str] = {}
     if ids["ticket"]:
         for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids["ticket"]))):
-            found["ticket", str(t.id)] = f"{t.subject}. {t.body}"
+            found["ticket", str(t.id)] = ticket_opening(t)
     if ids["review"]:
         for r in session.scalars(select(Review).where(Review.id.in_(ids["review"]))):
-            found["review", str(r.id)] = f"{r.title}. {r.body}" if r.title else r.body
+            found["review", str(r.id)] = review_text(r)
     if ids["survey_response"]:
         surveys = select(SurveyResponse).where(SurveyResponse.id.in_(ids["survey_response"]))
         for s in session.scalars(surveys):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class AnalysisWorker:
             if self._stopping:
                 return
             # Let the asking request commit, and gather the rest of a burst into this run.
-            threading.Event().wait(self.delay_seconds)
+            time.sleep(self.delay_seconds)
             self._wanted.clear()
             try:
                 self._run()

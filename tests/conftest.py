@@ -61,6 +61,16 @@ def vocabulary() -> Vocabulary:
 
 
 @pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """For CLI tests: their own data directory (SQLite), no config file, no model overrides."""
+    monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
+    monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
+    monkeypatch.delenv("JOURNEY_ANALYSIS__SENTIMENT_HEAD", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
 def journey(session: Session, vocabulary: Vocabulary) -> JourneyService:
     return JourneyService(session, vocabulary)
 

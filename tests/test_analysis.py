@@ -351,16 +351,6 @@ def test_fewer_than_twenty_items_make_no_themes(
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Its own data directory (SQLite), no config file."""
-    monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
-    monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
-    monkeypatch.delenv("JOURNEY_ANALYSIS__SENTIMENT_HEAD", raising=False)
-    return tmp_path
-
-
 def test_journey_analyze_prints_counts_and_is_incremental(env: Path) -> None:
     container = Container(Settings())
     container.init()

@@ -14,15 +14,6 @@ from journey.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each CLI test gets its own data directory and no config file."""
-    monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
-    monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
-    return tmp_path
-
-
 def test_config_masks_secrets(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOURNEY_DATABASE__URL", "postgresql+psycopg://bob:hunter2@db/j")
     monkeypatch.setenv("JOURNEY_GENERATOR__API_KEY", "sk-very-secret")

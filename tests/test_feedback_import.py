@@ -378,14 +378,6 @@ def test_strict_mode_writes_nothing(
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
-    monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
-    return tmp_path
-
-
 def test_cli_imports_each_kind(env: Path) -> None:
     tickets = write_csv(env / "tickets.csv", HELPDESK_HEADER, helpdesk_rows())
     args = ["import", "tickets", str(tickets), "--preset", "helpdesk"]
