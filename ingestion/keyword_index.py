@@ -12,6 +12,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import snowballstemmer
+
 STOPWORDS = frozenset(
     """a about an and are as at be been but by can could did do does for from had has have how
     i if in into is it its me my of on or our should so than that the their them then there these
@@ -33,6 +35,14 @@ def query_terms(text: str) -> list[str]:
 # bases keep every term (on doc2dial's 1,838 chunks pruning at 5% cost 4 points of recall@5).
 COMMON_SHARE = 0.05
 COMMON_MIN_CHUNKS = 2000
+# FTS5 scores every chunk that holds a query term, so a query's cost follows the sum of its
+# terms' chunk counts: rarest first, terms are kept while that sum stays within this (the
+# rarest always stays). It binds on vague questions over large knowledge bases ("how do I
+# apply?" at 100k chunks), where a common word's postings decide little anyway.
+POSTINGS_BUDGET = 20_000
+# Chunk counts are kept per Porter stem, as FTS5's porter tokenizer matches ("apply" finds
+# "applied" and "applications"); files from before counted plain words and are recounted.
+TERMS_VERSION = 1
 
 
 class KeywordIndex:
@@ -46,6 +56,7 @@ class KeywordIndex:
         self._lock = threading.Lock()
         self._cached_size: int | None = None
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._stemmer = snowballstemmer.stemmer("porter")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(
             """
@@ -59,6 +70,22 @@ class KeywordIndex:
                 PRIMARY KEY (collection, term)) WITHOUT ROWID;
             """
         )
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < TERMS_VERSION:
+            self._recount_terms()
+
+    def _recount_terms(self) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM terms")
+            for (collection,) in self._db.execute(
+                "SELECT DISTINCT collection FROM docs"
+            ).fetchall():
+                texts = [t for (t,) in self._db.execute(
+                    "SELECT text FROM docs WHERE collection = ?", (collection,)
+                )]  # fmt: skip
+                self._count_terms(texts, +1, collection)
+            self._db.execute(f"PRAGMA user_version = {TERMS_VERSION}")
+            self._db.execute("COMMIT")
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         with self._lock:
@@ -107,29 +134,45 @@ class KeywordIndex:
                 self._db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
             self._count_terms([text for _, text in rows], -1)
 
-    def _count_terms(self, texts: Sequence[str], sign: int) -> None:
+    def _stems(self, terms: list[str]) -> dict[str, str]:
+        """Each stem with the first of the terms it comes from."""
+        stems: dict[str, str] = {}
+        for term, stem in zip(terms, self._stemmer.stemWords(terms), strict=True):
+            stems.setdefault(stem, term)
+        return stems
+
+    def _count_terms(self, texts: Sequence[str], sign: int, collection: str = "") -> None:
         counts: dict[str, int] = {}
         for text in texts:
-            for term in query_terms(text):
-                counts[term] = counts.get(term, 0) + 1
+            for stem in self._stems(query_terms(text)):
+                counts[stem] = counts.get(stem, 0) + 1
         self._db.executemany(
             "INSERT INTO terms(collection, term, df) VALUES (?, ?, ?) "
             "ON CONFLICT(collection, term) DO UPDATE SET df = df + excluded.df",
-            [(self.collection, term, sign * n) for term, n in counts.items()],
+            [(collection or self.collection, stem, sign * n) for stem, n in counts.items()],
         )
 
     def _selective_terms(self, terms: list[str]) -> list[str]:
-        marks = ",".join("?" * len(terms))
+        stems = self._stems(terms)
+        marks = ",".join("?" * len(stems))
         df = dict(
             self._db.execute(
                 f"SELECT term, df FROM terms WHERE collection = ? AND term IN ({marks})",
-                [self.collection, *terms],
+                [self.collection, *stems],
             ).fetchall()
         )
-        rarest = sorted(terms, key=lambda t: df.get(t, 0))
+        rarest = sorted(stems, key=lambda stem: df.get(stem, 0))
         limit = max(COMMON_SHARE * self._size(), COMMON_MIN_CHUNKS)
-        kept = [t for t in rarest if df.get(t, 0) <= limit]
-        return kept if len(kept) >= 3 else rarest[:3]
+        kept: list[str] = []
+        postings = 0
+        for stem in rarest:
+            n = df.get(stem, 0)
+            common = n > limit and len(kept) >= 3
+            if kept and (common or postings + n > POSTINGS_BUDGET):
+                break  # later stems are commoner still
+            kept.append(stems[stem])
+            postings += n
+        return kept
 
     def search(self, text: str, k: int) -> list[tuple[str, float]]:
         """Best k chunks by BM25; the score is positive, higher is better."""

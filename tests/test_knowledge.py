@@ -194,3 +194,29 @@ def test_keyword_index_drops_common_words_and_forgets_deleted(
     index.upsert(["c7"], ["SAML is back"])
     assert index.search("saml", 1)[0][0] == "c7"
     index.close()
+
+
+def test_keyword_index_counts_stems_and_keeps_vague_queries_cheap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingestion.keyword_index
+
+    monkeypatch.setattr(ingestion.keyword_index, "COMMON_MIN_CHUNKS", 1000)
+    monkeypatch.setattr(ingestion.keyword_index, "POSTINGS_BUDGET", 150)
+    path = tmp_path / "kw.db"
+    index = KeywordIndex(path, "knowledge")
+    texts = [f"to apply for account {i} fill the application" for i in range(100)]
+    texts += [f"the applicant applied for a refund {i}" for i in range(50)]
+    index.upsert([f"c{i}" for i in range(150)], texts)
+    # "apply", "application" and "applied" share one stem, as in FTS5: 150 chunks, not 100.
+    # With "account" (100) that is over the budget, so only the rarer word is searched.
+    assert index._selective_terms(["apply", "account"]) == ["account"]
+    assert index._selective_terms(["refund", "applied"]) == ["refund"]
+    # A file that counted plain words is recounted by stem when opened.
+    index._db.execute("DELETE FROM terms")
+    index._db.execute("PRAGMA user_version = 0")
+    index.close()
+    reopened = KeywordIndex(path, "knowledge")
+    assert reopened._selective_terms(["apply", "account"]) == ["account"]
+    assert reopened.search("applications", 1)[0][0].startswith("c")
+    reopened.close()
