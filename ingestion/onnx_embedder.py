@@ -22,12 +22,19 @@ MAX_TOKENS = 256  # the model's own window (all-MiniLM-L6-v2 max_seq_length)
 
 
 class OnnxEmbedder:
-    def __init__(self, name: str, cache_dir: Path, batch_size: int = 64) -> None:
+    """`quantized`: int8 weights, derived from the exported model. Twice as fast, vectors at
+    cosine ~0.98 to the exact ones: for feedback analysis, where the sentiment head scored the
+    same on every eval set; retrieval keeps the exact vectors its index was built with."""
+
+    def __init__(
+        self, name: str, cache_dir: Path, batch_size: int = 64, quantized: bool = False
+    ) -> None:
         self.name = name
         self.batch_size = batch_size
         self.path = resolve_model_path(name)
         digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:12]
-        self.file = cache_dir / f"{self.path.name}-{digest}.onnx"
+        self.exact_file = cache_dir / f"{self.path.name}-{digest}.onnx"
+        self.file = self.exact_file.with_suffix(".int8.onnx") if quantized else self.exact_file
         self._session: Any = None
         self._tokenizer: Any = None
         self._dimensions = 0
@@ -42,8 +49,10 @@ class OnnxEmbedder:
             import onnxruntime
             from transformers import AutoTokenizer
 
+            if not self.exact_file.is_file():
+                export(self.path, self.exact_file)
             if not self.file.is_file():
-                export(self.path, self.file)
+                quantize(self.exact_file, self.file)
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = os.cpu_count() or 1
             options.log_severity_level = 3
@@ -61,21 +70,21 @@ class OnnxEmbedder:
     def embed(self, texts: list[str]) -> Vectors:
         self._load()
         out = np.zeros((len(texts), self._dimensions), dtype=np.float32)
-        # Batches of similar length waste little on padding.
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        if not texts:
+            return out
+        ids = self._tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        # The model's cost is its padded tokens: batches of equal token counts waste none
+        # (sorting by characters left a third of short sentences' tokens as padding).
+        order = np.argsort([len(row) for row in ids], kind="stable")
         for start in range(0, len(texts), self.batch_size):
             rows = order[start : start + self.batch_size]
-            encoded = self._tokenizer(
-                [texts[i] for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="np",
-            )
-            feed = {
-                "input_ids": encoded["input_ids"].astype(np.int64),
-                "attention_mask": encoded["attention_mask"].astype(np.int64),
-            }
+            width = max(len(ids[i]) for i in rows)
+            input_ids = np.full((len(rows), width), self._tokenizer.pad_token_id or 0, np.int64)
+            attention_mask = np.zeros((len(rows), width), dtype=np.int64)
+            for j, i in enumerate(rows):
+                input_ids[j, : len(ids[i])] = ids[i]
+                attention_mask[j, : len(ids[i])] = 1
+            feed = {"input_ids": input_ids, "attention_mask": attention_mask}
             out[rows] = self._session.run(None, feed)[0]
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
@@ -129,4 +138,22 @@ def export(model_path: Path, target: Path) -> None:
             opset_version=17,
             dynamo=False,
         )
+    partial.replace(target)
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantization, per output channel (per tensor lost up to 0.3 of cosine on
+    short sentences such as "Thank you!")."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_suffix(".partial")
+    quantize_dynamic(
+        source,
+        partial,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # The exporter leaves some intermediate types to inference, which does not reach them.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     partial.replace(target)

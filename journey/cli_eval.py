@@ -159,7 +159,7 @@ def eval_moments(
         figures = evaluate_moments(
             file,
             c.sentiment,
-            c.embedder,
+            c.analysis_embedder,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             limit=limit,
         )

@@ -61,12 +61,18 @@ def vocabulary() -> Vocabulary:
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """For CLI tests: their own data directory (SQLite), no config file, no model overrides."""
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, analysis_embedder: OnnxEmbedder) -> Path:
+    """For CLI tests: their own data directory (SQLite), no config file, no model overrides,
+    and the models already exported there (as a first run leaves them)."""
     monkeypatch.setenv("JOURNEY_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("JOURNEY_CONFIG_FILE", str(tmp_path / "journey.toml"))
     monkeypatch.delenv("JOURNEY_DATABASE__URL", raising=False)
     monkeypatch.delenv("JOURNEY_ANALYSIS__SENTIMENT_HEAD", raising=False)
+    models = tmp_path / "var" / "models"
+    models.mkdir(parents=True)
+    analysis_embedder.embed(["export and quantize once per run"])
+    for exported in (analysis_embedder.exact_file, analysis_embedder.file):
+        os.link(exported, models / exported.name)
     return tmp_path
 
 
@@ -91,10 +97,20 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
     return OnnxEmbedder("all-MiniLM-L6-v2", tmp_path_factory.mktemp("models"))
 
 
+@pytest.fixture(scope="session")
+def analysis_embedder(embedder: OnnxEmbedder) -> OnnxEmbedder:
+    """Its int8 copy, which feedback analysis uses, derived once from the same export."""
+    return OnnxEmbedder("all-MiniLM-L6-v2", embedder.exact_file.parent, quantized=True)
+
+
 @pytest.fixture
-def container(settings: Settings, embedder: OnnxEmbedder) -> Iterator[Container]:
+def container(
+    settings: Settings, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+) -> Iterator[Container]:
     built = Container(settings)
-    built.__dict__["embedder"] = embedder  # share the loaded model (a cached property)
+    # Share the loaded models (cached properties).
+    built.__dict__["embedder"] = embedder
+    built.__dict__["analysis_embedder"] = analysis_embedder
     yield built
     built.close()
 

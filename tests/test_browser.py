@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from api.app import create_app
-from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.knowledge import ingest
+from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.container import Container
 from journey.db import transaction
@@ -35,7 +35,9 @@ Chat support is open Monday to Friday from 08:00 to 20:00 CET.
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: OnnxEmbedder,
+    analysis_embedder: OnnxEmbedder,
 ) -> Iterator[tuple[str, str]]:
     import uvicorn
 
@@ -45,6 +47,7 @@ def server(
     (docs / "support.md").write_text(PAGE)
     container = Container(Settings(data_dir=root / "var"))
     container.__dict__["embedder"] = embedder
+    container.__dict__["analysis_embedder"] = analysis_embedder
     container.init()
     ingest(container.sessions, container.knowledge, docs, "help")
     with transaction(container.sessions) as session:

@@ -32,6 +32,17 @@ def test_export_happens_once_into_the_cache(tmp_path: Path) -> None:
     assert first.file.stat().st_mtime_ns == stamp
 
 
+def test_the_int8_copy_is_derived_from_the_export_and_stays_close(
+    embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+) -> None:
+    exact = embedder.embed(TEXTS)
+    quantized = analysis_embedder.embed(TEXTS)
+    assert analysis_embedder.file != embedder.file
+    assert analysis_embedder.file.parent == embedder.file.parent
+    cosines = (exact * quantized).sum(axis=1)
+    assert cosines.min() > 0.9 and cosines.max() < 0.9999  # close, and really quantized
+
+
 @pytest.mark.parametrize(
     ("runtime", "kind"), [("onnx", OnnxEmbedder), ("torch", SentenceTransformerEmbedder)]
 )
