@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from assistant.extractive import extractive_answer
 from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
-from assistant.intent import sales_interest, small_talk, wants_person
+from assistant.intent import continues_conversation, sales_interest, small_talk, wants_person
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from journey.settings import AssistantSettings
 
@@ -127,7 +127,7 @@ class AnswerEngine:
         query = self.in_context(question, history)
         found = self.retriever.search(session, question, query if query != question else None)
         passages = found.passages
-        if not passages or not self.on_topic(found):
+        if not passages or not self.on_topic(found, question):
             yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
             return
 
@@ -171,11 +171,13 @@ class AnswerEngine:
                 log.warning("query rewriting failed: %s", exc)
         return f"{context} {question}"
 
-    def on_topic(self, found: Retrieved) -> bool:
+    def on_topic(self, found: Retrieved, question: str) -> bool:
         """Whether the knowledge speaks to the question: close in meaning; or sharing rare
         words with a passage while not far off; or, as a follow-up, close with the conversation
-        in front while not far off alone (that last way lets some off-topic questions through
-        mid-conversation: `journey eval answers` measures both refusal rates)."""
+        in front while not far off alone; or, as a reply or continuation ("yes", "and for
+        Enterprise?"), close enough with the conversation in front. The follow-up ways let
+        some off-topic questions through mid-conversation: `journey eval answers` measures
+        both refusal rates."""
         s = self.settings
         return (
             found.relevance >= s.min_relevance
@@ -183,6 +185,10 @@ class AnswerEngine:
             or (
                 found.context_relevance >= s.context_relevance
                 and found.relevance >= s.follow_up_min_relevance
+            )
+            or (
+                found.context_relevance >= s.continuation_relevance
+                and continues_conversation(question)
             )
         )
 

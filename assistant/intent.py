@@ -62,6 +62,20 @@ def small_talk(text: str) -> str | None:
     return None
 
 
+# A visitor answering the assistant ("yes", "no, I haven't") or carrying on ("and for
+# Enterprise?", "what about refunds?"): only the conversation says what it is about.
+_CONTINUATION = re.compile(
+    r"^\s*(?:yes|yeah|yep|no|nope|not|ok(?:ay)?|sure|right|correct|great|alright|"
+    r"i(?:'m| am| do| did| have| was)(?: not)?|we(?:'re| are| do| have)(?: not)?|"
+    r"i (?:don'?t|haven'?t|didn'?t)|not yet|and|but|so|also|then|what about|how about)\b",
+    re.IGNORECASE,
+)
+
+
+def continues_conversation(text: str) -> bool:
+    return len(text.split()) <= 20 and bool(_CONTINUATION.match(text))
+
+
 def wants_person(text: str) -> bool:
     return bool(_HUMAN.search(text))
 

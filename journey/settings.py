@@ -76,6 +76,11 @@ class AssistantSettings(BaseModel):
     follow_up_min_relevance: float = Field(
         default=0.25, description="...and at least this close alone is on topic"
     )
+    continuation_relevance: float = Field(
+        default=0.50,
+        description="a reply or continuation ('yes', 'and for Enterprise?') this close with "
+        "the conversation in front is on topic",
+    )
     min_groundedness: float = Field(
         default=0.6, description="answers less grounded than this are not sent"
     )

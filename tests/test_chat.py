@@ -240,3 +240,13 @@ def test_follow_up_without_model_uses_the_conversation(world: Any, db: Session) 
     # An off-topic question in the middle of a conversation is still refused.
     _, off_topic = ask(service, conversation.id, "Who painted the Mona Lisa?")
     assert off_topic.kind == "dont_know"
+
+
+def test_a_reply_to_the_assistant_continues_the_conversation(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v11")
+    _, opening = ask(service, conversation.id, "yes")
+    assert opening.kind == "dont_know"  # nothing to continue yet
+    ask(service, conversation.id, "Can I get my money back on an annual plan?")
+    _, reply = ask(service, conversation.id, "yes, I bought it two weeks ago")
+    assert reply.kind == "answer" and "30 days" in reply.text

@@ -1,6 +1,12 @@
 import pytest
 
-from assistant.intent import infer_stage, sales_interest, small_talk, wants_person
+from assistant.intent import (
+    continues_conversation,
+    infer_stage,
+    sales_interest,
+    small_talk,
+    wants_person,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,3 +39,11 @@ def test_small_talk_and_requests() -> None:
     assert small_talk("thanks, but the export still fails when I include attachments") is None
     assert wants_person("Can I talk to a human?") and not wants_person("How do humans use it?")
     assert sales_interest("we'd like a quote") and not sales_interest("what is SSO")
+
+
+def test_replies_and_continuations_are_told_from_new_questions() -> None:
+    for text in ("yes", "No, I haven't.", "and for Enterprise?", "What about refunds?", "ok"):
+        assert continues_conversation(text), text
+    for text in ("How do I set up SSO?", "Who painted the Mona Lisa?", "Yesterday it failed"):
+        assert not continues_conversation(text), text
+    assert not continues_conversation("yes " + "and more words " * 10)
