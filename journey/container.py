@@ -35,24 +35,26 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._build_embedder(quantized=False)
-
-    @cached_property
-    def analysis_embedder(self) -> Embedder:
-        """Feedback analysis embeds every sentence of every ticket: it takes the int8 copy."""
-        if self.settings.analysis.quantized_embedder:
-            return self._build_embedder(quantized=True)
-        return self.embedder
-
-    def _build_embedder(self, quantized: bool) -> Embedder:
         from ingestion.embeddings import SentenceTransformerEmbedder, resolve_model_path
         from ingestion.onnx_embedder import OnnxEmbedder, is_mean_pooled
 
         config = self.settings.embeddings
         if config.runtime == "onnx" and is_mean_pooled(resolve_model_path(config.model)):
             models = self.settings.data_dir / "models"
-            return OnnxEmbedder(config.model, models, config.batch_size, quantized)
+            return OnnxEmbedder(config.model, models, batch_size=config.batch_size)
         return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
+
+    @cached_property
+    def analysis_embedder(self) -> Embedder:
+        """Feedback analysis embeds every sentence of every ticket: it takes the int8 copy of
+        the ONNX model."""
+        from ingestion.onnx_embedder import OnnxEmbedder
+
+        exact = self.embedder
+        if self.settings.analysis.quantized_embedder and isinstance(exact, OnnxEmbedder):
+            folder = exact.exact_file.parent
+            return OnnxEmbedder(exact.name, folder, exact.batch_size, quantized=True)
+        return exact
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

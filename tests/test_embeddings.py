@@ -48,5 +48,12 @@ def test_the_int8_copy_is_derived_from_the_export_and_stays_close(
 )
 def test_the_runtime_setting_picks_the_embedder(tmp_path: Path, runtime: str, kind: type) -> None:
     settings = Settings(data_dir=tmp_path, embeddings=EmbeddingSettings(runtime=runtime))  # type: ignore[arg-type]
-    assert isinstance(Container(settings).embedder, kind)
+    container = Container(settings)
+    assert isinstance(container.embedder, kind)
+    # Analysis takes the int8 copy of an ONNX model, and the same model otherwise.
+    analysis = container.analysis_embedder
+    if runtime == "onnx":
+        assert isinstance(analysis, OnnxEmbedder) and analysis.file.name.endswith(".int8.onnx")
+    else:
+        assert analysis is container.embedder
     assert is_mean_pooled(resolve_model_path("all-MiniLM-L6-v2"))
