@@ -177,6 +177,9 @@ def evaluate_retrieval(
                 return rank
         return None
 
+    def texts(ids: list[str]) -> dict[str, str]:
+        return {cid: index.chunks[cid][1] for cid in ids if cid in index.chunks}
+
     scored = [d for d in dialogues if d.gold_spans]
     ranks: dict[str, list[int | None]] = {"hybrid": [], "dense": [], "keyword": []}
     for done, dialogue in enumerate(scored, start=1):
@@ -184,8 +187,13 @@ def evaluate_retrieval(
         context = conversation_context(dialogue.history)
         queries = [dialogue.question] + ([f"{context} {dialogue.question}"] if context else [])
         found = index.retriever.candidates_for(queries)
+        rankings = {
+            "hybrid": index.retriever.rank(found, texts),
+            "dense": found.ranking("dense"),
+            "keyword": found.ranking("keyword"),
+        }
         for which, found_ranks in ranks.items():
-            found_ranks.append(first_hit(found.ranking(which), dialogue))
+            found_ranks.append(first_hit(rankings[which], dialogue))
         if progress:
             progress(done, len(scored))
     n = len(scored) or 1

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestion.keyword_index import query_terms, stem
 from ingestion.knowledge import KnowledgeBase
 from ingestion.models import KnowledgeChunk, KnowledgeSource
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
+# The fused top RERANK_DEPTH are re-ranked by where a chunk holds the query's rare words
+# together (`window_evidence`), weighted by WINDOW_WEIGHT against the fused score (both
+# tuned on doc2dial DEV: recall@5 0.841 -> 0.852, recall@1 0.559 -> 0.570).
+RERANK_DEPTH = 20
+WINDOW_WEIGHT = 0.2
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,12 @@ class Candidates:
     keyword_score: dict[str, float] = field(default_factory=dict)
     dense_top: list[float] = field(default_factory=list)  # per query: its best cosine
     keyword_top: list[float] = field(default_factory=list)  # per query: its best BM25
+    queries: list[str] = field(default_factory=list)
 
-    def add(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> None:
+    def add(
+        self, query: str, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]
+    ) -> None:
+        self.queries.append(query)
         self.dense.append([cid for cid, _ in dense])
         self.keyword.append([cid for cid, _ in keyword])
         self.dense_top.append(dense[0][1] if dense else 0.0)
@@ -57,11 +69,29 @@ class Candidates:
             for cid, score in found:
                 scores[cid] = max(score, scores.get(cid, score))
 
-    def ranking(self, which: str = "hybrid") -> list[str]:
-        """Ids best first: fused over the queries, from one retriever or from both."""
+    def fused(self, which: str = "hybrid") -> dict[str, float]:
+        """Fused over the queries, from one retriever or from both."""
         lists = {"dense": self.dense, "keyword": self.keyword}.get(which, self.dense + self.keyword)
-        fused = fuse(lists)
+        return fuse(lists)
+
+    def ranking(self, which: str = "hybrid") -> list[str]:
+        """Ids best first by their fused score."""
+        fused = self.fused(which)
         return sorted(fused, key=lambda cid: fused[cid], reverse=True)
+
+
+def window_evidence(text: str, idf: dict[str, float]) -> float:
+    """How much of the query's rarity (summed idf of its stems) one place of the chunk holds:
+    the best two consecutive sentences. A chunk that answers holds the question's words
+    together; one that only shares its topic scatters them."""
+    sentences = [
+        {stem(t) for t in query_terms(s)} for s in _SENTENCE_BREAK.split(text) if s.strip()
+    ]
+    best = 0.0
+    for i, sentence in enumerate(sentences):
+        window = sentence | (sentences[i + 1] if i + 1 < len(sentences) else set())
+        best = max(best, sum(idf.get(s, 0.0) for s in window))
+    return best / (sum(idf.values()) or 1.0)
 
 
 @dataclass
@@ -82,6 +112,7 @@ class HybridRetriever:
         vectors = self.kb.embedder.embed(list(queries))
         for query, vector in zip(queries, vectors, strict=True):
             found.add(
+                query,
                 self.kb.vectors.query(vector, self.candidates),
                 self.kb.keywords.search(query, self.candidates),
             )
@@ -105,12 +136,32 @@ class HybridRetriever:
             context_relevance=max(found.dense_top[1:], default=0.0),
         )
 
-    def passages(
-        self, session: Session, found: Candidates, k: int, which: str = "hybrid"
-    ) -> list[Passage]:
-        ranked = found.ranking(which)
+    def rank(self, found: Candidates, texts: Callable[[list[str]], dict[str, str]]) -> list[str]:
+        """The hybrid ranking, its head re-ranked by `window_evidence` (`texts` gives the
+        chunk texts of the ids asked for)."""
+        fused = found.fused()
+        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        head = ranked[:RERANK_DEPTH]
+        stems = {stem(t) for query in found.queries for t in query_terms(query)}
+        idf = self.kb.keywords.idf(sorted(stems))
+        text_of = texts(head)
+        score = {
+            cid: fused[cid] + WINDOW_WEIGHT * window_evidence(text_of.get(cid, ""), idf)
+            for cid in head
+        }
+        return sorted(head, key=lambda cid: score[cid], reverse=True) + ranked[RERANK_DEPTH:]
+
+    def passages(self, session: Session, found: Candidates, k: int) -> list[Passage]:
+        rows: dict[str, tuple[KnowledgeChunk, str]] = {}
+
+        def texts(ids: list[str]) -> dict[str, str]:
+            rows.update(_chunks(session, ids))
+            return {cid: row.text for cid, (row, _) in rows.items()}
+
+        ranked = self.rank(found, texts)
         fused = {cid: 1.0 / (rank + RRF_K) for rank, cid in enumerate(ranked, start=1)}
-        rows = _chunks(session, ranked[: max(k * 3, k)])
+        missing = [cid for cid in ranked[: max(k * 3, k)] if cid not in rows]
+        rows.update(_chunks(session, missing))
         passages = [
             Passage(
                 id=cid,

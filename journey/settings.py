@@ -61,7 +61,7 @@ class GeneratorSettings(BaseModel):
 class AssistantSettings(BaseModel):
     company: str = Field(default="our company", description="the name the assistant speaks for")
     min_relevance: float = Field(
-        default=0.40,
+        default=0.41,
         description="a question this close (cosine) to some passage is on topic",
     )
     keyword_relevance: float = Field(
@@ -77,7 +77,7 @@ class AssistantSettings(BaseModel):
         default=0.25, description="...and at least this close alone is on topic"
     )
     continuation_relevance: float = Field(
-        default=0.50,
+        default=0.45,
         description="a reply or continuation ('yes', 'and for Enterprise?') this close with "
         "the conversation in front is on topic",
     )

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.retrieval import HybridRetriever, fuse
+from assistant.retrieval import HybridRetriever, fuse, window_evidence
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase, ingest
@@ -145,6 +145,18 @@ def test_rrf_rewards_agreement() -> None:
     fused = fuse([["a", "b", "c"], ["c", "a"]])
     assert max(fused, key=fused.__getitem__) == "a"
     assert fused["c"] > fused["b"]
+
+
+def test_window_evidence_rewards_the_question_words_held_together() -> None:
+    idf = {"refund": 3.0, "annual": 2.0, "plan": 0.5}  # stems, as the keyword index keeps them
+    together = "Pricing is per user. Annual plans get a full refund within 30 days."
+    scattered = (
+        "Annual billing saves 20%. Invoices are sent monthly. Seats can be added. "
+        "A refund goes to the card used."
+    )
+    assert window_evidence(together, idf) == pytest.approx(1.0)
+    assert window_evidence(scattered, idf) == pytest.approx(3.0 / 5.5)
+    assert window_evidence("Nothing relevant here.", idf) == 0.0
 
 
 def test_nothing_reaches_the_network(
