@@ -60,8 +60,9 @@ TERMS_VERSION = 1
 
 
 class KeywordIndex:
-    """Chunk texts in a plain table, an FTS5 index over it, and each term's document
-    frequency (of our own query terms, so a query can drop its common words first)."""
+    """Chunk texts in a plain table, an FTS5 index over it, and the number of chunks each
+    stem of our own query terms is found in (so a query can drop its common words first, and
+    re-ranking can weigh words by their rarity)."""
 
     def __init__(self, path: Path | str, collection: str) -> None:
         if isinstance(path, Path):
@@ -173,12 +174,12 @@ class KeywordIndex:
     def _count_terms(self, texts: Sequence[str], sign: int, collection: str = "") -> None:
         counts: dict[str, int] = {}
         for text in texts:
-            for stem in self._stems(query_terms(text)):
-                counts[stem] = counts.get(stem, 0) + 1
+            for stemmed in self._stems(query_terms(text)):
+                counts[stemmed] = counts.get(stemmed, 0) + 1
         self._db.executemany(
             "INSERT INTO terms(collection, term, df) VALUES (?, ?, ?) "
             "ON CONFLICT(collection, term) DO UPDATE SET df = df + excluded.df",
-            [(collection or self.collection, stem, sign * n) for stem, n in counts.items()],
+            [(collection or self.collection, stemmed, sign * n) for stemmed, n in counts.items()],
         )
 
     def _selective_terms(self, terms: list[str]) -> list[str]:
@@ -190,16 +191,16 @@ class KeywordIndex:
                 [self.collection, *stems],
             ).fetchall()
         )
-        rarest = sorted(stems, key=lambda stem: df.get(stem, 0))
+        rarest = sorted(stems, key=lambda stemmed: df.get(stemmed, 0))
         limit = max(COMMON_SHARE * self._size(), COMMON_MIN_CHUNKS)
         kept: list[str] = []
         postings = 0
-        for stem in rarest:
-            n = df.get(stem, 0)
+        for stemmed in rarest:
+            n = df.get(stemmed, 0)
             common = n > limit and len(kept) >= 3
             if kept and (common or postings + n > POSTINGS_BUDGET):
                 break  # later stems are commoner still
-            kept.append(stems[stem])
+            kept.append(stems[stemmed])
             postings += n
         return kept
 
