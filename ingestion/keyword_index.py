@@ -161,15 +161,19 @@ class KeywordIndex:
         if not stems:
             return {}
         with self._lock:
-            marks = ",".join("?" * len(stems))
-            df = dict(
-                self._db.execute(
-                    f"SELECT term, df FROM terms WHERE collection = ? AND term IN ({marks})",
-                    [self.collection, *stems],
-                ).fetchall()
-            )
+            df = self._chunk_counts(stems)
             n = self._size()
         return {s: math.log(1 + (n - k + 0.5) / (k + 0.5)) for s, k in df.items() if k > 0}
+
+    def _chunk_counts(self, stems: Sequence[str]) -> dict[str, int]:
+        """How many chunks of this collection each stem is found in (absent: none)."""
+        marks = ",".join("?" * len(stems))
+        return dict(
+            self._db.execute(
+                f"SELECT term, df FROM terms WHERE collection = ? AND term IN ({marks})",
+                [self.collection, *stems],
+            ).fetchall()
+        )
 
     def _count_terms(self, texts: Sequence[str], sign: int, collection: str = "") -> None:
         counts: dict[str, int] = {}
@@ -184,13 +188,7 @@ class KeywordIndex:
 
     def _selective_terms(self, terms: list[str]) -> list[str]:
         stems = self._stems(terms)
-        marks = ",".join("?" * len(stems))
-        df = dict(
-            self._db.execute(
-                f"SELECT term, df FROM terms WHERE collection = ? AND term IN ({marks})",
-                [self.collection, *stems],
-            ).fetchall()
-        )
+        df = self._chunk_counts(list(stems))
         rarest = sorted(stems, key=lambda stemmed: df.get(stemmed, 0))
         limit = max(COMMON_SHARE * self._size(), COMMON_MIN_CHUNKS)
         kept: list[str] = []

@@ -18,6 +18,7 @@ train_app = typer.Typer(help="Train the small models the analysis uses.", no_arg
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 LimitOption = Annotated[int | None, typer.Option(help="use only the first N questions")]
+DocsOption = Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")]
 
 
 def print_metrics(title: str, figures: dict[str, Any], as_json: bool) -> None:
@@ -59,7 +60,7 @@ def eval_index(c: Any, docs: Path, bar: Progress) -> Iterator[Any]:
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
+    docs: DocsOption,
     qa: Annotated[
         Path, typer.Option(help="questions, JSONL (question, history, doc_id, gold_span_texts)")
     ],
@@ -82,7 +83,7 @@ def eval_retrieval(
 
 @eval_app.command("answers")
 def eval_answers(
-    docs: Annotated[Path, typer.Option(help="documents, JSONL (doc_id, title, text)")],
+    docs: DocsOption,
     qa: Annotated[Path, typer.Option(help="questions with gold spans, JSONL")],
     unanswerable: Annotated[
         Path | None, typer.Option(help="CSV with a `text` column of out-of-scope questions")

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from feedback_items import Items
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
+from feedback.sentiment import HeadSentiment
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.container import Container
@@ -101,6 +103,17 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
 def analysis_embedder(embedder: OnnxEmbedder) -> OnnxEmbedder:
     """Its int8 copy, which feedback analysis uses, derived once from the same export."""
     return OnnxEmbedder("all-MiniLM-L6-v2", embedder.exact_file.parent, quantized=True)
+
+
+@pytest.fixture(scope="session")
+def head(embedder: OnnxEmbedder) -> HeadSentiment:
+    """The packaged sentiment head on the exact embeddings it was trained on."""
+    return HeadSentiment(embedder)
+
+
+@pytest.fixture
+def items(session: Session) -> Items:
+    return Items(session)
 
 
 @pytest.fixture

@@ -24,22 +24,11 @@ from feedback.analysis import TextItem, analyze, text_items
 from feedback.models import Review, SurveyResponse, TextAnalysis, Theme, Ticket
 from feedback.sentiment import HeadSentiment
 from feedback.themes import choose_k, label_clusters
-from ingestion.embeddings import SentenceTransformerEmbedder
 from journey.cli import app
 from journey.container import Container
 from journey.db import transaction
 from journey.models import JourneyEvent
 from journey.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def head(embedder: SentenceTransformerEmbedder) -> HeadSentiment:
-    return HeadSentiment(embedder)
-
-
-@pytest.fixture
-def items(session: Session) -> Items:
-    return Items(session)
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import pytest
 from feedback_items import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of, flags_by_key
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +15,6 @@ from feedback.analysis import analyze, text_items
 from feedback.models import Flag, Review, SurveyResponse, TextAnalysis, Ticket, TicketComment
 from feedback.moments import NEXT_STEP, Signal, detect
 from feedback.sentiment import HeadSentiment
-from ingestion.embeddings import SentenceTransformerEmbedder
 from journey.models import Contact
 
 BROKEN = (
@@ -25,16 +23,6 @@ BROKEN = (
 )
 QUESTION = "Add a user. How do I add a new user to our workspace?"
 DELIGHTED = "Fantastic product, our whole team loves it and onboarding was a breeze!"
-
-
-@pytest.fixture(scope="module")
-def head(embedder: SentenceTransformerEmbedder) -> HeadSentiment:
-    return HeadSentiment(embedder)
-
-
-@pytest.fixture
-def items(session: Session) -> Items:
-    return Items(session)
 
 
 def key(item: Ticket | Review | SurveyResponse | Conversation) -> str:

@@ -57,11 +57,6 @@ FURIOUS = (
 )
 
 
-@pytest.fixture(scope="module")
-def head(embedder: SentenceTransformerEmbedder) -> HeadSentiment:
-    return HeadSentiment(embedder)
-
-
 # -- the packaged head ------------------------------------------------------------------------
 
 
