@@ -66,9 +66,11 @@ def import_file(
     any rejected row means nothing is written and the answer is a 422 carrying the report.
     """
     pairs = mapping or []
+    name = display_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="journey-import-") as tmp:
-        # The reader knows the format by the file's suffix unless told.
-        path = Path(tmp) / ("upload" + Path(file.filename or "").suffix.lower())
+        # The client's name only names the file in messages (and says its format unless
+        # told): as a path it could be too long, or anything else.
+        path = Path(tmp) / "upload"
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
         report: ImportReport
@@ -80,6 +82,7 @@ def import_file(
                 journey,
                 path,
                 fmt=fmt,
+                name=name,
                 mapping=events_import.parse_mapping(pairs),
                 source=source,
                 strict=strict,
@@ -91,6 +94,7 @@ def import_file(
                 kind,
                 path,
                 fmt=fmt,
+                name=name,
                 mapping=feedback_items.parse_mapping(kind, pairs),
                 preset=preset,
                 source=source,
@@ -102,3 +106,16 @@ def import_file(
     if kind != "events":
         container.request_analysis()
     return answer
+
+
+def display_name(filename: str | None, limit: int = 80) -> str:
+    """The upload's own file name, fit for a message: no folders (browsers on Windows send
+    some), no control characters, and long names cut in the middle so the suffix stays."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()) or "upload"
+    if len(name) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if dot and len(suffix) <= 10:
+        return f"{stem[: limit - len(suffix) - 2]}….{suffix}"
+    return name[: limit - 1] + "…"

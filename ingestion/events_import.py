@@ -7,7 +7,6 @@ interrupted import leaves the store as it was, and a replayed file adds nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ingestion import imports
 from ingestion.imports import ImportReport
+from ingestion.records import parse_json
 from journey.models import Contact
 from journey.repository import chunked
 from journey.schemas import EventIn
@@ -44,9 +44,11 @@ def to_event(record: dict[str, Any], mapping: dict[str, str], source: str) -> Ev
     raw = data.get("properties")
     if isinstance(raw, str):  # a CSV cell holding JSON
         try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"properties: not valid JSON ({exc.msg})") from exc
+            raw = parse_json(raw)
+        except ValueError as exc:
+            raise ValueError(f"properties: {exc}") from None
+    if not isinstance(raw, dict | None):
+        raise ValueError("properties: not a JSON object")
     data["properties"] = {**properties, **(raw or {})}
     return EventIn.model_validate({k: v for k, v in data.items() if v is not None})
 
@@ -57,6 +59,7 @@ def import_events(
     path: Path,
     *,
     fmt: str | None = None,
+    name: str | None = None,
     mapping: dict[str, str] | None = None,
     source: str = "import",
     strict: bool = False,
@@ -75,7 +78,7 @@ def import_events(
             report.duplicates += result.duplicates
 
     return imports.run_import(
-        session, path, parse, write, fmt=fmt, strict=strict, progress=progress
+        session, path, parse, write, fmt=fmt, name=name, strict=strict, progress=progress
     )
 
 

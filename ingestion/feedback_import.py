@@ -262,6 +262,7 @@ def import_feedback(
     path: Path,
     *,
     fmt: str | None = None,
+    name: str | None = None,
     mapping: dict[str, str] | None = None,
     preset: str | None = None,
     source: str = "import",
@@ -273,5 +274,12 @@ def import_feedback(
         raise InvalidInput("--source: give a name of 1 to 64 characters")
     importer = IMPORTS[kind](session, journey, columns, source)
     return imports.run_import(
-        session, path, importer.parse, importer.write, fmt=fmt, strict=strict, progress=progress
+        session,
+        path,
+        importer.parse,
+        importer.write,
+        fmt=fmt,
+        name=name,
+        strict=strict,
+        progress=progress,
     )

@@ -7,7 +7,7 @@ Column names match exactly, then ignoring case, spaces and punctuation ("Ticket 
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ingestion import imports
+from ingestion.records import parse_json
 from journey.errors import InvalidInput
 from journey.schemas import as_utc
 
@@ -32,12 +33,34 @@ SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}
 
 
 def _number(value: Any) -> Any:
-    """Numbers in a CSV cell are text: '4' and '4.0' are read as 4.0."""
+    """Numbers in a CSV cell are text: '4' and '4.0' are read as 4.0; 'inf', 'nan' and
+    '1e309' are not numbers anyone rated with."""
     if isinstance(value, str):
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            raise PydanticCustomError("number", "not a number: {value}", {"value": value}) from None
+            raise PydanticCustomError(
+                "number", "not a number: {value}", {"value": _quoted(value)}
+            ) from None
+        if not math.isfinite(number):
+            raise PydanticCustomError(
+                "finite", "not a finite number: {value}", {"value": _quoted(value)}
+            )
+        return number
+    return value
+
+
+def _quoted(cell: str) -> str:
+    return cell.strip()[:40]
+
+
+def _json_cell(value: Any) -> Any:
+    """A CSV cell holding JSON (a list of tags or comments)."""
+    if isinstance(value, str):
+        try:
+            return parse_json(value)
+        except ValueError as exc:
+            raise PydanticCustomError("json", "{problem}", {"problem": str(exc)}) from None
     return value
 
 
@@ -119,7 +142,7 @@ class TicketIn(FeedbackItem):
     def _tag_list(cls, value: Any) -> Any:
         if isinstance(value, str):
             if value.lstrip().startswith("["):
-                return json.loads(value)
+                return _json_cell(value)
             # Zendesk separates tags with spaces, Freshdesk with commas.
             return [t for t in re.split(r"[,\s]+" if "," in value else r"\s+", value) if t]
         return value
@@ -127,14 +150,7 @@ class TicketIn(FeedbackItem):
     @field_validator("comments", mode="before")
     @classmethod
     def _comment_list(cls, value: Any) -> Any:
-        if isinstance(value, str):  # a CSV cell holding a JSON list
-            try:
-                return json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise PydanticCustomError(
-                    "json", "not valid JSON ({msg})", {"msg": exc.msg}
-                ) from None
-        return value
+        return _json_cell(value)
 
     def check(self) -> None:
         if not self.person:

@@ -20,6 +20,7 @@ from ingestion.records import BadRecord, read_records
 from journey.errors import InvalidInput
 
 BATCH = 5000
+REASON_LIMIT = 300
 
 Item = TypeVar("Item")
 
@@ -41,6 +42,9 @@ class ImportReport:
     written: bool = True
 
     def reject(self, line: int, reason: str) -> None:
+        # Reasons may quote a cell, and a cell may be a megabyte.
+        if len(reason) > REASON_LIMIT:
+            reason = reason[:REASON_LIMIT] + "…"
         self.rejected.append(RowError(line, reason))
 
 
@@ -76,11 +80,13 @@ def run_import(
     write: Callable[[list[tuple[int, Item]], ImportReport], None],
     *,
     fmt: str | None = None,
+    name: str | None = None,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Parse every record of `path`; `write` stores a batch of (line, item) and counts it in
-    the report (it may reject rows too, e.g. a contact found unknown only in the database)."""
+    the report (it may reject rows too, e.g. a contact found unknown only in the database).
+    `name` is the file's name in messages (an upload's), by default the path's."""
     report = ImportReport()
     # Strict imports run in a savepoint so that one bad row undoes the batches before it.
     savepoint = session.begin_nested() if strict else None
@@ -93,23 +99,29 @@ def run_import(
             progress(len(pending))
         pending.clear()
 
-    for line, record in read_records(path, fmt):
-        report.rows += 1
-        if isinstance(record, BadRecord):
-            report.reject(line, record.reason)
-            continue
-        try:
-            item = parse(record)
-        except ValidationError as exc:
-            report.reject(line, validation_reason(exc))
-            continue
-        except (InvalidInput, ValueError) as exc:
-            report.reject(line, str(exc.detail if isinstance(exc, InvalidInput) else exc))
-            continue
-        pending.append((line, item))
-        if len(pending) >= BATCH:
-            flush()
-    flush()
+    try:
+        for line, record in read_records(path, fmt, name):
+            report.rows += 1
+            if isinstance(record, BadRecord):
+                report.reject(line, record.reason)
+                continue
+            try:
+                item = parse(record)
+            except ValidationError as exc:
+                report.reject(line, validation_reason(exc))
+                continue
+            except (InvalidInput, ValueError) as exc:
+                report.reject(line, str(exc.detail if isinstance(exc, InvalidInput) else exc))
+                continue
+            pending.append((line, item))
+            if len(pending) >= BATCH:
+                flush()
+        flush()
+    except BaseException:
+        # Whatever stops the import midway (the database, an interrupt) leaves nothing behind.
+        if savepoint is not None:
+            savepoint.rollback()
+        raise
     if savepoint is not None:
         if report.rejected:
             savepoint.rollback()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from journey.cli_eval import eval_app, train_app
 from journey.cli_support import (
@@ -225,7 +226,7 @@ def _print_report(report: Any) -> None:
             f"  {report.without_event} stored without a journey event (no contact or account)."
         )
     for error in report.rejected[:50]:
-        console.print(f"  line {error.line}: {error.reason}", highlight=False)
+        console.print(f"  line {error.line}: {escape(error.reason)}", highlight=False)
     if len(report.rejected) > 50:
         console.print(f"  ... and {len(report.rejected) - 50} more")
 
