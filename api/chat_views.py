@@ -7,11 +7,18 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import ContainerDep, CurrentUser, SessionDep, SettingsDep, require_role
-from assistant.engine import Reply
+from api.deps import (
+    ContainerDep,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    UnitsOfWorkDep,
+    require_role,
+)
+from assistant.engine import Event
 from assistant.schemas import (
     CitationOut,
     ConversationIn,
@@ -21,26 +28,32 @@ from assistant.schemas import (
     ReplyOut,
     TranscriptOut,
 )
-from assistant.service import ConversationService
+from assistant.service import (
+    TRANSCRIPT_PAGE,
+    Answered,
+    ConversationService,
+    answer_message,
+    receive_message,
+)
+from journey.db import MAX_ID
 from journey.errors import AppError
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 staff = [Depends(require_role("agent"))]
 
 
-def get_conversations(
-    session: SessionDep, settings: SettingsDep, container: ContainerDep
-) -> ConversationService:
-    return ConversationService(session, settings.vocabulary, container.answer_engine)
+def get_conversations(session: SessionDep, settings: SettingsDep) -> ConversationService:
+    return ConversationService(session, settings.vocabulary)
 
 
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 
 
-def reply_out(conversation_id: str, status: str, reply: Reply) -> ReplyOut:
+def reply_out(conversation_id: str, answered: Answered) -> ReplyOut:
+    reply = answered.reply
     return ReplyOut(
         conversation_id=conversation_id,
-        status=status,
+        status=answered.status,
         kind=reply.kind,
         text=reply.text,
         language=reply.language,
@@ -59,17 +72,22 @@ def start_conversation(body: ConversationIn, chats: ConversationsDep) -> Convers
 
 @router.post("/conversations/{conversation_id}/messages")
 def post_message(
-    conversation_id: str, body: MessageIn, chats: ConversationsDep, container: ContainerDep
+    conversation_id: str,
+    body: MessageIn,
+    units: UnitsOfWorkDep,
+    settings: SettingsDep,
+    container: ContainerDep,
 ) -> ReplyOut:
     """Send a visitor message and get the assistant's reply (kind `silent` once a person
     has taken the conversation over)."""
+    turn = receive_message(units, settings.vocabulary, conversation_id, body.text)
     container.request_analysis()
-    reply = None
-    for kind, value in chats.ask(conversation_id, body.text):
+    answered = None
+    for kind, value in answer_message(units, settings.vocabulary, container.answer_engine, turn):
         if kind == "done":
-            reply = value
-    assert reply is not None
-    return reply_out(conversation_id, chats.get(conversation_id).status, reply)
+            answered = value
+    assert answered is not None
+    return reply_out(conversation_id, answered)
 
 
 @router.post(
@@ -78,14 +96,20 @@ def post_message(
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def stream_message(
-    conversation_id: str, body: MessageIn, chats: ConversationsDep, container: ContainerDep
+    conversation_id: str,
+    body: MessageIn,
+    units: UnitsOfWorkDep,
+    settings: SettingsDep,
+    container: ContainerDep,
 ) -> StreamingResponse:
     """The same as posting a message, streamed as server-sent events: `token` events with
     text, one `sources` event, then `done` with the whole reply (or `error`)."""
-    chats.get(conversation_id)  # a wrong id is a 404 before the stream starts
+    # Stored before the stream starts: a wrong id or empty text is an HTTP error, not an event.
+    turn = receive_message(units, settings.vocabulary, conversation_id, body.text)
     container.request_analysis()
+    events = answer_message(units, settings.vocabulary, container.answer_engine, turn)
     return StreamingResponse(
-        _events(chats, conversation_id, body.text),
+        _sse_events(conversation_id, events),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -95,37 +119,38 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _events(chats: ConversationService, conversation_id: str, text: str) -> Iterator[str]:
-    # The endpoint's unit of work ended when it returned the stream; the stream is its own.
-    session = chats.session
+def _sse_events(conversation_id: str, events: Iterator[Event]) -> Iterator[str]:
     try:
-        for kind, value in chats.ask(conversation_id, text):
+        for kind, value in events:
             if kind == "token":
                 yield _sse("token", {"text": value})
             elif kind == "sources":
                 yield _sse("sources", [asdict(c) for c in value])
             else:
-                status = chats.get(conversation_id).status
-                session.commit()
-                yield _sse("done", reply_out(conversation_id, status, value).model_dump())
+                yield _sse("done", reply_out(conversation_id, value).model_dump())
     except AppError as exc:
-        session.rollback()
         yield _sse("error", {"error": exc.code, "detail": exc.detail})
     except Exception:
-        session.rollback()
         yield _sse("error", {"error": "internal_error", "detail": "the reply failed"})
         raise
-    finally:
-        session.close()
 
 
 @router.get("/conversations/{conversation_id}")
-def transcript(conversation_id: str, chats: ConversationsDep) -> TranscriptOut:
-    """The conversation and its messages (for the widget to restore itself)."""
-    conversation = chats.get(conversation_id)
+def transcript(
+    conversation_id: str,
+    chats: ConversationsDep,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="only messages after this message id")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = TRANSCRIPT_PAGE,
+) -> TranscriptOut:
+    """The conversation and a page of its messages: the newest ones (for the widget to restore
+    itself), or with `after` the ones it has not seen yet (for polling)."""
+    conversation, messages, has_more = chats.transcript(conversation_id, after, limit)
     return TranscriptOut(
         conversation=ConversationOut.model_validate(conversation),
-        messages=[MessageOut.model_validate(m) for m in conversation.messages],
+        messages=[MessageOut.model_validate(m) for m in messages],
+        has_more=has_more,
     )
 
 

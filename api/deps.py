@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from journey.auth import ROLES, AuthService
 from journey.container import Container
-from journey.db import transaction
+from journey.db import UnitsOfWork, transaction
 from journey.errors import Forbidden, Unauthorized
 from journey.models import StaffUser
 from journey.service import JourneyService
@@ -26,10 +26,21 @@ def get_settings(container: Annotated[Container, Depends(get_container)]) -> Set
     return container.settings
 
 
-def get_session(container: Annotated[Container, Depends(get_container)]) -> Iterator[Session]:
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def get_units_of_work(container: Annotated[Container, Depends(get_container)]) -> UnitsOfWork:
+    return container.units_of_work
+
+
+UnitsOfWorkDep = Annotated[UnitsOfWork, Depends(get_units_of_work)]
+
+
+def get_session(request: Request, units: UnitsOfWorkDep) -> Iterator[Session]:
     """The endpoint is the unit of work: commit when it succeeds, else roll back — before the
-    response leaves, so a client's next request sees what this one wrote."""
-    with transaction(container.sessions) as session:
+    response leaves, so a client's next request sees what this one wrote. A GET only reads, so
+    it never waits for a writer."""
+    with transaction(units.read if request.method in READING_METHODS else units.write) as session:
         yield session
 
 
@@ -47,13 +58,22 @@ def get_current_user(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    units: UnitsOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
     """API clients send a bearer token; the pages carry the same token in an HttpOnly cookie."""
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("send a staff token as 'Authorization: Bearer <token>'")
-    return AuthService(session, settings.auth.token_ttl_days).authenticate(token)
+    row = AuthService(session, settings.auth.token_ttl_days).authenticate(token)
+    if AuthService.use_is_stale(row):
+        if request.method in READING_METHODS:
+            # The request's session only reads: the note gets a short write of its own.
+            with transaction(units.write) as writer:
+                AuthService(writer).record_use(row.id)
+        else:  # a second writer here would wait for this request's own write lock
+            AuthService(session).record_use(row.id)
+    return row.user
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, get_current_user
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, get_current_user
 from journey.auth import AuthService
 from journey.errors import AppError
 from journey.overview import overview
@@ -53,9 +53,11 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def home(
+    request: Request, session: SessionDep, settings: SettingsDep, units: UnitsOfWorkDep
+) -> Response:
     try:
-        user = get_current_user(request, session, settings, None)
+        user = get_current_user(request, session, settings, units, None)
     except AppError:
         return RedirectResponse("/login", status_code=303)
     data = overview(session, settings.vocabulary)

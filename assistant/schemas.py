@@ -65,4 +65,7 @@ class ReplyOut(BaseModel):
 
 class TranscriptOut(BaseModel):
     conversation: ConversationOut
-    messages: list[MessageOut]
+    messages: list[MessageOut] = Field(description="oldest first")
+    has_more: bool = Field(
+        description="more messages lie beyond this page: older ones, or with `after` newer ones"
+    )

@@ -4,8 +4,8 @@ agent (the bot stays silent until handed back), and every message in the journey
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from assistant.language import detect_language
 from assistant.models import Conversation, Message
 from feedback.models import Flag
 from feedback.queue import FlagQueue
-from journey.db import utcnow
+from journey.db import UnitsOfWork, transaction, utcnow
 from journey.errors import Conflict, InvalidInput, NotFound
 from journey.models import Contact, StaffUser
 from journey.schemas import EventIn
@@ -42,16 +42,71 @@ NEXT_STEP = {
     "model_failure": "Answer the visitor; the answer model failed.",
 }
 MAX_MESSAGE = 4000
+ROLES = ("visitor", "bot", "agent", "system")
+# The answer engine reads the last six visitor and bot messages at most.
+HISTORY_MESSAGES = 8
+TRANSCRIPT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A visitor's message, stored, on its way to an answer."""
+
+    conversation_id: str
+    visitor_message_id: int
+    text: str
+    language: str
+    history: list[tuple[str, str]]
+    status: str
+
+    @property
+    def silent(self) -> bool:
+        """Once a person is on the line, the bot says nothing."""
+        return self.status in ("waiting_for_human", "human")
+
+
+@dataclass(frozen=True)
+class Answered:
+    reply: Reply
+    status: str
+
+
+def receive_message(
+    units: UnitsOfWork, vocabulary: Vocabulary, conversation_id: str, text: str
+) -> Turn:
+    """Store a visitor's message in a unit of work of its own: committed before it is answered,
+    so it is never lost, and no write lock is held while the answer is made."""
+    with transaction(units.write) as session:
+        return ConversationService(session, vocabulary).receive(conversation_id, text)
+
+
+def answer_message(
+    units: UnitsOfWork, vocabulary: Vocabulary, engine: AnswerEngine, turn: Turn
+) -> Iterator[Event]:
+    """Answer a stored message, streamed: ("token", text)..., ("sources", citations), then
+    ("done", Answered). The answer is made from a read-only session; the reply is stored in a
+    short unit of work of its own."""
+    if turn.silent:
+        yield "done", Answered(Reply("", "silent", turn.language), turn.status)
+        return
+    reply: Reply | None = None
+    with transaction(units.read) as session:
+        for kind, value in engine.stream(session, turn.text, turn.history, turn.language):
+            if kind == "done":
+                reply = value
+            else:
+                yield kind, value
+    assert reply is not None, "the engine always ends with a reply"
+    with transaction(units.write) as session:
+        status = ConversationService(session, vocabulary).record_reply(turn, reply)
+    yield "done", Answered(reply, status)
 
 
 class ConversationService:
-    def __init__(
-        self, session: Session, vocabulary: Vocabulary, engine: AnswerEngine | None = None
-    ) -> None:
+    def __init__(self, session: Session, vocabulary: Vocabulary) -> None:
         self.session = session
         self.journey = JourneyService(session, vocabulary)
         self.flags = FlagQueue(session)
-        self.engine = engine
 
     def start(
         self,
@@ -86,9 +141,8 @@ class ConversationService:
 
     # -- the visitor's side -------------------------------------------------------------------
 
-    def ask(self, conversation_id: str, text: str) -> Iterator[Event]:
-        """Store the visitor's message and stream the bot's answer (nothing once a person
-        has taken over). The bot's message is stored when the stream ends."""
+    def receive(self, conversation_id: str, text: str) -> Turn:
+        """Store the visitor's message; what answering it needs comes back as a Turn."""
         conversation = self.get(conversation_id)
         text = text.strip()
         if not text:
@@ -100,41 +154,41 @@ class ConversationService:
         language = detect_language(text, conversation.language or "en")
         conversation.language = conversation.language or language
         history = self._history(conversation)
-        visitor_message = self._add(conversation, "visitor", text, language=language)
+        message = self._add(conversation, "visitor", text, language=language)
+        return Turn(conversation.id, message.id, text, language, history, conversation.status)
 
-        if conversation.status in ("waiting_for_human", "human") or self.engine is None:
-            reply = Reply("", "silent", language)
-            yield "done", reply
-            return
-        for kind, value in self.engine.stream(self.session, text, history, language):
-            if kind != "done":
-                yield kind, value
-                continue
-            reply = value
-            bot_message = self._add(
-                conversation,
-                "bot",
-                reply.text,
-                language=language,
-                groundedness=reply.groundedness,
-                meta={
-                    "kind": reply.kind,
-                    "query": reply.query,
-                    "citations": [asdict(c) for c in reply.citations],
-                    "handoff_reason": reply.handoff_reason,
-                    "notes": reply.notes,
-                },
-            )
-            reason = reply.handoff_reason
-            if reply.kind == "dont_know" and self._second_dont_know(conversation):
-                reason = "missing_knowledge"
-            if reason:
-                self.hand_off(conversation, reason, evidence=[visitor_message, bot_message])
-            yield "done", reply
+    def record_reply(self, turn: Turn, reply: Reply) -> str:
+        """Store the bot's reply and hand over when it asks to; returns the conversation's
+        status. A person who took over while the answer was being made wins: it is dropped."""
+        conversation = self.get(turn.conversation_id)
+        if conversation.status != "bot":
+            return conversation.status
+        bot_message = self._add(
+            conversation,
+            "bot",
+            reply.text,
+            language=turn.language,
+            groundedness=reply.groundedness,
+            meta={
+                "kind": reply.kind,
+                "query": reply.query,
+                "citations": [asdict(c) for c in reply.citations],
+                "handoff_reason": reply.handoff_reason,
+                "notes": reply.notes,
+            },
+        )
+        reason = reply.handoff_reason
+        if reply.kind == "dont_know" and self._second_dont_know(conversation):
+            reason = "missing_knowledge"
+        if reason:
+            visitor_message = self.session.get(Message, turn.visitor_message_id)
+            evidence = [m for m in (visitor_message, bot_message) if m is not None]
+            self.hand_off(conversation, reason, evidence=evidence)
+        return conversation.status
 
     def _second_dont_know(self, conversation: Conversation) -> bool:
-        bot = [m for m in conversation.messages if m.role == "bot"]
-        return len(bot) >= 2 and all(m.meta.get("kind") == "dont_know" for m in bot[-2:])
+        bot = self._latest(conversation, ("bot",), 2)
+        return len(bot) == 2 and all(m.meta.get("kind") == "dont_know" for m in bot)
 
     # -- handoff and takeover -----------------------------------------------------------------
 
@@ -143,7 +197,7 @@ class ConversationService:
     ) -> Flag:
         if reason not in SEVERITY:
             raise InvalidInput(f"reason: one of {', '.join(SEVERITY)}")
-        evidence = evidence or conversation.messages[-3:]
+        evidence = evidence or self._latest(conversation, ROLES, 3)
         key = f"handoff:{conversation.id}:{evidence[-1].id if evidence else 0}"
         flag = self.flags.raise_flag(
             key,
@@ -211,11 +265,39 @@ class ConversationService:
         )
 
     def _history(self, conversation: Conversation) -> list[tuple[str, str]]:
-        return [(m.role, m.text) for m in conversation.messages if m.role in ("visitor", "bot")]
+        latest = self._latest(conversation, ("visitor", "bot"), HISTORY_MESSAGES)
+        return [(m.role, m.text) for m in latest]
+
+    def _latest(self, conversation: Conversation, roles: Sequence[str], n: int) -> list[Message]:
+        """The conversation's last n messages of those roles, oldest first. Never the whole
+        transcript: a message must cost the same in the 2,000th turn as in the first."""
+        newest_first = self.session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation.id, Message.role.in_(roles))
+            .order_by(Message.id.desc())
+            .limit(n)
+        )
+        return list(newest_first)[::-1]
+
+    def transcript(
+        self, conversation_id: str, after: int | None = None, limit: int = TRANSCRIPT_PAGE
+    ) -> tuple[Conversation, list[Message], bool]:
+        """A page of the transcript: the newest `limit` messages, or with `after` the oldest
+        `limit` after that message id (what a polling widget has not seen). The flag says
+        whether more messages lie beyond the page."""
+        conversation = self.get(conversation_id)
+        query = select(Message).where(Message.conversation_id == conversation.id)
+        if after is None:
+            page = list(self.session.scalars(query.order_by(Message.id.desc()).limit(limit + 1)))
+            return conversation, page[:limit][::-1], len(page) > limit
+        query = query.where(Message.id > after).order_by(Message.id).limit(limit + 1)
+        page = list(self.session.scalars(query))
+        return conversation, page[:limit], len(page) > limit
 
     def _add(self, conversation: Conversation, role: str, text: str, **fields: object) -> Message:
+        # Added by id, not to `conversation.messages`: appending loads the whole collection.
         message = Message(conversation_id=conversation.id, role=role, text=text, **fields)
-        conversation.messages.append(message)
+        self.session.add(message)
         conversation.updated_at = utcnow()
         self.session.flush()
         if role in ("visitor", "bot", "agent"):

@@ -9,7 +9,7 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from journey.db import utcnow
@@ -19,6 +19,7 @@ from journey.models import ApiToken, AuditLog, StaffUser
 Role = Literal["agent", "manager", "admin"]
 ROLES: tuple[Role, ...] = ("agent", "manager", "admin")
 TOKEN_PREFIX = "ja_"
+USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 
@@ -85,7 +86,9 @@ class AuthService:
             raise Unauthorized("wrong email or password") from None
         return user, self.issue_token(user, name="login")
 
-    def authenticate(self, token: str, now: datetime | None = None) -> StaffUser:
+    def authenticate(self, token: str, now: datetime | None = None) -> ApiToken:
+        """The valid token row (its `user` is who calls). Writes nothing, so a request that only
+        reads can authenticate in a read-only session; `record_use` notes the use."""
         now = now or utcnow()
         row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
         if row is None or row.revoked_at is not None:
@@ -94,8 +97,17 @@ class AuthService:
             raise Unauthorized("token expired")
         if not row.user.active:
             raise Unauthorized("user is deactivated")
-        row.last_used_at = now
-        return row.user
+        return row
+
+    @staticmethod
+    def use_is_stale(row: ApiToken, now: datetime | None = None) -> bool:
+        """Uses are noted to the minute: a write on every request would turn each read into one."""
+        return row.last_used_at is None or row.last_used_at <= (now or utcnow()) - USE_PRECISION
+
+    def record_use(self, token_id: int, now: datetime | None = None) -> None:
+        self.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now or utcnow())
+        )
 
     def revoke(self, token: str) -> None:
         row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))

@@ -270,7 +270,7 @@ def chat(
     page: Annotated[str | None, typer.Option(help="page URL the visitor is on")] = None,
 ) -> None:
     """Chat with the assistant in the terminal (empty line or Ctrl-D to leave)."""
-    from assistant.service import ConversationService
+    from assistant.service import ConversationService, answer_message, receive_message
     from journey.db import transaction
 
     c = container()
@@ -290,10 +290,11 @@ def chat(
             break
         if not text:
             break
-        with friendly_errors(), transaction(c.sessions) as session:
-            chats = ConversationService(session, c.settings.vocabulary, c.answer_engine)
+        with friendly_errors():
+            turn = receive_message(c.units_of_work, c.settings.vocabulary, conversation_id, text)
             console.print("bot> ", end="")
-            for kind, value in chats.ask(conversation_id, text):
+            answered = answer_message(c.units_of_work, c.settings.vocabulary, c.answer_engine, turn)
+            for kind, value in answered:
                 if kind == "token":
                     console.print(value, end="", highlight=False)
                 elif kind == "sources":
@@ -304,8 +305,9 @@ def chat(
                             end="",
                             highlight=False,
                         )
-                elif kind == "done" and value.handoff_reason:
-                    console.print(f"\n  (handed to a person: {value.handoff_reason})", end="")
+                elif kind == "done" and value.reply.handoff_reason:
+                    reason = value.reply.handoff_reason
+                    console.print(f"\n  (handed to a person: {reason})", end="")
             console.print()
 
 

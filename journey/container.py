@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from journey.db import make_engine, make_session_factory, migrate
+from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate
 from journey.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,11 +27,22 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url, echo=self.settings.database.echo)
+        database = self.settings.database
+        return make_engine(self.settings.database_url, database.echo, database.busy_timeout_seconds)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        """Units of work that write."""
         return make_session_factory(self.engine)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Units of work that only read: they never wait for a writer."""
+        return make_session_factory(self.engine, read_only=True)
+
+    @property
+    def units_of_work(self) -> UnitsOfWork:
+        return UnitsOfWork(write=self.sessions, read=self.read_sessions)
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -7,6 +7,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -65,6 +67,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id either backend stores (a signed 64-bit integer): ids at the edge stay below.
+MAX_ID = 2**63 - 1
 
 
 def utcnow() -> datetime:
@@ -76,22 +80,42 @@ def import_all_models() -> None:
         importlib.import_module(module)
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+# Sessions that may write take SQLite's write lock when they begin (BEGIN IMMEDIATE): a
+# transaction that read first and only then wrote cannot upgrade its lock once another
+# connection has committed, and fails at once instead of waiting out the busy timeout. Read
+# sessions begin deferred and never wait for a writer (WAL).
+SQLITE_BEGIN = "journey_sqlite_begin"
+# Enough connections for the server's worker threads (anyio's default is 40), so a request
+# waits for the database, not for the pool.
+POOL_SIZE, POOL_OVERFLOW = 10, 30
+
+
+def make_engine(url: str, echo: bool = False, busy_timeout_seconds: float = 20.0) -> Engine:
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 10}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        in_memory = not path or path == ":memory:"
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_seconds},
+            **({} if in_memory else pool),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN.
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     # psycopg prepares a statement after a few runs, and PostgreSQL's generic plan for a
     # long IN list is a sequential scan: key look-ups went from 15 ms to 600 ms. No preparing.
     connect_args = {"prepare_threshold": None} if url.startswith("postgresql+psycopg") else {}
-    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args, **pool)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -103,8 +127,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for units of work; `read_only` ones never take SQLite's write lock, so they
+    must not write (a write there fails at once if another writer committed meanwhile)."""
+    bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}) if read_only else engine
+    return sessionmaker(bind, expire_on_commit=False)
+
+
+@dataclass(frozen=True)
+class UnitsOfWork:
+    """Where a job that needs several short transactions (a chat reply: store the question,
+    answer it without holding the write lock, store the answer) opens them."""
+
+    write: sessionmaker[Session]
+    read: sessionmaker[Session]
 
 
 @contextmanager

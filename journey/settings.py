@@ -26,6 +26,11 @@ class DatabaseSettings(BaseModel):
         description="SQLAlchemy URL; default is a SQLite file inside the data directory",
     )
     echo: bool = False
+    busy_timeout_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="how long a write waits for SQLite's lock before the request gets a 503",
+    )
 
 
 class VectorSettings(BaseModel):

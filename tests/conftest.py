@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from feedback_items import Items
+from sessions import units_on
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from api.deps import get_session
+from api.deps import get_session, get_units_of_work
 from feedback.sentiment import HeadSentiment
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.container import Container
-from journey.db import make_engine, migrate, scratch_database
+from journey.db import SQLITE_BEGIN, UnitsOfWork, make_engine, migrate, scratch_database
 from journey.service import JourneyService
 from journey.settings import AnalysisSettings, DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
@@ -46,7 +47,8 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session whose commits are savepoints inside one outer transaction rolled back after."""
-    connection = engine.connect()
+    # Deferred: the test holds SQLite's write lock only once it writes.
+    connection = engine.connect().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
     outer = connection.begin()
     session = Session(bind=connection, join_transaction_mode="create_savepoint")
     try:
@@ -55,6 +57,11 @@ def session(engine: Engine) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture
+def units(session: Session) -> UnitsOfWork:
+    return units_on(session)
 
 
 @pytest.fixture
@@ -142,6 +149,7 @@ def client(container: Container, session: Session) -> Iterator[TestClient]:
             raise
 
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_units_of_work] = lambda: units_on(session)
     with TestClient(app) as test_client:
         yield test_client
 

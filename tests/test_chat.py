@@ -4,18 +4,20 @@ FTS5, SQLite); generation through LangChain's fake chat models, which are real B
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from langchain_core.language_models import BaseChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
+from sessions import units_on
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from assistant.engine import AnswerEngine, Reply, conversation_context
 from assistant.retrieval import HybridRetriever
-from assistant.service import ConversationService
+from assistant.service import ConversationService, answer_message, receive_message
 from feedback.models import Flag
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
@@ -68,22 +70,36 @@ def db(world: tuple[Engine, HybridRetriever]) -> Iterator[Session]:
     connection.close()
 
 
+@dataclass
+class Chat:
+    """A conversation service on the test session and the engine that answers through it."""
+
+    conversations: ConversationService
+    engine: AnswerEngine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conversations, name)
+
+
 def chat(
     world: tuple[Engine, HybridRetriever], session: Session, model: BaseChatModel | None = None
-) -> ConversationService:
+) -> Chat:
     engine = AnswerEngine(world[1], model, AssistantSettings(company="Acme"))
-    return ConversationService(session, Vocabulary(), engine)
+    return Chat(ConversationService(session, Vocabulary()), engine)
 
 
-def ask(service: ConversationService, conversation_id: str, text: str) -> tuple[str, Reply]:
-    tokens, reply = [], None
-    for kind, value in service.ask(conversation_id, text):
+def ask(service: Chat, conversation_id: str, text: str) -> tuple[str, Reply]:
+    units = units_on(service.conversations.session)
+    turn = receive_message(units, Vocabulary(), conversation_id, text)
+    tokens, answered = [], None
+    for kind, value in answer_message(units, Vocabulary(), service.engine, turn):
         if kind == "token":
             tokens.append(value)
         elif kind == "done":
-            reply = value
-    assert reply is not None
-    return "".join(tokens), reply
+            answered = value
+    assert answered is not None
+    service.conversations.session.expire_all()  # the reply was stored by other sessions
+    return "".join(tokens), answered.reply
 
 
 def fake(text: str) -> GenericFakeChatModel:
@@ -205,10 +221,10 @@ def test_bad_messages_are_clear_errors(world: Any, db: Session) -> None:
     service = chat(world, db)
     conversation = service.start(visitor_id="v8")
     with pytest.raises(InvalidInput, match="empty"):
-        list(service.ask(conversation.id, "   "))
+        ask(service, conversation.id, "   ")
     service.close(conversation.id)
     with pytest.raises(Conflict, match="closed"):
-        list(service.ask(conversation.id, "hello?"))
+        ask(service, conversation.id, "hello?")
 
 
 def test_model_rewrites_follow_ups(world: Any, db: Session) -> None:

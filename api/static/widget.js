@@ -15,6 +15,7 @@
   var conversationId = store.getItem("journey.conversation");
   var status = "bot";
   var seen = {};
+  var lastSeen = 0;  // the newest message id shown: polling asks only for what came after
   var poller = null;
 
   var css = "#ja-launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#3b5bdb;color:#fff;display:flex;align-items:center;justify-content:center;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}" +
@@ -105,9 +106,14 @@
 
   function render(m) {
     if (seen[m.id]) return;
-    seen[m.id] = true;
+    see(m);
     var node = bubble(m.role, m.text);
     if (m.role === "bot" && m.meta) showSources(node, m.meta.citations);
+  }
+
+  function see(m) {
+    seen[m.id] = true;
+    lastSeen = Math.max(lastSeen, m.id);
   }
 
   function forget() { conversationId = null; store.removeItem("journey.conversation"); }
@@ -123,10 +129,10 @@
 
   function poll() {
     if (!conversationId) return;
-    api("/chat/conversations/" + conversationId).then(function (t) {
+    api("/chat/conversations/" + conversationId + "?after=" + lastSeen).then(function (t) {
       // Bot replies arrived by streaming; only a person's and system messages are new here.
       t.messages.forEach(function (m) {
-        if (m.role === "agent" || m.role === "system") render(m); else seen[m.id] = true;
+        if (m.role === "agent" || m.role === "system") render(m); else see(m);
       });
       setStatus(t.conversation.status);
     }).catch(function () {});
