@@ -209,8 +209,11 @@ def _import_feedback(
 def _count_lines(path: Path) -> int:
     if not path.is_file():
         fail(f"{path}: no such file")
-    with path.open("rb") as handle:
-        return max(sum(1 for _ in handle) - 1, 1)
+    try:
+        with path.open("rb") as handle:
+            return max(sum(1 for _ in handle) - 1, 1)
+    except OSError as exc:
+        fail(f"{path}: cannot be read ({exc.strerror})")
 
 
 def _print_report(report: Any) -> None:

@@ -265,6 +265,22 @@ def test_cli_bad_files_are_one_line_each(env: Path) -> None:
     assert "line 2: rating: not a number: [/bold]" in markup.output
 
 
+def test_cli_unreadable_file_is_one_line(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = env / "locked.csv"
+    locked.write_text(REVIEW_HEADER)
+    real_open = Path.open
+
+    def open_(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == locked:  # as chmod 000 would, for a user other than root
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    result = runner.invoke(app, ["import", "reviews", str(locked)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert last_line(result) == f"error: {locked}: cannot be read (Permission denied)"
+
+
 def test_events_properties_cell_must_be_a_json_object(
     post: Callable[..., Any], session: Session
 ) -> None:
