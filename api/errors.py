@@ -9,11 +9,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from journey.errors import AppError
+from journey.db import is_overloaded
+from journey.errors import AppError, Unavailable
 
 log = logging.getLogger(__name__)
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    401: "unauthorized",
+    403: "forbidden",
+    413: "content_too_large",
+}
 
 
 def error_response(status: int, code: str, detail: object) -> JSONResponse:
@@ -35,12 +42,27 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(
+        if isinstance(exc.__cause__, RecursionError | ValueError):
+            # FastAPI's 400 for a body json.loads refused (nested too deep, bad UTF-8, an
+            # integer too long), where a plain syntax error is a 422: answer alike.
+            reason = exc.__cause__.__class__.__name__
+            return error_response(
+                422, "validation_error", [{"loc": "body", "msg": f"not readable JSON: {reason}"}]
+            )
+        response = error_response(
             exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"), exc.detail
         )
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if is_overloaded(exc):
+            log.warning("database overloaded: %s", exc)
+            busy = Unavailable("the service is busy; retry in a moment")
+            response = error_response(busy.status_code, busy.code, busy.detail)
+            response.headers["Retry-After"] = str(busy.retry_after_seconds)
+            return response
         log.exception("unhandled error", exc_info=exc)
         return error_response(
             500, "internal_error", "an unexpected error occurred; see the server log"

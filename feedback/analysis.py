@@ -23,7 +23,7 @@ from feedback.models import Review, SurveyResponse, TextAnalysis, Ticket
 from feedback.moments import Signal, detect
 from feedback.sentiment import HeadSentiment
 from feedback.themes import TopicItem, assign_new, discover, pack, unpack
-from journey.db import utcnow
+from journey.db import begin_reading, utcnow
 from journey.models import Contact, JourneyEvent
 from journey.repository import chunked
 
@@ -127,6 +127,8 @@ def analyze(
     (older ones are history, not moments to act on). `commit_batches` commits after each
     batch, so a server's other writers never wait for a whole run (SQLite has one writer)."""
     report = AnalysisReport()
+    if commit_batches:
+        begin_reading(session)
     stored = select(TextAnalysis.item_type, TextAnalysis.item_id, TextAnalysis.content_hash)
     known = {(kind, item_id): digest for kind, item_id, digest in session.execute(stored)}
     todo: list[tuple[TextItem, str]] = []
@@ -137,6 +139,8 @@ def analyze(
             report.unchanged += 1
         else:
             todo.append((item, digest))
+    if commit_batches:
+        session.commit()  # the scan ends here; each batch writes in a transaction of its own
     fresh: list[TopicItem] = []
     signals: list[Signal] = []
     for start in range(0, len(todo), BATCH):

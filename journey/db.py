@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -82,8 +84,8 @@ def import_all_models() -> None:
 
 # Sessions that may write take SQLite's write lock when they begin (BEGIN IMMEDIATE): a
 # transaction that read first and only then wrote cannot upgrade its lock once another
-# connection has committed, and fails at once instead of waiting out the busy timeout. Read
-# sessions begin deferred and never wait for a writer (WAL).
+# connection has committed, and fails at once instead of waiting out the busy timeout. Other
+# transactions begin deferred and never wait for a writer (WAL).
 SQLITE_BEGIN = "journey_sqlite_begin"
 # Enough connections for the server's worker threads (anyio's default is 40), so a request
 # waits for the database, not for the pool.
@@ -114,7 +116,7 @@ def make_engine(url: str, echo: bool = False, busy_timeout_seconds: float = 20.0
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -127,11 +129,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+def begin_reading(session: Session) -> None:
+    """Begin a writing session's transaction as a read (deferred on SQLite): for a long scan,
+    committed before the session writes, so other writers do not wait for the scan."""
+    session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
+
+
 def make_session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
-    """Sessions for units of work; `read_only` ones never take SQLite's write lock, so they
-    must not write (a write there fails at once if another writer committed meanwhile)."""
-    bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}) if read_only else engine
+    """Sessions for units of work. Writing ones take SQLite's write lock as they begin;
+    `read_only` ones never do, so they must not write (a write there fails at once if another
+    writer committed meanwhile)."""
+    bind = engine if read_only else engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     return sessionmaker(bind, expire_on_commit=False)
+
+
+# PostgreSQL's SQLSTATEs for a conflict that a retry resolves: serialization failure,
+# deadlock, too many connections, the server starting up or shutting down.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "53300", "57P03"}
+
+
+def is_overloaded(exc: BaseException) -> bool:
+    """The database was too busy for this request (a lock or a connection not had in time): a
+    retry will do, so the client gets a 503, not a 500."""
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    return (
+        exc.connection_invalidated
+        or "database is locked" in str(exc.orig)
+        or getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
+    )
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,11 @@ class Unauthorized(AppError):
 class Forbidden(AppError):
     code = "forbidden"
     status_code = 403
+
+
+class Unavailable(AppError):
+    """The database could not take the write in time: the client should retry shortly."""
+
+    code = "unavailable"
+    status_code = 503
+    retry_after_seconds = 2

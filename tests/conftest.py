@@ -21,7 +21,7 @@ from feedback.sentiment import HeadSentiment
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.container import Container
-from journey.db import SQLITE_BEGIN, UnitsOfWork, make_engine, migrate, scratch_database
+from journey.db import UnitsOfWork, make_engine, migrate, scratch_database
 from journey.service import JourneyService
 from journey.settings import AnalysisSettings, DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
@@ -47,8 +47,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session whose commits are savepoints inside one outer transaction rolled back after."""
-    # Deferred: the test holds SQLite's write lock only once it writes.
-    connection = engine.connect().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+    connection = engine.connect()
     outer = connection.begin()
     session = Session(bind=connection, join_transaction_mode="create_savepoint")
     try:

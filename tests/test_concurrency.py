@@ -1,0 +1,160 @@
+"""Visitors at the same time on a real server (uvicorn in a thread, its own database: SQLite, or
+PostgreSQL when JOURNEY_TEST_DATABASE_URL is set), an overloaded database answering 503, and
+messages that cost the same however long the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from sessions import units_on
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from assistant.models import Conversation, Message
+from assistant.service import HISTORY_MESSAGES, ConversationService
+from bench.chat_http import free_port
+from bench.chat_load import drive
+from ingestion.knowledge import ingest
+from ingestion.onnx_embedder import OnnxEmbedder
+from journey.container import Container
+from journey.db import scratch_database
+from journey.demo.setup import KNOWLEDGE_DIR
+from journey.settings import DatabaseSettings, Settings
+from journey.vocabulary import Vocabulary
+
+SERVER_URL = os.environ.get("JOURNEY_TEST_DATABASE_URL")
+
+
+def built_container(
+    root: Path, db_url: str, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder, **db: float
+) -> Container:
+    container = Container(
+        Settings(data_dir=root, database=DatabaseSettings(url=db_url, **db))  # type: ignore[arg-type]
+    )
+    container.__dict__["embedder"] = embedder
+    container.__dict__["analysis_embedder"] = analysis_embedder
+    container.init()
+    return container
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+) -> Iterator[tuple[str, Container]]:
+    """The app as `journey serve` runs it, background analysis on, over the demo's knowledge."""
+    with scratch_database(SERVER_URL, "journey_live") as db_url:
+        container = built_container(tmp_path / "var", db_url, embedder, analysis_embedder)
+        ingest(container.sessions, container.knowledge, KNOWLEDGE_DIR, "help-centre")
+        port = free_port()
+        config = uvicorn.Config(
+            create_app(container), host="127.0.0.1", port=port, log_level="warning"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started, "the server did not start"
+        try:
+            yield f"http://127.0.0.1:{port}", container
+        finally:
+            server.should_exit = True
+            thread.join(timeout=60)
+            container.close()
+
+
+def test_twenty_visitors_at_once_lose_nothing(live_server: tuple[str, Container]) -> None:
+    url, container = live_server
+    result = asyncio.run(drive(url, visitors=20, seconds=120, messages=5, think_seconds=0))
+    assert not result.errors
+    assert result.sent == 100
+    assert result.stored == result.sent and result.unanswered == 0
+    # The background analysis wrote beside the visitors, and saw their messages.
+    assert container.analysis_worker.wait_idle(120)
+    assert container.analysis_worker.last is not None
+
+
+async def _request(
+    container: Container, method: str, path: str, **kwargs: object
+) -> httpx.Response:
+    transport = httpx.ASGITransport(app=create_app(container), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(SERVER_URL is not None, reason="SQLite's write lock")
+def test_a_write_that_cannot_get_the_lock_is_a_503_and_stores_nothing(
+    tmp_path: Path, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+) -> None:
+    db_file = tmp_path / "busy.db"
+    container = built_container(
+        tmp_path / "var", f"sqlite:///{db_file}", embedder, analysis_embedder,
+        busy_timeout_seconds=0.2,
+    )  # fmt: skip
+    opening = {"json": {"visitor_id": "v"}}
+    blocker = sqlite3.connect(db_file, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        busy = asyncio.run(_request(container, "POST", "/chat/conversations", **opening))
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "2"
+        assert busy.json()["error"] == "unavailable"
+        # Reads go on while another writer holds the lock.
+        assert asyncio.run(_request(container, "GET", "/readyz")).status_code == 200
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    with container.sessions() as session:
+        assert session.scalar(select(Conversation.id)) is None  # the refused request left nothing
+    opened = asyncio.run(_request(container, "POST", "/chat/conversations", **opening))
+    assert opened.status_code == 201
+    container.close()
+
+
+def test_a_message_loads_the_same_rows_in_a_long_conversation(session: Session) -> None:
+    chats = ConversationService(session, Vocabulary())
+    conversation_id = chats.start(visitor_id="talkative").id
+    session.add_all(
+        Message(conversation_id=conversation_id, role=("visitor", "bot")[i % 2], text=f"m {i}")
+        for i in range(600)
+    )
+    session.commit()
+    loaded: list[object] = []
+    with units_on(session).write() as writer:
+        event.listen(writer, "loaded_as_persistent", lambda _, instance: loaded.append(instance))
+        turn = ConversationService(writer, Vocabulary()).receive(conversation_id, "one more?")
+        writer.commit()
+    assert len([m for m in loaded if isinstance(m, Message)]) <= HISTORY_MESSAGES
+    assert turn.history[-1] == ("bot", "m 599") and len(turn.history) == HISTORY_MESSAGES
+
+
+def test_the_transcript_comes_in_pages(client: TestClient, session: Session) -> None:
+    conversation_id = client.post("/chat/conversations", json={}).json()["id"]
+    session.add_all(
+        Message(conversation_id=conversation_id, role="visitor", text=f"m {i}") for i in range(120)
+    )
+    session.commit()
+    newest = client.get(f"/chat/conversations/{conversation_id}").json()
+    assert [m["text"] for m in newest["messages"]] == [f"m {i}" for i in range(70, 120)]
+    assert newest["has_more"] is True
+    seen = newest["messages"][-11]["id"]
+    unseen = client.get(f"/chat/conversations/{conversation_id}?after={seen}").json()
+    assert [m["text"] for m in unseen["messages"]] == [f"m {i}" for i in range(110, 120)]
+    assert unseen["has_more"] is False
+    first = client.get(f"/chat/conversations/{conversation_id}?after=0&limit=5").json()
+    assert [m["text"] for m in first["messages"]] == [f"m {i}" for i in range(5)]
+    assert first["has_more"] is True
+    too_big = client.get(f"/chat/conversations/{conversation_id}?after={2**63}")
+    assert too_big.status_code == 422
