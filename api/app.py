@@ -23,7 +23,13 @@ from api import (
     widget_views,
 )
 from api.errors import install_error_handlers
+from api.limits import MB, BodyLimit
+from api.openapi import document_errors, errors
 from journey.container import Container
+
+# Bodies are read whole before validation: bound them. A batch of events and uploaded files
+# get larger limits of their own.
+BODY_LIMITS = {"/events/batch": 16 * MB, "/imports/": 50 * MB, "/admin/knowledge/": 50 * MB}
 
 
 @asynccontextmanager
@@ -50,19 +56,21 @@ def create_app(container: Container | None = None) -> FastAPI:
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
     )
+    app.add_middleware(BodyLimit, default=MB, by_prefix=BODY_LIMITS)
     install_error_handlers(app)
     for module in (
         health_views,
         auth_views,
         journey_views,
-        chat_views,
         queue_views,
         theme_views,
-        import_views,
-        knowledge_views,
         home_views,
         widget_views,
     ):
         app.include_router(module.router)
+    app.include_router(chat_views.router, responses=errors(409))  # a closed conversation
+    app.include_router(import_views.router)
+    app.include_router(knowledge_views.router)
+    document_errors(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.openapi import errors
 from journey.auth import AuthService
+from journey.schemas import Text
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 class LoginIn(BaseModel):
-    email: str
-    password: str
+    email: Text = Field(max_length=320)
+    password: Text = Field(max_length=1000)
 
 
 class StaffOut(BaseModel):
@@ -28,7 +30,7 @@ class TokenOut(BaseModel):
     user: StaffOut
 
 
-@router.post("/token")
+@router.post("/token", responses=errors(401))
 def login(body: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
     """Exchange a staff email and password for a bearer token."""
     user, token = AuthService(session, settings.auth.token_ttl_days).login(

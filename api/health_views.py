@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from api.deps import ContainerDep
 from api.errors import error_response
+from api.openapi import ErrorOut
 from journey.db import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
@@ -17,7 +18,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get(
+    "/readyz",
+    response_model=None,
+    responses={503: {"model": ErrorOut, "description": "The database is unreachable or behind."}},
+)
 def readyz(container: ContainerDep) -> dict[str, str | None] | JSONResponse:
     """The database answers and its schema is at the newest migration."""
     try:

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, JourneyDep, require_role
-from journey.schemas import ContactOut, EventIn, EventOut, IdentifyIn, RecordResult, Timeline
+from journey.schemas import (
+    ContactOut,
+    EventIn,
+    EventOut,
+    IdentifyIn,
+    Instant,
+    RecordResult,
+    RowId,
+    Timeline,
+)
 
 router = APIRouter(tags=["journey"], dependencies=[Depends(require_role("agent"))])
 
@@ -35,10 +43,10 @@ def record_events(batch: EventBatchIn, journey: JourneyDep) -> RecordResult:
 
 @router.get("/contacts/{contact_id}/timeline")
 def contact_timeline(
-    contact_id: int,
+    contact_id: RowId,
     journey: JourneyDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: datetime | None = None,
+    before: Instant | None = None,
 ) -> Timeline:
     """A contact's events, newest first, with the stage derived from them."""
     return journey.timeline(contact_id, limit=limit, before=before)

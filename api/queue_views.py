@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import CurrentUser, SessionDep, require_role
+from api.openapi import errors
 from feedback.queue import FlagQueue
 from feedback.schemas import (
     FlagDetail,
@@ -17,6 +18,7 @@ from feedback.schemas import (
     ReopenIn,
     ResolveIn,
 )
+from journey.schemas import RowId
 
 router = APIRouter(
     prefix="/flags", tags=["review queue"], dependencies=[Depends(require_role("agent"))]
@@ -46,41 +48,43 @@ def queue_stats(queue: QueueDep, user: CurrentUser) -> QueueStats:
 
 
 @router.get("/{flag_id}")
-def get_flag(flag_id: int, queue: QueueDep) -> FlagDetail:
+def get_flag(flag_id: RowId, queue: QueueDep) -> FlagDetail:
     return queue.get(flag_id)
 
 
 # Each change answers with the flag as it now is, notes included.
 
 
-@router.post("/{flag_id}/claim")
-def claim_flag(flag_id: int, queue: QueueDep, user: CurrentUser, force: bool = False) -> FlagDetail:
+@router.post("/{flag_id}/claim", responses=errors(409))
+def claim_flag(
+    flag_id: RowId, queue: QueueDep, user: CurrentUser, force: bool = False
+) -> FlagDetail:
     """Claim a flag; with `force=true` a manager takes over one another agent holds."""
     queue.claim(flag_id, user, force=force)
     return queue.get(flag_id)
 
 
-@router.post("/{flag_id}/release")
-def release_flag(flag_id: int, queue: QueueDep, user: CurrentUser) -> FlagDetail:
+@router.post("/{flag_id}/release", responses=errors(409))
+def release_flag(flag_id: RowId, queue: QueueDep, user: CurrentUser) -> FlagDetail:
     queue.release(flag_id, user)
     return queue.get(flag_id)
 
 
 @router.post("/{flag_id}/notes", status_code=status.HTTP_201_CREATED)
-def add_note(flag_id: int, body: NoteIn, queue: QueueDep, user: CurrentUser) -> FlagDetail:
+def add_note(flag_id: RowId, body: NoteIn, queue: QueueDep, user: CurrentUser) -> FlagDetail:
     queue.add_note(flag_id, user, body.text)
     return queue.get(flag_id)
 
 
-@router.post("/{flag_id}/resolve")
-def resolve_flag(flag_id: int, body: ResolveIn, queue: QueueDep, user: CurrentUser) -> FlagDetail:
+@router.post("/{flag_id}/resolve", responses=errors(409))
+def resolve_flag(flag_id: RowId, body: ResolveIn, queue: QueueDep, user: CurrentUser) -> FlagDetail:
     queue.resolve(flag_id, user, body.outcome, body.note)
     return queue.get(flag_id)
 
 
-@router.post("/{flag_id}/reopen")
+@router.post("/{flag_id}/reopen", responses=errors(409))
 def reopen_flag(
-    flag_id: int, queue: QueueDep, user: CurrentUser, body: ReopenIn | None = None
+    flag_id: RowId, queue: QueueDep, user: CurrentUser, body: ReopenIn | None = None
 ) -> FlagDetail:
     queue.reopen(flag_id, user, body.reason if body else None)
     return queue.get(flag_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import SessionDep, require_role
 from feedback.theme_report import ThemeSummary, theme_summaries
+from journey.schemas import Instant, Text
 
 router = APIRouter(tags=["analysis"], dependencies=[Depends(require_role("agent"))])
 
@@ -15,9 +16,9 @@ router = APIRouter(tags=["analysis"], dependencies=[Depends(require_role("agent"
 @router.get("/themes")
 def list_themes(
     session: SessionDep,
-    stage: str | None = None,
-    touchpoint: str | None = None,
-    since: datetime | None = None,
+    stage: Annotated[Text | None, Query(max_length=32)] = None,
+    touchpoint: Annotated[Text | None, Query(max_length=32)] = None,
+    since: Instant | None = None,
 ) -> list[ThemeSummary]:
     """Themes with their items in the stage, touchpoint and period asked for, biggest first:
     counts, share negative, mean sentiment, monthly trend and the most negative quotes."""

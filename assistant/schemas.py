@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from journey.schemas import Text
+
 
 class ConversationIn(BaseModel):
-    visitor_id: str | None = Field(default=None, max_length=100)
-    page_url: str | None = Field(default=None, max_length=2000)
-    touchpoint: str = "chat_widget"
+    visitor_id: Text | None = Field(default=None, max_length=100)
+    page_url: Text | None = Field(default=None, max_length=2000)
+    touchpoint: Text = Field(default="chat_widget", max_length=32)
 
 
 class ConversationOut(BaseModel):
@@ -29,7 +31,7 @@ class ConversationOut(BaseModel):
 
 
 class MessageIn(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(min_length=1, max_length=4000)
 
 
 class MessageOut(BaseModel):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from journey.schemas import Instant, RowId, Text
 
 FlagStatus = Literal["open", "claimed", "resolved"]
 # How an agent closes a moment of truth; reports group resolved flags by these.
@@ -31,25 +33,23 @@ class FlagQuery(BaseModel):
     """Filters and paging of the queue; the API reads them from the query string."""
 
     status: list[FlagStatus] = Field(default_factory=_unresolved)
-    reason: str | None = Field(default=None, max_length=64, description="a reason code")
-    stage: str | None = Field(default=None, max_length=32)
-    touchpoint: str | None = Field(default=None, max_length=32)
+    reason: Text | None = Field(default=None, max_length=64, description="a reason code")
+    stage: Text | None = Field(default=None, max_length=32)
+    touchpoint: Text | None = Field(default=None, max_length=32)
     min_severity: int | None = Field(default=None, ge=0, le=100)
+    # At most 18 digits: any such number fits the 64-bit ids.
     owner: str | None = Field(
-        default=None, pattern=r"^(me|unassigned|\d+)$", description="me, unassigned or a user id"
+        default=None,
+        pattern=r"^(me|unassigned|[0-9]{1,18})$",
+        description="me, unassigned or a user id",
     )
-    account_id: int | None = None
-    contact_id: int | None = None
-    since: datetime | None = Field(default=None, description="raised at or after this time")
+    account_id: RowId | None = None
+    contact_id: RowId | None = None
+    since: Instant | None = Field(default=None, description="raised at or after this time")
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
-
-    @field_validator("since")
-    @classmethod
-    def _assume_utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    cursor: Text | None = Field(
+        default=None, max_length=200, description="next_cursor of the previous page"
+    )
 
 
 class StaffRef(BaseModel):
@@ -130,13 +130,13 @@ class QueueStats(BaseModel):
 
 
 class NoteIn(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_NOTE)
+    text: Text = Field(min_length=1, max_length=MAX_NOTE)
 
 
 class ResolveIn(BaseModel):
     outcome: Outcome
-    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    note: Text | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class ReopenIn(BaseModel):
-    reason: str | None = Field(default=None, max_length=MAX_NOTE)
+    reason: Text | None = Field(default=None, max_length=MAX_NOTE)

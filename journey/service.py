@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from journey.db import Base, utcnow
 from journey.errors import InvalidInput, NotFound
 from journey.models import Account, AuditLog, Contact, JourneyEvent, VisitorId
-from journey.repository import ContactRepository, EventRepository
+from journey.repository import ContactRepository, EventRepository, chunked
 from journey.schemas import ContactOut, EventIn, EventOut, RecordResult, Timeline
 from journey.vocabulary import Vocabulary
 
@@ -84,6 +84,7 @@ class JourneyService:
                 self.check_event(event)
             except InvalidInput as exc:
                 raise InvalidInput(f"event {index}: {exc.detail}") from exc
+        self._check_accounts_exist(events)
 
         contact_ids = self._resolve_contacts(events)
         keyed: dict[str, EventIn] = {}
@@ -103,6 +104,17 @@ class JourneyService:
         )
         self.session.flush()
         return RecordResult(accepted=len(ids), duplicates=len(events) - len(ids), ids=ids)
+
+    def _check_accounts_exist(self, events: Sequence[EventIn]) -> None:
+        """An unknown account id is the caller's mistake, not a foreign-key failure at insert;
+        the batch's ids are looked up together."""
+        wanted = sorted({e.account_id for e in events if e.account_id})
+        known: set[int] = set()
+        for part in chunked(wanted):
+            known.update(self.session.scalars(select(Account.id).where(Account.id.in_(part))))
+        for index, event in enumerate(events):
+            if event.account_id and event.account_id not in known:
+                raise InvalidInput(f"event {index}: account_id: unknown account {event.account_id}")
 
     def _resolve_contacts(self, events: Sequence[EventIn]) -> dict[int, int]:
         """Contact id per event (keyed by id(event)), creating contacts for unknown emails."""

@@ -132,10 +132,10 @@ def test_filters_and_pages_in_the_query_string(
 def test_refusals_are_json(client: TestClient, login: Login, raise_flag: Raise) -> None:
     avery, blake, morgan = login("Avery"), login("Blake"), login("Morgan", "manager")
     flag_id = raise_flag()
-    missing = client.get("/flags/0", headers=avery)
+    missing = client.get("/flags/987654321", headers=avery)
     assert missing.status_code == 404
-    assert missing.json() == {"error": "not_found", "detail": "flag 0 not found"}
-    assert client.post("/flags/0/claim", headers=avery).status_code == 404
+    assert missing.json() == {"error": "not_found", "detail": "flag 987654321 not found"}
+    assert client.post("/flags/987654321/claim", headers=avery).status_code == 404
 
     client.post(f"/flags/{flag_id}/claim", headers=blake)
     taken = client.post(f"/flags/{flag_id}/claim", headers=avery)
