@@ -2,21 +2,45 @@
 PDF, and FAQ tables (CSV / JSON with question and answer).
 
 Each loader returns `Document`s made of `Section`s, so chunking can keep headings as metadata.
+Whatever is wrong with a file's content, reading it raises `UnreadableFile` saying why, so the
+caller can skip that file and keep the others.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from journey.errors import InvalidInput
 
+log = logging.getLogger(__name__)
+
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 FAQ_SUFFIXES = {".csv", ".json", ".jsonl"}
+# The URL column of a chunk row.
+MAX_URL = 2000
+
+
+class UnreadableFile(InvalidInput):
+    """A knowledge file whose content cannot be indexed; `reason` reads on its own."""
+
+    code = "unreadable_file"
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(f"{filename}: {reason}")
+        self.reason = reason
+
+
+class EmptyFile(UnreadableFile):
+    code = "empty_file"
 
 
 @dataclass
@@ -48,23 +72,79 @@ def discover(root: Path) -> list[Path]:
 
 
 def load(path: Path, key: str) -> list[Document]:
-    suffix = path.suffix.lower()
-    if suffix in {".md", ".markdown", ".txt"}:
-        return [_markdown(path.read_text(encoding="utf-8", errors="replace"), key, path.stem)]
-    if suffix in {".html", ".htm"}:
-        return [_html(path.read_text(encoding="utf-8", errors="replace"), key, path.stem)]
-    if suffix == ".pdf":
-        return [_pdf(path, key)]
-    if suffix in FAQ_SUFFIXES:
-        return list(_faq(path, key))
-    raise InvalidInput(f"{path.name}: unsupported file type {suffix!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(path.name, exc.strerror or exc.__class__.__name__) from exc
+    return parse(data, path.name, key)
+
+
+def parse(data: bytes, filename: str, key: str) -> list[Document]:
+    """The documents in a file's content; `filename` gives the format and a fallback title."""
+    suffix = Path(filename).suffix.lower()
+    stem = Path(filename).stem
+    if not data.strip():
+        raise EmptyFile(filename, "the file is empty")
+    try:
+        if suffix == ".pdf":
+            documents = [_pdf(data, filename, key)]
+        elif suffix in {".html", ".htm"}:
+            documents = [_html(decode(data, filename), key, stem)]
+        elif suffix in TEXT_SUFFIXES:
+            documents = [_markdown(decode(data, filename), key, stem)]
+        elif suffix in FAQ_SUFFIXES:
+            rows = _faq_rows(decode(data, filename), suffix, filename)
+            documents = list(_faq(rows, filename, key))
+        else:
+            raise UnreadableFile(filename, f"unsupported file type {suffix!r}")
+    except UnreadableFile:
+        raise
+    except RecursionError:
+        raise UnreadableFile(filename, "nested too deeply to read") from None
+    except Exception as exc:
+        # A parser's unforeseen failure on one file must not stop the rest of its source.
+        log.exception("could not read knowledge file %s", filename)
+        raise UnreadableFile(filename, f"could not be read ({exc.__class__.__name__})") from exc
+    if not any(document.sections for document in documents):
+        raise UnreadableFile(filename, "no text to index")
+    return documents
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, filename: str) -> str:
+    """Text in UTF-8 (with or without a BOM), UTF-16 with its BOM, or else Windows-1252
+    (a superset of Latin-1's printable characters). Binary content is refused rather than
+    indexed as garbage."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in data:
+        raise UnreadableFile(filename, "binary content, not text")
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile(filename, "not text in UTF-8 or Windows-1252")
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > len(sample) // 100:
+        raise UnreadableFile(filename, "binary content, not text")
+    if not text.strip():
+        raise EmptyFile(filename, "the file is empty")
+    return text
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Closing hashes are stripped in code: a pattern for them backtracks in cubic time over a
+# heading line with long runs of spaces.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Matched on a stripped line: leading and trailing whitespace patterns around the optional
+# pipes backtrack quadratically over a long run of spaces.
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def _cells(line: str) -> list[str]:
@@ -81,7 +161,7 @@ def _tables_as_sentences(lines: list[str]) -> list[str]:
         if (
             line.lstrip().startswith("|")
             and index + 1 < len(lines)
-            and _TABLE_RULE.match(lines[index + 1])
+            and _TABLE_RULE.match(lines[index + 1].strip())
         ):
             header = _cells(line)
             index += 2
@@ -126,7 +206,8 @@ def _markdown(text: str, key: str, fallback_title: str) -> Document:
         heading = None if in_code else _HEADING.match(line)
         if heading:
             close()
-            level, name = len(heading.group(1)), heading.group(2)
+            level = len(heading.group(1))
+            name = heading.group(2).rstrip().rstrip("#").rstrip()
             if level == 1 and title is None:
                 title = name
             trail = [*trail[: level - 1], name]
@@ -134,7 +215,7 @@ def _markdown(text: str, key: str, fallback_title: str) -> Document:
             buffer.append(line)
     close()
     return Document(
-        key, title or fallback_title.replace("-", " ").capitalize(), meta.get("url"), sections
+        key, title or fallback_title.replace("-", " ").capitalize(), _url(meta.get("url")), sections
     )
 
 
@@ -163,23 +244,28 @@ def _html(markup: str, key: str, fallback_title: str) -> Document:
             lines.append(("- " if node.name == "li" else "") + text)
     page_title = title_tag.get_text(strip=True) if title_tag else ""
     doc = _markdown("\n".join(lines), key, page_title or fallback_title)
-    doc.url = str(url) if url else None
+    doc.url = _url(url)
     return doc
 
 
-def _pdf(path: Path, key: str) -> Document:
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_URL else None
+
+
+def _pdf(data: bytes, filename: str, key: str) -> Document:
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(data))
+        title = (reader.metadata.title if reader.metadata else None) or Path(filename).stem
+        sections = [
+            Section(f"Page {number}", text.strip())
+            for number, page in enumerate(reader.pages, start=1)
+            if (text := page.extract_text() or "").strip()
+        ]
     except Exception as exc:  # pypdf raises many types for broken files
-        raise InvalidInput(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
-    title = (reader.metadata.title if reader.metadata else None) or path.stem
-    sections = [
-        Section(f"Page {number}", text.strip())
-        for number, page in enumerate(reader.pages, start=1)
-        if (text := page.extract_text() or "").strip()
-    ]
+        reason = f"not a readable PDF ({exc.__class__.__name__})"
+        raise UnreadableFile(filename, reason) from exc
     return Document(key, str(title), None, sections)
 
 
@@ -187,35 +273,48 @@ _QUESTION_KEYS = ("question", "q", "title")
 _ANSWER_KEYS = ("answer", "a", "body", "text")
 
 
-def _faq(path: Path, key: str) -> Iterator[Document]:
-    """One document per question, so a hit cites the exact entry."""
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    else:
-        raw = path.read_text(encoding="utf-8-sig")
+def _faq_rows(text: str, suffix: str, filename: str) -> list[tuple[int, Any]]:
+    """The entries of an FAQ file, numbered from 1, each still to be checked."""
+    if suffix == ".csv":
         try:
-            data = (
-                [json.loads(line) for line in raw.splitlines() if line.strip()]
-                if path.suffix.lower() == ".jsonl"
-                else json.loads(raw)
-            )
+            return list(enumerate(csv.DictReader(io.StringIO(text, newline="")), start=1))
+        except csv.Error as exc:
+            raise UnreadableFile(filename, f"not a readable CSV ({exc})") from exc
+    lines = text.splitlines() if suffix == ".jsonl" else [text]
+    values: list[Any] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}") from exc
-        rows = (
-            data
-            if isinstance(data, list)
-            else next((v for v in data.values() if isinstance(v, list)), [])
-        )
-    for index, row in enumerate(rows, start=1):
+            at = exc.lineno if suffix == ".json" else number
+            raise UnreadableFile(filename, f"invalid JSON at line {at}") from exc
+    rows = values if suffix == ".jsonl" else values[0]
+    if isinstance(rows, dict):  # an object holding the list
+        rows = next((v for v in rows.values() if isinstance(v, list)), None)
+    if not isinstance(rows, list):
+        raise UnreadableFile(filename, "expected a list of questions and answers")
+    return [(index, row) for index, row in enumerate(rows, start=1)]
+
+
+def _faq(rows: list[tuple[int, Any]], filename: str, key: str) -> Iterator[Document]:
+    """One document per question, so a hit cites the exact entry."""
+    for index, row in rows:
+        if not isinstance(row, dict):
+            reason = f"entry {index} is not an object with a question and an answer"
+            raise UnreadableFile(filename, reason)
         lowered = {str(k).strip().lower(): v for k, v in row.items()}
         question = next((lowered[k] for k in _QUESTION_KEYS if lowered.get(k)), None)
         answer = next((lowered[k] for k in _ANSWER_KEYS if lowered.get(k)), None)
         if not question or not answer:
-            raise InvalidInput(f"{path.name}: entry {index} needs a question and an answer")
+            raise UnreadableFile(filename, f"entry {index} needs a question and an answer")
+        if not isinstance(question, str | int | float) or not isinstance(answer, str | int | float):
+            reason = f"entry {index}: the question and the answer must be text"
+            raise UnreadableFile(filename, reason)
         yield Document(
             f"{key}#{index}",
             str(question).strip(),
-            lowered.get("url"),
+            _url(lowered.get("url")),
             [Section(None, f"{question}\n{answer}".strip())],
         )
