@@ -2,13 +2,17 @@
 indexes, with chunk rows in the database as the record of what is indexed.
 
 Incremental by content: unchanged chunks are skipped, new ones embedded, vanished ones removed.
+A changed source is swapped without a gap: its new chunks are all in place before the old ones
+go, so a visitor asking meanwhile finds one or the other (for a moment both), never neither.
 Work is committed in batches, in an order that makes an interrupted run safe to resume:
 vectors are written before their rows (a resumed run re-upserts the same ids), and rows are
 deleted before their vectors (a leftover vector has no row, so retrieval never returns it).
+A file that cannot be read is skipped with its reason, and keeps its chunks from before.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestion.chunking import Chunk, chunk_document
-from ingestion.documents import Document, discover, load
+from ingestion.documents import Document, UnreadableFile, discover, load
 from ingestion.embeddings import Embedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.models import KnowledgeChunk, KnowledgeSource
@@ -26,6 +30,7 @@ from journey.db import transaction, utcnow
 from journey.errors import InvalidInput, NotFound
 
 EMBED_BATCH = 128
+MAX_SOURCE_NAME = 200  # the column's width
 
 
 @dataclass
@@ -35,6 +40,14 @@ class KnowledgeBase:
     embedder: Embedder
     vectors: VectorIndex
     keywords: KeywordIndex
+    _writers: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
+    _writers_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def writing(self, source: str) -> threading.Lock:
+        """One writer per source at a time (in this process): two syncs that see the same new
+        chunks would both insert them."""
+        with self._writers_lock:
+            return self._writers.setdefault(source, threading.Lock())
 
 
 @dataclass
@@ -70,16 +83,15 @@ def ingest(
     files = discover(path)
     root = path if path.is_dir() else path.parent
     documents: list[Document] = []
-    errors: list[str] = []
+    skipped: dict[str, str] = {}
     for file in files:
         key = file.relative_to(root).as_posix()
         try:
             documents += load(file, key)
-        except (InvalidInput, UnicodeDecodeError, OSError) as exc:
-            detail = exc.detail if isinstance(exc, InvalidInput) else str(exc)
-            errors.append(f"{key}: {detail}")
+        except UnreadableFile as exc:
+            skipped[key] = exc.reason
     report = sync_documents(
-        sessions, kb, source_name or path.name, path, documents, errors, progress
+        sessions, kb, source_name or path.name, path, documents, skipped, progress
     )
     report.files = len(files)
     return report
@@ -91,84 +103,92 @@ def sync_documents(
     name: str,
     location: Path,
     documents: list[Document],
-    errors: list[str] | None = None,
+    skipped: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
-    """Make the source's indexed chunks exactly those of `documents`. A document named in
-    `errors` (as "key: reason") could not be read: its old chunks are kept."""
-    report = IngestReport(source=name, files=len(documents), errors=list(errors or []))
-    failed_documents = {error.split(": ", 1)[0] for error in report.errors}
+    """Make the source's indexed chunks exactly those of `documents`. A document in `skipped`
+    (its key, and why) could not be read: its old chunks are kept."""
+    if not name.strip() or len(name) > MAX_SOURCE_NAME:
+        raise InvalidInput(f"source name: 1 to {MAX_SOURCE_NAME} characters")
+    skipped = skipped or {}
+    report = IngestReport(
+        source=name, files=len(documents), errors=[f"{k}: {why}" for k, why in skipped.items()]
+    )
     wanted: dict[str, Chunk] = {}
     for document in documents:
         for chunk in chunk_document(name, document):
             wanted[chunk.id] = chunk
     report.chunks = len(wanted)
 
-    with transaction(sessions) as session:
-        source_id = _source(session, name, location).id
-        stored = dict(
-            session.execute(
-                select(KnowledgeChunk.id, KnowledgeChunk.document).where(
-                    KnowledgeChunk.source_id == source_id
-                )
-            ).all()
-        )
-    stale = [
-        cid
-        for cid, document in stored.items()
-        if cid not in wanted and document.split("#")[0] not in failed_documents
-    ]
-    new = [chunk for cid, chunk in wanted.items() if cid not in stored]
-    report.unchanged = len(wanted) - len(new)
-
-    if stale:
+    with kb.writing(name):
         with transaction(sessions) as session:
-            for part in range(0, len(stale), 500):
+            source_id = _source(session, name, location).id
+            stored = dict(
                 session.execute(
-                    delete(KnowledgeChunk).where(KnowledgeChunk.id.in_(stale[part : part + 500]))
-                )
-        kb.vectors.delete(stale)
-        kb.keywords.delete(stale)
-        report.removed = len(stale)
+                    select(KnowledgeChunk.id, KnowledgeChunk.document).where(
+                        KnowledgeChunk.source_id == source_id
+                    )
+                ).all()
+            )
+        stale = [
+            cid
+            for cid, document in stored.items()
+            if cid not in wanted and document.split("#")[0] not in skipped
+        ]
+        new = [chunk for cid, chunk in wanted.items() if cid not in stored]
+        report.unchanged = len(wanted) - len(new)
 
-    done = 0
-    for start in range(0, len(new), EMBED_BATCH):
-        batch = new[start : start + EMBED_BATCH]
-        texts = [c.embedding_text() for c in batch]
-        vectors = kb.embedder.embed(texts)
-        ids = [c.id for c in batch]
-        kb.vectors.upsert(ids, vectors, [_metadata(name, c) for c in batch])
-        kb.keywords.upsert(ids, texts)
+        for start in range(0, len(new), EMBED_BATCH):
+            batch = new[start : start + EMBED_BATCH]
+            texts = [c.embedding_text() for c in batch]
+            vectors = kb.embedder.embed(texts)
+            ids = [c.id for c in batch]
+            kb.vectors.upsert(ids, vectors, [_metadata(name, c) for c in batch])
+            kb.keywords.upsert(ids, texts)
+            with transaction(sessions) as session:
+                session.add_all(_row(source_id, c) for c in batch)
+            report.added += len(batch)
+            if progress:
+                progress(report.added, len(new))
+
+        if stale:
+            with transaction(sessions) as session:
+                for part in range(0, len(stale), 500):
+                    session.execute(
+                        delete(KnowledgeChunk).where(
+                            KnowledgeChunk.id.in_(stale[part : part + 500])
+                        )
+                    )
+            kb.vectors.delete(stale)
+            kb.keywords.delete(stale)
+            report.removed = len(stale)
+
         with transaction(sessions) as session:
-            session.add_all(_row(source_id, c) for c in batch)
-        done += len(batch)
-        report.added = done
-        if progress:
-            progress(done, len(new))
-
-    with transaction(sessions) as session:
-        source = session.get(KnowledgeSource, source_id)
-        assert source is not None
-        source.last_ingested_at = utcnow()
+            source = session.get(KnowledgeSource, source_id)
+            assert source is not None
+            source.last_ingested_at = utcnow()
     return report
 
 
 def remove_source(sessions: sessionmaker[Session], kb: KnowledgeBase, name: str) -> int:
     """Delete a source with its chunks from the store and both indexes; returns the chunks."""
-    with transaction(sessions) as session:
-        source = session.scalar(select(KnowledgeSource).where(KnowledgeSource.name == name))
-        if source is None:
-            raise NotFound(f"no knowledge source {name!r}")
-        ids = list(
-            session.scalars(select(KnowledgeChunk.id).where(KnowledgeChunk.source_id == source.id))
-        )
-    # Indexes first: a crash in between leaves rows that the next ingest cleans up, never
-    # vectors that point at nothing.
-    kb.vectors.delete(ids)
-    kb.keywords.delete(ids)
-    with transaction(sessions) as session:
-        session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.source_id == source.id))
-        session.execute(delete(KnowledgeSource).where(KnowledgeSource.id == source.id))
+    with kb.writing(name):
+        with transaction(sessions) as session:
+            source = session.scalar(select(KnowledgeSource).where(KnowledgeSource.name == name))
+            if source is None:
+                raise NotFound(f"no knowledge source {name!r}")
+            ids = list(
+                session.scalars(
+                    select(KnowledgeChunk.id).where(KnowledgeChunk.source_id == source.id)
+                )
+            )
+        # Indexes first: a crash in between leaves rows that the next ingest cleans up, never
+        # vectors that point at nothing.
+        kb.vectors.delete(ids)
+        kb.keywords.delete(ids)
+        with transaction(sessions) as session:
+            session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.source_id == source.id))
+            session.execute(delete(KnowledgeSource).where(KnowledgeSource.id == source.id))
     return len(ids)
 
 
