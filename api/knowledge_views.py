@@ -2,22 +2,26 @@
 
 Uploaded files are kept in the data directory (one folder per source), so a later upload or
 re-sync re-ingests the whole source incrementally: unchanged chunks are skipped, changed ones
-replaced, removed files' chunks deleted — the same code path as `journey ingest`.
+replaced, removed files' chunks deleted — the same code path as `journey ingest`. An upload is
+read before it is stored: a file that cannot be indexed is refused (422) and never kept, so it
+cannot stand in the way of the source's later syncs.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from fastapi import APIRouter, Depends, UploadFile, status
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from api.deps import ContainerDep, SessionDep, require_role
-from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES
+from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES, parse
 from ingestion.knowledge import IngestReport, ingest, remove_source
 from ingestion.models import KnowledgeChunk, KnowledgeSource
 from journey.container import Container
@@ -28,6 +32,7 @@ router = APIRouter(
 )
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_FILE_NAME = 200  # bytes of UTF-8; file systems stop at 255
 
 
 class SourceOut(BaseModel):
@@ -53,6 +58,20 @@ def uploads_dir(container: Container, name: str) -> Path:
     if not SOURCE_NAME.match(name):
         raise InvalidInput("source name: letters, digits, '.', '_' or '-' (at most 100)")
     return container.settings.data_dir / "uploads" / name
+
+
+def file_name(sent: str) -> str:
+    """The name an uploaded file is kept under: the last part of what was sent (a browser may
+    send a whole path, with either separator), so nothing lands outside the source's folder."""
+    name = PureWindowsPath(sent).name  # splits on "/" and on backslashes
+    if not name or name.startswith(".") or any(c < " " or c == "\x7f" for c in name):
+        raise InvalidInput(f"file name {sent[:100]!r} is not usable")
+    if len(name.encode()) > MAX_FILE_NAME:
+        raise InvalidInput(f"file name {name[:40]!r}...: too long (at most {MAX_FILE_NAME} bytes)")
+    if Path(name).suffix.lower() not in TEXT_SUFFIXES | FAQ_SUFFIXES:
+        kinds = ", ".join(sorted(TEXT_SUFFIXES | FAQ_SUFFIXES))
+        raise InvalidInput(f"{name}: unsupported type; send one of {kinds}")
+    return name
 
 
 def _report(report: IngestReport) -> IngestReportOut:
@@ -100,24 +119,25 @@ def upload_files(
     name: str, files: list[UploadFile], session: SessionDep, container: ContainerDep
 ) -> IngestReportOut:
     """Add or replace documents of a source (Markdown, text, HTML, PDF, FAQ CSV/JSON) and
-    ingest it; nothing is stored when any file is refused."""
+    ingest it; nothing is stored when any file is refused (unsupported, too large, empty or
+    unreadable)."""
     folder = uploads_dir(container, name)
     accepted: list[tuple[str, bytes]] = []
     for upload in files:
-        filename = Path(upload.filename or "").name
-        if not filename or filename.startswith("."):
-            raise InvalidInput(f"file name {upload.filename!r} is not usable")
-        if Path(filename).suffix.lower() not in TEXT_SUFFIXES | FAQ_SUFFIXES:
-            kinds = ", ".join(sorted(TEXT_SUFFIXES | FAQ_SUFFIXES))
-            raise InvalidInput(f"{filename}: unsupported type; send one of {kinds}")
+        filename = file_name(upload.filename or "")
         content = upload.file.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
             raise InvalidInput(f"{filename}: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        parse(content, filename, filename)  # raises EmptyFile or UnreadableFile, saying why
         accepted.append((filename, content))
     session.commit()  # release the request's write lock: ingestion has its own transactions
     folder.mkdir(parents=True, exist_ok=True)
     for filename, content in accepted:
-        (folder / filename).write_bytes(content)
+        # Written aside (a dot file is not part of the source) and renamed into place, so a
+        # sync running meanwhile reads the old file or the new one, never half of it.
+        partial = folder / f".{uuid.uuid4().hex}.part"
+        partial.write_bytes(content)
+        os.replace(partial, folder / filename)
     return _report(ingest(container.sessions, container.knowledge, folder, name))
 
 
@@ -127,7 +147,7 @@ def delete_file(
 ) -> IngestReportOut:
     """Remove one uploaded document and its chunks."""
     session.commit()
-    path = uploads_dir(container, name) / Path(filename).name
+    path = uploads_dir(container, name) / file_name(filename)
     if not path.is_file():
         raise NotFound(f"source {name!r} has no uploaded file {filename!r}")
     path.unlink()
