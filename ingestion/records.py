@@ -181,22 +181,19 @@ def _csv(path: Path, encoding: str, name: str) -> Iterator[tuple[int, dict[str, 
         header = [h.strip() for h in header]
         line = reader.line_num + 1
         for values in reader:
-            if not any(v.strip() for v in values):
-                pass
-            elif len(values) != len(header):
-                yield line, BadRecord(line, f"expected {len(header)} fields, found {len(values)}")
-            elif big := [h for h, v in zip(header, values, strict=True) if len(v) > FIELD_LIMIT]:
-                yield (
-                    line,
-                    BadRecord(line, f"{_shown(big[0])}: longer than {FIELD_LIMIT:,} characters"),
-                )
-            else:
-                # An empty cell means "not given", not an empty string.
-                yield (
-                    line,
-                    {k: (v if v.strip() else None) for k, v in zip(header, values, strict=True)},
-                )
+            if any(v.strip() for v in values):  # a blank line is no row
+                yield line, _csv_record(line, header, values)
             line = reader.line_num + 1
+
+
+def _csv_record(line: int, header: list[str], values: list[str]) -> dict[str, Any] | BadRecord:
+    if len(values) != len(header):
+        return BadRecord(line, f"expected {len(header)} fields, found {len(values)}")
+    for column, value in zip(header, values, strict=True):
+        if len(value) > FIELD_LIMIT:
+            return BadRecord(line, f"{_shown(column)}: longer than {FIELD_LIMIT:,} characters")
+    # An empty cell means "not given", not an empty string.
+    return {k: (v if v.strip() else None) for k, v in zip(header, values, strict=True)}
 
 
 def _jsonl(
