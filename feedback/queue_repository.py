@@ -18,6 +18,7 @@ from feedback.models import Flag, FlagNote
 from feedback.schemas import FlagQuery
 from journey.errors import InvalidInput
 from journey.models import Account, Contact, StaffUser
+from journey.schemas import MAX_ROW_ID, as_utc
 
 # A flag with its owner, contact, account (each may be missing) and number of notes.
 FlagRow = Row[Flag, StaffUser, Contact, Account, int]
@@ -145,7 +146,10 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
         after = datetime.fromisoformat(created_at)
         if after.tzinfo is None:
             raise ValueError("naive datetime")
-        return int(severity), after, int(flag_id)
+        # A forged cursor must not carry numbers or dates the database cannot compare.
+        if not (0 <= int(severity) <= 100 and 1 <= int(flag_id) <= MAX_ROW_ID):
+            raise ValueError("out of range")
+        return int(severity), as_utc(after), int(flag_id)
     except (binascii.Error, ValueError, TypeError) as exc:
         raise InvalidInput("cursor: not a cursor from this queue") from exc
 

@@ -3,6 +3,8 @@ and the OpenAPI schema documents the error answers the app really gives."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 
 import pytest
@@ -45,6 +47,17 @@ def test_ids_beyond_64_bits_are_refused(
 ) -> None:
     body = refused(client.request(method, path, headers=headers))
     assert body["error"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "key", [[10**30, "2026-01-01T00:00:00+00:00", 1], [50, "0001-01-01T00:00:00+14:00", 1]]
+)
+def test_a_forged_queue_cursor_is_refused(
+    client: TestClient, headers: dict[str, str], key: list[object]
+) -> None:
+    cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+    body = refused(client.get("/flags", params={"cursor": cursor}, headers=headers))
+    assert body == {"error": "invalid_input", "detail": "cursor: not a cursor from this queue"}
 
 
 @pytest.mark.parametrize("field", ["contact_id", "account_id"])
