@@ -149,7 +149,7 @@ class ReviewImport(FeedbackImport):
         return item.body
 
     def source_of(self, item: ReviewIn) -> str:
-        return item.platform.lower() if item.platform else self.source
+        return item.platform or self.source
 
     def near_duplicates(self) -> NearDuplicates:
         return NearDuplicates(REVIEW_WINDOW, exact_any_time=True)

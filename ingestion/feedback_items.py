@@ -54,6 +54,11 @@ def _quoted(cell: str) -> str:
     return cell.strip()[:40]
 
 
+def _lowered(value: Any, space: str = " ") -> Any:
+    """Lowercased before the length is checked: some letters lowercase to two ("İ")."""
+    return value.strip().lower().replace(" ", space) if isinstance(value, str) else value
+
+
 def _json_cell(value: Any) -> Any:
     """A CSV cell holding JSON (a list of tags or comments)."""
     if isinstance(value, str):
@@ -86,10 +91,12 @@ class FeedbackItem(BaseModel):
     def _id_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
-    @field_validator("contact_email", "stage", "touchpoint", check_fields=False)
+    @field_validator(
+        "contact_email", "stage", "touchpoint", "platform", mode="before", check_fields=False
+    )
     @classmethod
-    def _lower(cls, value: str | None) -> str | None:
-        return value.lower() if value else value
+    def _lower(cls, value: Any) -> Any:
+        return _lowered(value)
 
     @property
     def person(self) -> bool:
@@ -110,10 +117,10 @@ class CommentIn(BaseModel):
     )
     created_at: Timestamp | None = None
 
-    @field_validator("author_role")
+    @field_validator("author_role", mode="before")
     @classmethod
-    def _role(cls, value: str) -> str:
-        value = value.lower()
+    def _role(cls, value: Any) -> Any:
+        value = _lowered(value)
         if value in {"end-user", "end_user", "enduser", "requester", "user", "contact"}:
             return "customer"
         return "agent" if value in {"admin", "staff", "support"} else value
@@ -132,10 +139,10 @@ class TicketIn(FeedbackItem):
     resolved_at: Timestamp | None = None
     comments: list[CommentIn] = Field(default_factory=list)
 
-    @field_validator("status", "priority", "channel")
+    @field_validator("status", "priority", "channel", mode="before")
     @classmethod
-    def _lower_words(cls, value: str | None) -> str | None:
-        return value.lower().replace(" ", "_") if value else value
+    def _lower_words(cls, value: Any) -> Any:
+        return _lowered(value, space="_")
 
     @field_validator("tags", mode="before")
     @classmethod

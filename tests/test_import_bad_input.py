@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from feedback.models import Review, SurveyResponse
+from feedback.models import Review, SurveyResponse, Ticket
 from journey.cli import app
 from journey.models import JourneyEvent
 
@@ -296,3 +296,27 @@ def test_events_properties_cell_must_be_a_json_object(
     assert reasons(post("events", "e.jsonl", as_list.encode())) == [
         (1, "properties: not a JSON object")
     ]
+
+
+def test_text_longer_once_lowercased_still_fits_its_column(
+    post: Callable[..., Any], session: Session
+) -> None:
+    # "İ" lowercases to two characters: 64 of them would not fit a 64-character column.
+    dotted = "İ" * 64
+    reviews = REVIEW_HEADER.replace("\n", ",platform\n") + f"r1,5,Good,2026-04-01,{dotted}\n"
+    assert reasons(post("reviews", "r.csv", reviews.encode()))[0][1].startswith("platform:")
+    tickets = (
+        "external_id,subject,contact_email,created_at,status,priority,channel\n"
+        f"t1,Help,a@b.io,2026-03-01,{'İ' * 16},,\n"
+        f"t2,Help,a@b.io,2026-03-01,,{'İ' * 16},\n"
+        f"t3,Help,a@b.io,2026-03-01,,,{'İ' * 32}\n"
+        f"t4,Help,a@b.io,2026-03-01, Pending Customer ,,Web Form\n"
+    )
+    answer = post("tickets", "t.csv", tickets.encode())
+    assert [(line, reason.split(":")[0]) for line, reason in reasons(answer)] == [
+        (2, "status"),
+        (3, "priority"),
+        (4, "channel"),
+    ]
+    (ticket,) = session.scalars(select(Ticket))
+    assert (ticket.status, ticket.channel) == ("pending_customer", "web_form")
