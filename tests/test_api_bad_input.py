@@ -219,3 +219,12 @@ def test_openapi_documents_the_error_body(client: TestClient) -> None:
     assert "413" not in schema["paths"]["/flags/{flag_id}/claim"]["post"]["responses"]
     assert "401" not in schema["paths"]["/healthz"]["get"]["responses"]
     assert "401" in schema["paths"]["/events"]["post"]["responses"]
+
+
+def test_nul_characters_are_refused(client: TestClient, headers: dict[str, str]) -> None:
+    # PostgreSQL cannot store them in text or JSON: refused alike on every database.
+    identify = {"visitor_id": "v", "email": "a@b.io", "name": "a\x00b"}
+    refused(client.post("/identify", json=identify, headers=headers))
+    event = dict(EVENT, properties={"note": "a\x00b"})
+    refused(client.post("/events", json=event, headers=headers))
+    refused(client.get("/themes", params={"stage": "a\x00"}, headers=headers))
