@@ -4,7 +4,7 @@
 # (status code, content type, headers, body).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${VENV:-.venv}/bin
+BIN=$(cd "${VENV:-.venv}/bin" && pwd)
 
 data=$(mktemp -d)
 server=""
@@ -38,7 +38,8 @@ done
 # positive_data_acceptance (the schema cannot say which vocabulary keys or ids exist, so valid-
 # looking data is refused with 422 by design), and the auth/stateful checks (one admin token).
 status=0
-"$BIN/schemathesis" run "$url/openapi.json" \
+# Run from the scratch directory: schemathesis keeps its state files where it runs.
+(cd "$data" && "$BIN/schemathesis" run "$url/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
   --phases examples,coverage,fuzzing \
@@ -46,7 +47,7 @@ status=0
   --workers 2 \
   --seed "${FUZZ_SEED:-7}" \
   --request-timeout 30 \
-  --no-color "$@" || status=$?
+  --no-color "$@") || status=$?
 if [[ $status -ne 0 ]] && grep -q Traceback "$data/server.log"; then
   echo "--- server log ---" >&2
   cat "$data/server.log" >&2
