@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journey.errors import InvalidInput
+from journey.errors import EmptyFile, InvalidInput, UnreadableFile
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +27,6 @@ TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 FAQ_SUFFIXES = {".csv", ".json", ".jsonl"}
 # The URL column of a chunk row.
 MAX_URL = 2000
-
-
-class UnreadableFile(InvalidInput):
-    """A knowledge file whose content cannot be indexed; `reason` reads on its own."""
-
-    code = "unreadable_file"
-
-    def __init__(self, filename: str, reason: str) -> None:
-        super().__init__(f"{filename}: {reason}")
-        self.reason = reason
-
-
-class EmptyFile(UnreadableFile):
-    code = "empty_file"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from journey.errors import InvalidInput
+from journey.errors import EmptyFile, InvalidInput, UnreadableFile
 
 FORMATS = ("csv", "json", "jsonl")
 FIELD_LIMIT = 1024 * 1024  # characters in one CSV field
@@ -32,10 +32,6 @@ csv.field_size_limit(2**31 - 1)
 
 # Neither PostgreSQL nor a UTF-8 encoder takes NUL characters or lone surrogates.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class EmptyFile(InvalidInput):
-    code = "empty_file"
 
 
 class BadRecord(ValueError):
@@ -63,7 +59,8 @@ def read_records(
     """Yield (line, record) pairs; a record that cannot be parsed comes as a BadRecord.
 
     `name` is how messages call the file (an upload's own name), by default the path's name.
-    A file that is not text, not JSON at all, or has no record is an InvalidInput.
+    A file that is not text or not JSON at all is an UnreadableFile, one without a record an
+    EmptyFile.
     """
     name = name or path.name
     if not path.is_file():
@@ -76,7 +73,7 @@ def read_records(
         empty = False
         yield pair
     if empty:
-        raise EmptyFile(f"{name}: no rows to import")
+        raise EmptyFile(name, "no rows to import")
 
 
 def text_encoding(path: Path, name: str) -> str:
@@ -101,7 +98,7 @@ def text_encoding(path: Path, name: str) -> str:
                     except UnicodeDecodeError:
                         is_cp1252 = False
     except OSError as exc:
-        raise InvalidInput(f"{name}: cannot be read ({exc.strerror})") from exc
+        raise UnreadableFile(name, f"cannot be read ({exc.strerror})") from exc
     if is_utf8:
         try:
             utf8.decode(b"", final=True)  # a sequence cut off at the end
@@ -111,7 +108,7 @@ def text_encoding(path: Path, name: str) -> str:
         return "utf-8-sig"
     if is_cp1252:
         return "cp1252"
-    raise InvalidInput(f"{name}: not a text file (binary content)")
+    raise UnreadableFile(name, "not a text file (binary content)")
 
 
 def load_json(text: str) -> Any:
@@ -177,7 +174,7 @@ def _csv(path: Path, encoding: str, name: str) -> Iterator[tuple[int, dict[str, 
         if header is None:
             return
         if any(len(h) > FIELD_LIMIT for h in header):
-            raise InvalidInput(f"{name}: a column name is longer than {FIELD_LIMIT:,} characters")
+            raise UnreadableFile(name, f"a column name is longer than {FIELD_LIMIT:,} characters")
         header = [h.strip() for h in header]
         line = reader.line_num + 1
         for values in reader:
@@ -218,13 +215,13 @@ def _json(path: Path, encoding: str, name: str) -> Iterator[tuple[int, dict[str,
     try:
         data = load_json(text)
     except ValueError as exc:
-        raise InvalidInput(f"{name}: {exc}") from None
+        raise UnreadableFile(name, str(exc)) from None
     if isinstance(data, dict):
         # Accept {"events": [...]} or any single-list wrapper.
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
-        raise InvalidInput(f"{name}: expected a JSON array of objects")
+        raise UnreadableFile(name, "expected a JSON array of objects")
     # A JSON array has no useful line per item; report the item's position (1-based).
     lines = _item_lines(text, len(data))
     for index, value in enumerate(data):

@@ -19,6 +19,21 @@ class InvalidInput(AppError):
     status_code = 422
 
 
+class UnreadableFile(InvalidInput):
+    """A file (an import, a knowledge file) whose content cannot be read; `reason` reads on
+    its own."""
+
+    code = "unreadable_file"
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(f"{filename}: {reason}")
+        self.reason = reason
+
+
+class EmptyFile(UnreadableFile):
+    code = "empty_file"
+
+
 class NotFound(AppError):
     code = "not_found"
     status_code = 404

@@ -68,7 +68,7 @@ def test_binary_upload_is_one_readable_error(post: Callable[..., Any], env: Path
         answer = post("reviews", name, PNG)
         assert answer.status_code == 422
         assert answer.json() == {
-            "error": "invalid_input",
+            "error": "unreadable_file",
             "detail": f"{name}: not a text file (binary content)",
         }
     # Not UTF-8 and not Windows-1252 either (0x81 is undefined there).
@@ -106,7 +106,7 @@ def test_deeply_nested_json_is_refused_not_a_crash(
     post: Callable[..., Any], session: Session
 ) -> None:
     whole = post("events", "deep.json", b"[" * DEEP + b"]" * DEEP)
-    assert whole.status_code == 422 and whole.json()["error"] == "invalid_input"
+    assert whole.status_code == 422 and whole.json()["error"] == "unreadable_file"
     assert whole.json()["detail"] == "deep.json: invalid JSON: nested too deeply"
 
     good = {"type": "login", "occurred_at": "2026-03-01T08:00:00Z", "visitor_id": "v1"}
