@@ -20,7 +20,6 @@ from ingestion.records import BadRecord, read_records
 from journey.errors import InvalidInput
 
 BATCH = 5000
-REASON_LIMIT = 300
 
 Item = TypeVar("Item")
 
@@ -42,9 +41,6 @@ class ImportReport:
     written: bool = True
 
     def reject(self, line: int, reason: str) -> None:
-        # Reasons may quote a cell, and a cell may be a megabyte.
-        if len(reason) > REASON_LIMIT:
-            reason = reason[:REASON_LIMIT] + "…"
         self.rejected.append(RowError(line, reason))
 
 
