@@ -5,10 +5,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.openapi import errors
+from api.routing import UnitOfWorkRoute
 from journey.auth import AuthService
 from journey.schemas import Text
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/auth", tags=["auth"])
 
 
 class LoginIn(BaseModel):

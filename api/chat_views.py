@@ -18,6 +18,7 @@ from api.deps import (
     UnitsOfWorkDep,
     require_role,
 )
+from api.routing import UnitOfWorkRoute
 from assistant.engine import Event
 from assistant.schemas import (
     CitationOut,
@@ -38,7 +39,7 @@ from assistant.service import (
 from journey.db import MAX_ID
 from journey.errors import AppError
 
-router = APIRouter(prefix="/chat", tags=["chat"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
 staff = [Depends(require_role("agent"))]
 
 

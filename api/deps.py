@@ -41,6 +41,7 @@ def get_session(request: Request, units: UnitsOfWorkDep) -> Iterator[Session]:
     response leaves, so a client's next request sees what this one wrote. A GET only reads, so
     it never waits for a writer."""
     with transaction(units.read if request.method in READING_METHODS else units.write) as session:
+        request.state.session = session  # committed as the endpoint returns (api/routing.py)
         yield session
 
 

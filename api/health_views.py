@@ -7,9 +7,10 @@ from sqlalchemy import text
 from api.deps import ContainerDep
 from api.errors import error_response
 from api.openapi import ErrorOut
+from api.routing import UnitOfWorkRoute
 from journey.db import current_revision, head_revision
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
 
 
 @router.get("/healthz")

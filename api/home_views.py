@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, get_current_user
+from api.routing import UnitOfWorkRoute
 from journey.auth import AuthService
 from journey.errors import AppError
 from journey.overview import overview
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 

@@ -11,12 +11,15 @@ from fastapi import APIRouter, Depends, Form, UploadFile
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ContainerDep, JourneyDep, SessionDep, require_role
+from api.routing import UnitOfWorkRoute
 from ingestion import events_import, feedback_items
 from ingestion.feedback_import import import_feedback
 from ingestion.imports import ImportReport
 from journey.errors import AppError, InvalidInput
 
-router = APIRouter(tags=["imports"], dependencies=[Depends(require_role("manager"))])
+router = APIRouter(
+    route_class=UnitOfWorkRoute, tags=["imports"], dependencies=[Depends(require_role("manager"))]
+)
 
 
 class RowsRejected(AppError):

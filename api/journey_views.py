@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, JourneyDep, require_role
+from api.routing import UnitOfWorkRoute
 from journey.schemas import (
     ContactOut,
     EventIn,
@@ -17,7 +18,9 @@ from journey.schemas import (
     Timeline,
 )
 
-router = APIRouter(tags=["journey"], dependencies=[Depends(require_role("agent"))])
+router = APIRouter(
+    route_class=UnitOfWorkRoute, tags=["journey"], dependencies=[Depends(require_role("agent"))]
+)
 
 MAX_BATCH = 10_000
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from api.deps import ContainerDep, SessionDep, require_role
+from api.routing import UnitOfWorkRoute
 from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES, parse
 from ingestion.knowledge import IngestReport, ingest, remove_source
 from ingestion.models import KnowledgeChunk, KnowledgeSource
@@ -28,7 +29,10 @@ from journey.container import Container
 from journey.errors import InvalidInput, NotFound
 
 router = APIRouter(
-    prefix="/admin/knowledge", tags=["knowledge"], dependencies=[Depends(require_role("admin"))]
+    route_class=UnitOfWorkRoute,
+    prefix="/admin/knowledge",
+    tags=["knowledge"],
+    dependencies=[Depends(require_role("admin"))],
 )
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MAX_UPLOAD = 20 * 1024 * 1024

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import CurrentUser, SessionDep, require_role
 from api.openapi import errors
+from api.routing import UnitOfWorkRoute
 from feedback.queue import FlagQueue
 from feedback.schemas import (
     FlagDetail,
@@ -21,7 +22,10 @@ from feedback.schemas import (
 from journey.schemas import RowId
 
 router = APIRouter(
-    prefix="/flags", tags=["review queue"], dependencies=[Depends(require_role("agent"))]
+    route_class=UnitOfWorkRoute,
+    prefix="/flags",
+    tags=["review queue"],
+    dependencies=[Depends(require_role("agent"))],
 )
 
 

@@ -7,10 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import SessionDep, require_role
+from api.routing import UnitOfWorkRoute
 from feedback.theme_report import ThemeSummary, theme_summaries
 from journey.schemas import Instant, Text
 
-router = APIRouter(tags=["analysis"], dependencies=[Depends(require_role("agent"))])
+router = APIRouter(
+    route_class=UnitOfWorkRoute, tags=["analysis"], dependencies=[Depends(require_role("agent"))]
+)
 
 
 @router.get("/themes")

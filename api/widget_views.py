@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.home_views import templates
+from api.routing import UnitOfWorkRoute
 from journey.errors import NotFound
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 WIDGET = Path(__file__).parent / "static" / "widget.js"
 
 SITE_PAGES = {

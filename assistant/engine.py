@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -102,10 +103,15 @@ class AnswerEngine:
         retriever: HybridRetriever,
         model: BaseChatModel | None,
         settings: AssistantSettings,
+        concurrency: int = 2,
     ) -> None:
         self.retriever = retriever
         self.model = model
         self.settings = settings
+        # Answers being made at once. Making one is CPU work (embedding, ranking, a local
+        # model); more at a time than there are cores only makes each slower, and starves the
+        # short database writes of other requests of the interpreter.
+        self.capacity = threading.BoundedSemaphore(concurrency)
 
     def stream(
         self,

@@ -56,7 +56,6 @@ class Turn:
     visitor_message_id: int
     text: str
     language: str
-    history: list[tuple[str, str]]
     status: str
 
     @property
@@ -90,8 +89,9 @@ def answer_message(
         yield "done", Answered(Reply("", "silent", turn.language), turn.status)
         return
     reply: Reply | None = None
-    with transaction(units.read) as session:
-        for kind, value in engine.stream(session, turn.text, turn.history, turn.language):
+    with engine.capacity, transaction(units.read) as session:
+        history = ConversationService(session, vocabulary).history(turn)
+        for kind, value in engine.stream(session, turn.text, history, turn.language):
             if kind == "done":
                 reply = value
             else:
@@ -153,9 +153,8 @@ class ConversationService:
             raise Conflict("the conversation is closed; start a new one")
         language = detect_language(text, conversation.language or "en")
         conversation.language = conversation.language or language
-        history = self._history(conversation)
         message = self._add(conversation, "visitor", text, language=language)
-        return Turn(conversation.id, message.id, text, language, history, conversation.status)
+        return Turn(conversation.id, message.id, text, language, conversation.status)
 
     def record_reply(self, turn: Turn, reply: Reply) -> str:
         """Store the bot's reply and hand over when it asks to; returns the conversation's
@@ -187,7 +186,7 @@ class ConversationService:
         return conversation.status
 
     def _second_dont_know(self, conversation: Conversation) -> bool:
-        bot = self._latest(conversation, ("bot",), 2)
+        bot = self._latest(conversation.id, ("bot",), 2)
         return len(bot) == 2 and all(m.meta.get("kind") == "dont_know" for m in bot)
 
     # -- handoff and takeover -----------------------------------------------------------------
@@ -197,7 +196,7 @@ class ConversationService:
     ) -> Flag:
         if reason not in SEVERITY:
             raise InvalidInput(f"reason: one of {', '.join(SEVERITY)}")
-        evidence = evidence or self._latest(conversation, ROLES, 3)
+        evidence = evidence or self._latest(conversation.id, ROLES, 3)
         key = f"handoff:{conversation.id}:{evidence[-1].id if evidence else 0}"
         flag = self.flags.raise_flag(
             key,
@@ -264,20 +263,24 @@ class ConversationService:
             )
         )
 
-    def _history(self, conversation: Conversation) -> list[tuple[str, str]]:
-        latest = self._latest(conversation, ("visitor", "bot"), HISTORY_MESSAGES)
+    def history(self, turn: Turn) -> list[tuple[str, str]]:
+        """What was said before the turn's message, as far back as the answer engine reads."""
+        latest = self._latest(
+            turn.conversation_id, ("visitor", "bot"), HISTORY_MESSAGES, turn.visitor_message_id
+        )
         return [(m.role, m.text) for m in latest]
 
-    def _latest(self, conversation: Conversation, roles: Sequence[str], n: int) -> list[Message]:
+    def _latest(
+        self, conversation_id: str, roles: Sequence[str], n: int, before: int | None = None
+    ) -> list[Message]:
         """The conversation's last n messages of those roles, oldest first. Never the whole
         transcript: a message must cost the same in the 2,000th turn as in the first."""
-        newest_first = self.session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation.id, Message.role.in_(roles))
-            .order_by(Message.id.desc())
-            .limit(n)
+        query = select(Message).where(
+            Message.conversation_id == conversation_id, Message.role.in_(roles)
         )
-        return list(newest_first)[::-1]
+        if before is not None:
+            query = query.where(Message.id < before)
+        return list(self.session.scalars(query.order_by(Message.id.desc()).limit(n)))[::-1]
 
     def transcript(
         self, conversation_id: str, after: int | None = None, limit: int = TRANSCRIPT_PAGE
@@ -318,18 +321,20 @@ class ConversationService:
             contact = self.session.get(Contact, conversation.contact_id)
             known = contact.stage if contact else known
         stage = infer_stage(text, conversation.page_url, known) if text else known
-        self.journey.record(
-            EventIn(
-                type=event_type,
-                occurred_at=utcnow(),
-                stage=stage,
-                touchpoint=conversation.touchpoint,
-                source="chat",
-                contact_id=conversation.contact_id,
-                visitor_id=conversation.visitor_id,
-                subject_type="conversation",
-                subject_id=conversation.id,
-                properties=properties,
-                idempotency_key=key,
-            )
+        self.journey.record_many(
+            [
+                EventIn(
+                    type=event_type,
+                    occurred_at=utcnow(),
+                    stage=stage,
+                    touchpoint=conversation.touchpoint,
+                    source="chat",
+                    contact_id=conversation.contact_id,
+                    visitor_id=conversation.visitor_id,
+                    subject_type="conversation",
+                    subject_id=conversation.id,
+                    properties=properties,
+                    idempotency_key=key,
+                )
+            ]
         )

@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--messages", type=int, default=1000, help="at most, per visitor")
     parser.add_argument("--think", type=float, default=0.5, help="mean pause between messages")
+    parser.add_argument("--server-log", help="keep the server's log in this file")
     args = parser.parse_args()
 
     from ingestion.knowledge import ingest
@@ -166,15 +167,18 @@ def main() -> None:
             [sys.executable, "-m", "journey.cli", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(args.server_log, "w") if args.server_log else subprocess.DEVNULL,  # noqa: SIM115
         )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_ready(url)
             result = asyncio.run(drive(url, args.visitors, args.seconds, args.messages, args.think))
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.terminate()  # it lets a background analysis run finish first
+            try:
+                server.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                server.kill()
     backend = "PostgreSQL" if server_url else "SQLite"
     report(result, f"Chat under load, {backend}, {result.seconds:.0f} s, think {args.think} s")
     if result.errors or result.lost or result.unanswered:

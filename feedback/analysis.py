@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from assistant.models import Conversation, Message
 from feedback.aspects import aspect_sentiments
 from feedback.models import Review, SurveyResponse, TextAnalysis, Ticket
-from feedback.moments import Signal, detect
+from feedback.moments import Signal, assess, raise_moments
 from feedback.sentiment import HeadSentiment
 from feedback.themes import TopicItem, assign_new, discover, pack, unpack
 from journey.db import begin_reading, utcnow
@@ -165,7 +165,13 @@ def analyze(
     if newest is not None:
         recent = [s for s in signals if s.analysis.occurred_at and
                   s.analysis.occurred_at >= newest - flag_window]  # fmt: skip
-        report.flags = detect(session, recent, model)
+        if commit_batches:  # the rules only read: no write lock while they run
+            session.commit()
+            begin_reading(session)
+        moments = assess(session, recent, model)
+        if commit_batches:
+            session.commit()
+        report.flags = raise_moments(session, moments)
     return report
 
 

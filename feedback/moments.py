@@ -123,10 +123,24 @@ class AccountValue:
         return 0 <= days <= RENEWAL_WINDOW.days
 
 
+@dataclass
+class Moment:
+    """Signals that share one piece of evidence (a chat, an item), with what they stake."""
+
+    key: str
+    signals: list[Signal]
+    value_points: int
+
+
 def detect(session: Session, signals: Sequence[Signal], model: HeadSentiment) -> int:
     """Apply every rule to freshly analysed items; returns how many flags were raised."""
+    return raise_moments(session, assess(session, signals, model))
+
+
+def assess(session: Session, signals: Sequence[Signal], model: HeadSentiment) -> list[Moment]:
+    """Every rule, applied: only reads, so a writer can run it before taking the write lock."""
     if not signals:
-        return 0
+        return []
     values = AccountValue(session)
     for signal in signals:
         _text_rules(signal)
@@ -139,27 +153,34 @@ def detect(session: Session, signals: Sequence[Signal], model: HeadSentiment) ->
         _stakes_rules(signal, values)
         if signal.reasons:
             by_key[evidence_key(signal)].append(signal)
+    return [
+        Moment(key, group, values.points(group[0].analysis.account_id))
+        for key, group in by_key.items()
+    ]
+
+
+def raise_moments(session: Session, moments: Sequence[Moment]) -> int:
     queue = FlagQueue(session)
-    for key, group in by_key.items():
+    for moment in moments:
         reasons: dict[str, float] = {}
-        for signal in group:
+        for signal in moment.signals:
             for reason, strength in signal.reasons.items():
                 reasons[reason] = max(strength, reasons.get(reason, 0.0))
-        first = group[0].analysis
+        first = moment.signals[0].analysis
         ordered = [r for r in NEXT_STEP if r in reasons]
         queue.raise_flag(
-            key,
+            moment.key,
             ordered,
-            severity(reasons, values.points(first.account_id), first.stage, ordered),
-            [e for signal in group for e in _evidence(signal)],
+            severity(reasons, moment.value_points, first.stage, ordered),
+            [e for signal in moment.signals for e in _evidence(signal)],
             suggested_step=NEXT_STEP[ordered[0]],
             contact_id=first.contact_id,
             account_id=first.account_id,
-            conversation_id=group[0].conversation_id,
+            conversation_id=moment.signals[0].conversation_id,
             stage=first.stage,
             touchpoint=first.touchpoint,
         )
-    return len(by_key)
+    return len(moments)
 
 
 def severity(

@@ -19,6 +19,10 @@ import numpy as np
 from ingestion.embeddings import Vectors, resolve_model_path
 
 MAX_TOKENS = 256  # the model's own window (all-MiniLM-L6-v2 max_seq_length)
+# One load at a time in the process: the exact and the int8 embedder share their export, and
+# transformers' lazy imports fail when two threads import the tokenizer at once (the server's
+# first chat answer and the first background analysis do).
+_LOADING = threading.Lock()
 
 
 class OnnxEmbedder:
@@ -38,10 +42,9 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._dimensions = 0
-        self._lock = threading.Lock()
 
     def _load(self) -> None:
-        with self._lock:
+        with _LOADING:
             if self._session is not None:
                 return
             os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -91,10 +92,14 @@ class Container:
         from assistant.generation import build_chat_model
         from assistant.retrieval import HybridRetriever
 
+        settings = self.settings
+        remote = settings.generator.backend == "openai"
+        concurrency = settings.assistant.answer_concurrency or (16 if remote else os.cpu_count())
         return AnswerEngine(
             HybridRetriever(self.knowledge),
-            build_chat_model(self.settings.generator),
-            self.settings.assistant,
+            build_chat_model(settings.generator),
+            settings.assistant,
+            concurrency or 1,
         )
 
     @cached_property

@@ -89,6 +89,12 @@ class AssistantSettings(BaseModel):
     min_groundedness: float = Field(
         default=0.6, description="answers less grounded than this are not sent"
     )
+    answer_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        description="answers made at once; default: the number of cores, or 16 with a remote "
+        "(openai) model, whose answers wait on the network",
+    )
 
 
 class AnalysisSettings(BaseModel):

@@ -134,10 +134,12 @@ def test_a_message_loads_the_same_rows_in_a_long_conversation(session: Session) 
     loaded: list[object] = []
     with units_on(session).write() as writer:
         event.listen(writer, "loaded_as_persistent", lambda _, instance: loaded.append(instance))
-        turn = ConversationService(writer, Vocabulary()).receive(conversation_id, "one more?")
+        chats = ConversationService(writer, Vocabulary())
+        turn = chats.receive(conversation_id, "one more?")
+        history = chats.history(turn)
         writer.commit()
     assert len([m for m in loaded if isinstance(m, Message)]) <= HISTORY_MESSAGES
-    assert turn.history[-1] == ("bot", "m 599") and len(turn.history) == HISTORY_MESSAGES
+    assert history[-1] == ("bot", "m 599") and len(history) == HISTORY_MESSAGES
 
 
 def test_the_transcript_comes_in_pages(client: TestClient, session: Session) -> None:
