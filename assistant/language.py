@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from functools import cache
 from typing import Any
 
 # The languages the assistant is expected to meet; a short list keeps short texts accurate.
@@ -10,8 +11,18 @@ LANGUAGES = ("en", "de", "fr", "es", "nl", "it", "pt", "pl", "sv", "da")
 MIN_CONFIDENCE = 0.8
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def _identifier() -> Any:
+    # Loading the model takes a second; a cache alone let every thread of a busy server load
+    # its own copy at once (30 threads, 20 seconds each).
+    with _LOADING:
+        return _load_identifier()
+
+
+@cache
+def _load_identifier() -> Any:
     import py3langid.langid as langid
 
     identifier = langid.LanguageIdentifier.from_modelpath(
@@ -21,9 +32,9 @@ def _identifier() -> Any:
     return identifier
 
 
-def detect_language(text: str, fallback: str = "en") -> str:
-    """The message's language, or the fallback when the text is too short to tell."""
+def detect_language(text: str) -> str | None:
+    """The message's language, or None when the text is too short to tell."""
     if len(text.split()) < 2:
-        return fallback
+        return None
     language, confidence = _identifier().classify(text)
-    return str(language) if confidence >= MIN_CONFIDENCE else fallback
+    return str(language) if confidence >= MIN_CONFIDENCE else None

@@ -143,15 +143,16 @@ class ConversationService:
 
     def receive(self, conversation_id: str, text: str) -> Turn:
         """Store the visitor's message; what answering it needs comes back as a Turn."""
-        conversation = self.get(conversation_id)
         text = text.strip()
         if not text:
             raise InvalidInput("text: the message is empty")
         if len(text) > MAX_MESSAGE:
             raise InvalidInput(f"text: at most {MAX_MESSAGE} characters")
+        detected = detect_language(text)  # before the first query: it is CPU, not database
+        conversation = self.get(conversation_id)
         if conversation.status == "closed":
             raise Conflict("the conversation is closed; start a new one")
-        language = detect_language(text, conversation.language or "en")
+        language = detected or conversation.language or "en"
         conversation.language = conversation.language or language
         message = self._add(conversation, "visitor", text, language=language)
         return Turn(conversation.id, message.id, text, language, conversation.status)

@@ -19,10 +19,11 @@ import numpy as np
 from ingestion.embeddings import Vectors, resolve_model_path
 
 MAX_TOKENS = 256  # the model's own window (all-MiniLM-L6-v2 max_seq_length)
-# One load at a time in the process: the exact and the int8 embedder share their export, and
-# transformers' lazy imports fail when two threads import the tokenizer at once (the server's
-# first chat answer and the first background analysis do).
-_LOADING = threading.Lock()
+# What every embedder of the process shares, done by one thread at a time: the exported model
+# (the int8 copy is made from it), and transformers' lazy imports, which fail when two threads
+# import the tokenizer at once (the server's first answer and first analysis did). The int8
+# copy is made outside it: that takes seconds, and answers must not wait for it.
+_SHARED = threading.Lock()
 
 
 class OnnxEmbedder:
@@ -42,18 +43,22 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._dimensions = 0
+        self._lock = threading.Lock()
 
     def _load(self) -> None:
-        with _LOADING:
+        with self._lock:
             if self._session is not None:
                 return
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import onnxruntime
-            from transformers import AutoTokenizer
 
-            if not self.exact_file.is_file():
-                export(self.path, self.exact_file)
+            with _SHARED:
+                from transformers import AutoTokenizer
+
+                if not self.exact_file.is_file():
+                    export(self.path, self.exact_file)
+                tokenizer = AutoTokenizer.from_pretrained(str(self.path))
             if not self.file.is_file():
                 quantize(self.exact_file, self.file)
             options = onnxruntime.SessionOptions()
@@ -62,7 +67,7 @@ class OnnxEmbedder:
             self._session = onnxruntime.InferenceSession(
                 str(self.file), options, providers=["CPUExecutionProvider"]
             )
-            self._tokenizer = AutoTokenizer.from_pretrained(str(self.path))
+            self._tokenizer = tokenizer
             self._dimensions = int(self._session.get_outputs()[0].shape[1])
 
     @property
