@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from journey.db import is_overloaded
@@ -55,15 +56,23 @@ def install_error_handlers(app: FastAPI) -> None:
         response.headers.update(exc.headers or {})  # e.g. Allow on a 405
         return response
 
+    # Database errors get a handler of their own: one for Exception answers, then re-raises to
+    # the server, which drops the client's keep-alive connection; an overload is no crash.
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(_: Request, exc: SQLAlchemyError) -> JSONResponse:
+        if not is_overloaded(exc):
+            return unexpected_error(exc)
+        log.warning("database overloaded: %s", exc)
+        busy = Unavailable("the service is busy; retry in a moment")
+        response = error_response(busy.status_code, busy.code, busy.detail)
+        response.headers["Retry-After"] = str(busy.retry_after_seconds)
+        return response
+
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        if is_overloaded(exc):
-            log.warning("database overloaded: %s", exc)
-            busy = Unavailable("the service is busy; retry in a moment")
-            response = error_response(busy.status_code, busy.code, busy.detail)
-            response.headers["Retry-After"] = str(busy.retry_after_seconds)
-            return response
-        log.exception("unhandled error", exc_info=exc)
-        return error_response(
-            500, "internal_error", "an unexpected error occurred; see the server log"
-        )
+        return unexpected_error(exc)
+
+
+def unexpected_error(exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "internal_error", "an unexpected error occurred; see the server log")

@@ -91,6 +91,11 @@ def run_import(
     def flush() -> None:
         if pending and not (strict and report.rejected):  # strict: stop writing at once
             write(pending, report)
+            if not strict:
+                # Each batch stands on its own (a replay skips it): committing it lets chat
+                # writes in between, where one long transaction would hold SQLite's write
+                # lock for the whole file, and the next batch is parsed without the lock.
+                session.commit()
         if progress:
             progress(len(pending))
         pending.clear()

@@ -24,16 +24,18 @@ from api.app import create_app
 from assistant.models import Conversation, Message
 from assistant.service import HISTORY_MESSAGES, ConversationService
 from bench.chat_http import free_port
-from bench.chat_load import drive
+from bench.chat_load import LoadResult, drive
 from ingestion.knowledge import ingest
 from ingestion.onnx_embedder import OnnxEmbedder
+from journey.auth import AuthService
 from journey.container import Container
-from journey.db import scratch_database
+from journey.db import scratch_database, transaction
 from journey.demo.setup import KNOWLEDGE_DIR
 from journey.settings import DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
 
 SERVER_URL = os.environ.get("JOURNEY_TEST_DATABASE_URL")
+ROWS = 60_000
 
 
 def built_container(
@@ -50,11 +52,18 @@ def built_container(
 
 @pytest.fixture
 def live_server(
-    tmp_path: Path, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    embedder: OnnxEmbedder,
+    analysis_embedder: OnnxEmbedder,
 ) -> Iterator[tuple[str, Container]]:
-    """The app as `journey serve` runs it, background analysis on, over the demo's knowledge."""
+    """The app as `journey serve` runs it, background analysis on, over the demo's knowledge;
+    database settings may come as the fixture's parameter."""
+    database = getattr(request, "param", {})
     with scratch_database(SERVER_URL, "journey_live") as db_url:
-        container = built_container(tmp_path / "var", db_url, embedder, analysis_embedder)
+        container = built_container(
+            tmp_path / "var", db_url, embedder, analysis_embedder, **database
+        )
         ingest(container.sessions, container.knowledge, KNOWLEDGE_DIR, "help-centre")
         port = free_port()
         config = uvicorn.Config(
@@ -92,6 +101,35 @@ async def _request(
     transport = httpx.ASGITransport(app=create_app(container), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+
+
+# A visitor's write waits at most 10 s here: the import must let writes in between its batches.
+@pytest.mark.parametrize("live_server", [{"busy_timeout_seconds": 10.0}], indirect=True)
+def test_an_import_during_chat_holds_no_visitor_up(live_server: tuple[str, Container]) -> None:
+    url, container = live_server
+    with transaction(container.sessions) as session:
+        auth = AuthService(session)
+        token = auth.issue_token(auth.create_user("m@staff.test", "M", "manager", None))
+    rows = "".join(
+        f"page_view,2026-03-01T08:{i // 60 % 60:02d}:{i % 60:02d}Z,visitor-{i}\n"
+        for i in range(ROWS)
+    )
+    body = ("type,occurred_at,visitor_id\n" + rows).encode()
+
+    async def both() -> tuple[LoadResult, httpx.Response]:
+        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+            upload = client.post(
+                "/imports/events",
+                files={"file": ("events.csv", body, "text/csv")},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            chat = drive(url, visitors=10, seconds=120, messages=4, think_seconds=0)
+            return await asyncio.gather(chat, upload)
+
+    chat, imported = asyncio.run(both())
+    assert imported.status_code == 200 and imported.json()["accepted"] == ROWS
+    assert not chat.errors and chat.sent == 40
+    assert chat.stored == chat.sent and chat.unanswered == 0
 
 
 @pytest.mark.skipif(SERVER_URL is not None, reason="SQLite's write lock")
