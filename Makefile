@@ -34,6 +34,9 @@ bench: setup
 	$(BIN)/python bench/knowledge_ingest.py
 	$(BIN)/python bench/retrieval.py --chunks 10000 100000
 	$(BIN)/python bench/chat_http.py --questions 100
+	$(BIN)/python -m bench.chat_load --visitors 100 --seconds 60
+	JOURNEY_BENCH_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m bench.chat_load --visitors 100 --seconds 60
+	$(BIN)/python -m bench.long_conversation
 	$(BIN)/python bench/analysis.py --tickets 10000
 
 clean:
