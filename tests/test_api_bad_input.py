@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from journey.models import Account
 
@@ -130,13 +131,17 @@ def test_non_finite_numbers_are_refused(
     client: TestClient, headers: dict[str, str], number: str
 ) -> None:
     # Python's json module reads these tokens; they must not reach the store.
-    raw = '{"type": "login", "occurred_at": "2026-04-02T10:00:00Z", "visitor_id": "v",'
-    raw += f' "properties": {{"score": {number}}}}}'
-    response = client.post(
-        "/events", content=raw, headers=headers | {"Content-Type": "application/json"}
-    )
-    body = refused(response)
+    body = refused(post_properties(client, headers, f'{{"score": {number}}}'))
     assert body["detail"][0]["loc"] == "body.properties"  # type: ignore[index]
+
+
+def post_properties(client: TestClient, headers: dict[str, str], raw: str) -> Response:
+    """An event whose properties are this raw JSON text, posted as it is."""
+    body = '{"type": "login", "occurred_at": "2026-04-02T10:00:00Z", "visitor_id": "v",'
+    body += f' "properties": {raw}}}'
+    return client.post(
+        "/events", content=body, headers=headers | {"Content-Type": "application/json"}
+    )
 
 
 def nested(depth: int) -> str:
@@ -147,12 +152,7 @@ def nested(depth: int) -> str:
 def test_deep_properties_are_refused(
     client: TestClient, headers: dict[str, str], depth: int
 ) -> None:
-    raw = '{"type": "login", "occurred_at": "2026-04-02T10:00:00Z", "visitor_id": "v",'
-    raw += f' "properties": {{"x": {nested(depth)}}}}}'
-    response = client.post(
-        "/events", content=raw, headers=headers | {"Content-Type": "application/json"}
-    )
-    refused(response)
+    refused(post_properties(client, headers, f'{{"x": {nested(depth)}}}'))
 
 
 @pytest.mark.parametrize("path", ["/events", "/events/batch", "/identify", "/flags/1/notes"])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from live import serving
 
 from api.app import create_app
 from ingestion.knowledge import ingest
@@ -39,7 +37,6 @@ def server(
     embedder: OnnxEmbedder,
     analysis_embedder: OnnxEmbedder,
 ) -> Iterator[tuple[str, str]]:
-    import uvicorn
 
     root = tmp_path_factory.mktemp("browser")
     docs = root / "docs"
@@ -53,19 +50,8 @@ def server(
     with transaction(container.sessions) as session:
         auth = AuthService(session)
         token = auth.issue_token(auth.create_user("agent@x.test", "Avery", "agent", None))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", token
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(container)) as url:
+        yield url, token
     container.close()
 
 

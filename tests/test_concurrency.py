@@ -7,15 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
+from live import serving
 from sessions import units_on
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -23,7 +21,6 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from assistant.models import Conversation, Message
 from assistant.service import HISTORY_MESSAGES, ConversationService
-from bench.chat_http import free_port
 from bench.chat_load import LoadResult, drive
 from ingestion.knowledge import ingest
 from ingestion.onnx_embedder import OnnxEmbedder
@@ -65,22 +62,10 @@ def live_server(
             tmp_path / "var", db_url, embedder, analysis_embedder, **database
         )
         ingest(container.sessions, container.knowledge, KNOWLEDGE_DIR, "help-centre")
-        port = free_port()
-        config = uvicorn.Config(
-            create_app(container), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started, "the server did not start"
         try:
-            yield f"http://127.0.0.1:{port}", container
+            with serving(create_app(container)) as url:
+                yield url, container
         finally:
-            server.should_exit = True
-            thread.join(timeout=60)
             container.close()
 
 
