@@ -1,5 +1,5 @@
-"""Rules that read a visitor message: small talk, a request for a person, and the journey stage
-a question points at (from its words and the page it was asked on)."""
+"""Rules that read a visitor message: small talk, a request for a person, buying intent, a
+reply that carries the conversation on. The stage a text points at is `journey.stages`."""
 
 from __future__ import annotations
 
@@ -19,35 +19,6 @@ _HUMAN = re.compile(
 )
 _SALES = re.compile(
     r"\b(quote|talk to sales|sales team|book a demo|demo call|discount|negotiat)", re.I
-)
-
-# The first rule that matches decides; order runs from the most to the least specific.
-_STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "retention",
-        re.compile(r"\b(renew|renewal|cancel|downgrade|contract end|notice period)", re.I),
-    ),
-    (
-        "onboarding",
-        re.compile(r"\b(set ?up|setup|configure|sso|saml|scim|invite|onboard|import)", re.I),
-    ),
-    (
-        "adoption",
-        re.compile(r"\b(how do i|how to|workflow|integration|api|error|not working|bug)", re.I),
-    ),
-    (
-        "decision",
-        re.compile(r"\b(quote|contract|dpa|security review|procurement|invoice|demo)", re.I),
-    ),
-    ("consideration", re.compile(r"\b(price|pricing|cost|plan|trial|compare|vs\.?|feature)", re.I)),
-)
-_PAGE_STAGES = (
-    ("/pricing", "consideration"),
-    ("/compare", "consideration"),
-    ("/security", "decision"),
-    ("/partners", "advocacy"),
-    ("help.", "adoption"),
-    ("app.", "adoption"),
 )
 
 
@@ -82,20 +53,3 @@ def wants_person(text: str) -> bool:
 
 def sales_interest(text: str) -> bool:
     return bool(_SALES.search(text))
-
-
-def infer_stage(text: str, page_url: str | None, known_stage: str | None) -> str | None:
-    """A customer's own stage wins over what a question sounds like; for a prospect
-    (no stage past decision), the question's words, then the page, decide."""
-    customer_stages = {"onboarding", "adoption", "retention", "advocacy"}
-    for stage, pattern in _STAGE_RULES:
-        if pattern.search(text):
-            if known_stage in customer_stages and stage in {"consideration", "decision"}:
-                return "retention"  # a customer asking about plans is an expansion question
-            if known_stage not in customer_stages and stage in {"adoption", "onboarding"}:
-                return known_stage or "consideration"
-            return stage
-    for fragment, stage in _PAGE_STAGES:
-        if page_url and fragment in page_url:
-            return stage
-    return known_stage

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.engine import AnswerEngine, Event, Reply
-from assistant.intent import infer_stage
 from assistant.language import detect_language
 from assistant.models import Conversation, Message
 from feedback.models import Flag
@@ -21,6 +20,7 @@ from journey.errors import Conflict, InvalidInput, NotFound
 from journey.models import Contact, StaffUser
 from journey.schemas import EventIn
 from journey.service import JourneyService
+from journey.stages import guess_stage
 from journey.vocabulary import Vocabulary
 
 SEVERITY = {
@@ -321,7 +321,12 @@ class ConversationService:
         if conversation.contact_id:
             contact = self.session.get(Contact, conversation.contact_id)
             known = contact.stage if contact else known
-        stage = infer_stage(text, conversation.page_url, known) if text else known
+        vocabulary = self.journey.vocabulary
+        stage = (
+            guess_stage(text, conversation.page_url, known, vocabulary.stage_order)
+            if text
+            else known
+        )
         self.journey.record_many(
             [
                 EventIn(

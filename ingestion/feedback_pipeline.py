@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
-from assistant.intent import infer_stage
 from feedback.duplicates import NearDuplicates
 from feedback.imports_repository import FeedbackItemRepository, FeedbackModel
 from ingestion.feedback_items import FeedbackItem, to_item
@@ -21,6 +20,7 @@ from journey.models import Contact
 from journey.repository import AccountRepository
 from journey.schemas import EventIn
 from journey.service import JourneyService
+from journey.stages import guess_stage
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class FeedbackImport:
                 owners.get(p.contact_id, (None, None)) if p.contact_id else (None, None)
             )
             p.account_id = p.account_id or account_id
-            guess = p.item.stage or stage or infer_stage(self.text(p.item), None, likely)
+            guess = p.item.stage or stage or guess_stage(self.text(p.item), None, likely, stages)
             p.stage = guess if guess in stages else None
 
     def _split_copies(

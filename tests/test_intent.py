@@ -1,12 +1,17 @@
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.intent import (
     continues_conversation,
-    infer_stage,
     sales_interest,
     small_talk,
     wants_person,
 )
+from assistant.service import ConversationService
+from journey.models import JourneyEvent
+from journey.stages import guess_stage
+from journey.vocabulary import Vocabulary
 
 
 @pytest.mark.parametrize(
@@ -29,8 +34,8 @@ from assistant.intent import (
         ("hello there", None, "advocacy", "advocacy"),
     ],
 )
-def test_infer_stage(text: str, page: str | None, known: str | None, stage: str) -> None:
-    assert infer_stage(text, page, known) == stage
+def test_guess_stage(text: str, page: str | None, known: str | None, stage: str) -> None:
+    assert guess_stage(text, page, known, Vocabulary().stage_order) == stage
 
 
 def test_small_talk_and_requests() -> None:
@@ -47,3 +52,14 @@ def test_replies_and_continuations_are_told_from_new_questions() -> None:
     for text in ("How do I set up SSO?", "Who painted the Mona Lisa?", "Yesterday it failed"):
         assert not continues_conversation(text), text
     assert not continues_conversation("yes " + "and more words " * 10)
+
+
+def test_a_vocabulary_without_a_stage_never_gets_it_guessed(session: Session) -> None:
+    vocabulary = Vocabulary(stages=[s for s in Vocabulary().stages if s.key != "retention"])
+    chats = ConversationService(session, vocabulary)
+    conversation = chats.start(visitor_id="renewing", page_url="https://www.brightloop.io/pricing")
+    chats.receive(conversation.id, "How do I cancel our renewal?")  # a 422 before
+    stages = session.scalars(
+        select(JourneyEvent.stage).where(JourneyEvent.subject_id == conversation.id)
+    ).all()
+    assert stages and "retention" not in stages
