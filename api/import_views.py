@@ -15,6 +15,7 @@ from api.routing import UnitOfWorkRoute
 from ingestion import events_import, feedback_items
 from ingestion.feedback_import import import_feedback
 from ingestion.imports import ImportReport
+from journey.db import after_commit
 from journey.errors import AppError, InvalidInput
 
 router = APIRouter(
@@ -107,7 +108,7 @@ def import_file(
     if not report.written:
         raise RowsRejected(answer.model_dump())
     if kind != "events":
-        container.request_analysis()
+        after_commit(session, container.request_analysis)
     return answer
 
 

@@ -1,8 +1,8 @@
 """Analysis in the background of the server: after chat messages and imports, new texts get
 their sentiment, theme and moment-of-truth flags without anyone running `journey analyze`.
 
-One thread; requests coalesce (a burst of chat messages makes one run), and each run waits a
-moment first so the request that asked for it has committed its rows.
+One thread; requests coalesce: a run waits a moment after the first request, so a burst of chat
+messages makes one run. Requests are made after the asking request's rows are committed.
 """
 
 from __future__ import annotations
@@ -10,21 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from feedback.analysis import AnalysisReport, analyze
-from journey.db import transaction
-
-if TYPE_CHECKING:
-    from journey.container import Container
+from feedback.analysis import AnalysisReport
 
 log = logging.getLogger(__name__)
 
 
 class AnalysisWorker:
-    def __init__(self, container: Container, delay_seconds: float = 2.0) -> None:
-        self.container = container
+    def __init__(self, run: Callable[[], AnalysisReport], delay_seconds: float = 0.5) -> None:
+        self.run = run
         self.delay_seconds = delay_seconds
         self.last: AnalysisReport | None = None
         self.runs = 0
@@ -59,8 +54,7 @@ class AnalysisWorker:
             self._wanted.wait()
             if self._stopping:
                 return
-            # Let the asking request commit, and gather the rest of a burst into this run.
-            time.sleep(self.delay_seconds)
+            time.sleep(self.delay_seconds)  # gather the rest of a burst into this run
             self._wanted.clear()
             try:
                 self._run()
@@ -70,12 +64,5 @@ class AnalysisWorker:
                 self._idle.set()
 
     def _run(self) -> None:
-        settings = self.container.settings.analysis
-        with transaction(self.container.sessions) as session:
-            self.last = analyze(
-                session,
-                self.container.sentiment,
-                flag_window=timedelta(days=settings.flag_window_days),
-                commit_batches=True,
-            )
+        self.last = self.run()
         self.runs += 1

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate
+from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
 from journey.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import AnswerEngine
+    from feedback.analysis import AnalysisReport
     from feedback.sentiment import HeadSentiment
     from feedback.worker import AnalysisWorker
     from ingestion.embeddings import Embedder
@@ -112,9 +114,21 @@ class Container:
     def analysis_worker(self) -> AnalysisWorker:
         from feedback.worker import AnalysisWorker
 
-        worker = AnalysisWorker(self)
+        worker = AnalysisWorker(self.analyse_new_texts)
         worker.start()
         return worker
+
+    def analyse_new_texts(self) -> AnalysisReport:
+        """One background analysis run; it commits batch by batch, so writers never wait long."""
+        from feedback.analysis import analyze
+
+        with transaction(self.sessions) as session:
+            return analyze(
+                session,
+                self.sentiment,
+                flag_window=timedelta(days=self.settings.analysis.flag_window_days),
+                commit_batches=True,
+            )
 
     def request_analysis(self) -> None:
         """New texts arrived (chat, import): analyse them soon, in the background."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -160,6 +160,26 @@ def is_overloaded(exc: BaseException) -> bool:
         or "database is locked" in str(exc.orig)
         or getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
     )
+
+
+_AFTER_COMMIT = "journey_after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Call back once the session's transaction has committed, never if it rolls back: work
+    for others (the background analysis) is asked for only when the rows it needs stand."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _call_back(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_callbacks(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 @dataclass(frozen=True)

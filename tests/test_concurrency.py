@@ -22,6 +22,7 @@ from api.app import create_app
 from assistant.models import Conversation, Message
 from assistant.service import HISTORY_MESSAGES, ConversationService
 from bench.chat_load import LoadResult, drive
+from feedback.models import Review
 from ingestion.knowledge import ingest
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
@@ -183,3 +184,35 @@ def test_the_transcript_comes_in_pages(client: TestClient, session: Session) -> 
     assert first["has_more"] is True
     too_big = client.get(f"/chat/conversations/{conversation_id}?after={2**63}")
     assert too_big.status_code == 422
+
+
+def test_analysis_is_asked_for_once_the_import_is_committed(
+    tmp_path: Path, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
+) -> None:
+    with scratch_database(SERVER_URL, "journey_after_commit") as db_url:
+        container = built_container(tmp_path / "var", db_url, embedder, analysis_embedder)
+        with transaction(container.sessions) as session:
+            auth = AuthService(session)
+            token = auth.issue_token(auth.create_user("m@staff.test", "M", "manager", None))
+        seen: list[int] = []
+
+        def count_reviews() -> None:  # from another connection, as the worker reads
+            with container.read_sessions() as reader:
+                seen.append(len(reader.scalars(select(Review.id)).all()))
+
+        container.request_analysis = count_reviews  # type: ignore[method-assign]
+        reviews = b"external_id,rating,body,posted_at\nr1,1,Charged twice.,2026-03-01T08:00:00Z\n"
+        answer = asyncio.run(
+            _request(
+                container,
+                "POST",
+                "/imports/reviews",
+                files={"file": ("reviews.csv", reviews, "text/csv")},
+                data={"strict": "true"},  # one transaction: committed only as the request ends
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["accepted"] == 1, answer.text
+        assert seen == [1]  # asked once, with the row already there for it
+        container.close()

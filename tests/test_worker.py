@@ -26,7 +26,7 @@ def test_requests_coalesce_into_one_run_that_analyses_new_texts(
             posted_at=datetime.now(UTC),
         )
         session.add(review)
-    worker = AnalysisWorker(container, delay_seconds=0.5)
+    worker = AnalysisWorker(container.analyse_new_texts, delay_seconds=0.5)
     worker.start()
     try:
         for _ in range(3):  # a burst of requests
