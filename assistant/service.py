@@ -224,8 +224,7 @@ class ConversationService:
             raise Conflict("the conversation is closed")
         conversation.status = "human"
         conversation.assigned_agent_id = agent.id
-        for flag in self._open_flags(conversation):
-            self.flags.claim(flag.id, agent)
+        self.flags.claim_conversation(conversation.id, agent)
         self._add(conversation, "system", f"{agent.name} joined the conversation.")
         return conversation
 
@@ -256,13 +255,6 @@ class ConversationService:
         return conversation
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def _open_flags(self, conversation: Conversation) -> list[Flag]:
-        return list(
-            self.session.scalars(
-                select(Flag).where(Flag.conversation_id == conversation.id, Flag.status == "open")
-            )
-        )
 
     def history(self, turn: Turn) -> list[tuple[str, str]]:
         """What was said before the turn's message, as far back as the answer engine reads."""

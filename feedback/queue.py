@@ -171,6 +171,11 @@ class FlagQueue:
         self._audit(agent, "flag.claimed", flag, taken_from=holder)
         return flag
 
+    def claim_conversation(self, conversation_id: str, agent: StaffUser) -> None:
+        """An agent taking a conversation over takes its open flags too."""
+        for flag in self.flags.open_in_conversation(conversation_id):
+            self.claim(flag.id, agent)
+
     def release(self, flag_id: int, agent: StaffUser) -> Flag:
         """Put a claimed flag back in the queue for anyone to take."""
         flag = self._flag(flag_id)

@@ -31,6 +31,13 @@ class FlagRepository:
     def by_key(self, evidence_key: str) -> Flag | None:
         return self.session.scalar(select(Flag).where(Flag.evidence_key == evidence_key))
 
+    def open_in_conversation(self, conversation_id: str) -> list[Flag]:
+        return list(
+            self.session.scalars(
+                select(Flag).where(Flag.conversation_id == conversation_id, Flag.status == "open")
+            )
+        )
+
     def row(self, flag_id: int) -> FlagRow | None:
         return self.session.execute(self._rows().where(Flag.id == flag_id)).first()
 
