@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,7 +25,7 @@ from feedback.sentiment import HeadSentiment
 from feedback.themes import TopicItem, assign_new, discover, pack, unpack
 from journey.db import begin_reading, utcnow
 from journey.models import Contact, JourneyEvent
-from journey.repository import chunked
+from journey.repository import EventRepository, chunked
 
 BATCH = 256
 MIN_TOPIC_WORDS = 4  # "hi", "thanks!" carry a sentiment but no topic
@@ -215,31 +215,14 @@ def _analyse_batch(
 
 def _score_events(session: Session, scored: list[tuple[TextItem, float]]) -> None:
     """The journey log carries each item's sentiment on its event."""
-    table = JourneyEvent.__table__
-    by_subject = [
-        {"t": EVENT_OF[i.item_type], "st": i.item_type, "sid": i.item_id, "s": s}
-        for i, s in scored
-        if i.item_type in EVENT_OF
-    ]
-    if by_subject:
-        session.execute(
-            update(table)  # type: ignore[arg-type]
-            .where(
-                table.c.type == bindparam("t"),
-                table.c.subject_type == bindparam("st"),
-                table.c.subject_id == bindparam("sid"),
-            )
-            .values(sentiment=bindparam("s")),
-            by_subject,
-        )
-    by_key = [{"k": f"chat:{i.item_id}", "s": s} for i, s in scored if i.item_type == "message"]
-    if by_key:
-        session.execute(
-            update(table)  # type: ignore[arg-type]
-            .where(table.c.idempotency_key == bindparam("k"))
-            .values(sentiment=bindparam("s")),
-            by_key,
-        )
+    EventRepository(session).set_sentiment(
+        [
+            (EVENT_OF[i.item_type], i.item_type, i.item_id, s)
+            for i, s in scored
+            if i.item_type in EVENT_OF
+        ],
+        [(f"chat:{i.item_id}", s) for i, s in scored if i.item_type == "message"],
+    )
 
 
 def _reload_themes(analyses: list[TextAnalysis], session: Session) -> None:

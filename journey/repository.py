@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,33 @@ class EventRepository:
             )
             ids.extend(self.session.connection().scalars(stmt, list(part)))
         return ids
+
+    def set_sentiment(
+        self,
+        by_subject: Sequence[tuple[str, str, str, float]],
+        by_key: Sequence[tuple[str, float]],
+    ) -> None:
+        """Scores for the events of analysed texts: (event type, subject type, subject id,
+        score) for a ticket's or review's event, (idempotency key, score) for a chat message's."""
+        table = JourneyEvent.__table__
+        if by_subject:
+            self.session.execute(
+                update(table)  # type: ignore[arg-type]
+                .where(
+                    table.c.type == bindparam("t"),
+                    table.c.subject_type == bindparam("st"),
+                    table.c.subject_id == bindparam("sid"),
+                )
+                .values(sentiment=bindparam("s")),
+                [{"t": t, "st": st, "sid": sid, "s": s} for t, st, sid, s in by_subject],
+            )
+        if by_key:
+            self.session.execute(
+                update(table)  # type: ignore[arg-type]
+                .where(table.c.idempotency_key == bindparam("k"))
+                .values(sentiment=bindparam("s")),
+                [{"k": key, "s": score} for key, score in by_key],
+            )
 
     def stage_moving_events(
         self, column: Any, owner_ids: Sequence[int], event_types: Sequence[str]
