@@ -24,9 +24,9 @@ from api.deps import ContainerDep, SessionDep, require_role
 from api.routing import UnitOfWorkRoute
 from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES, parse
 from ingestion.knowledge import IngestReport, ingest, remove_source
-from ingestion.models import KnowledgeChunk, KnowledgeSource
 from journey.container import Container
 from journey.errors import InvalidInput, NotFound
+from journey.models import KnowledgeChunk, KnowledgeSource
 
 router = APIRouter(
     route_class=UnitOfWorkRoute,

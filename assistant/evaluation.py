@@ -5,7 +5,6 @@ ingestion, so the chunks measured are the chunks the product makes."""
 from __future__ import annotations
 
 import csv
-import json
 import random
 import re
 import statistics
@@ -25,10 +24,11 @@ from ingestion.documents import Document, Section
 from ingestion.embeddings import Embedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase, sync_documents
-from ingestion.models import KnowledgeChunk
+from ingestion.records import read_jsonl
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate
 from journey.errors import InvalidInput
+from journey.models import KnowledgeChunk
 from journey.settings import AssistantSettings
 
 Progress = Callable[[int, int], None]
@@ -43,18 +43,6 @@ class Dialogue:
     gold_spans: list[str]
 
 
-def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InvalidInput(f"{path.name}: line {number}: {exc.msg}") from exc
-
-
 def load_documents(path: Path) -> list[Document]:
     return [
         Document(
@@ -63,7 +51,7 @@ def load_documents(path: Path) -> list[Document]:
             row.get("url"),
             [Section(None, row["text"])],
         )
-        for row in _jsonl(path)
+        for row in read_jsonl(path)
     ]
 
 
@@ -76,7 +64,7 @@ def load_dialogues(path: Path, limit: int | None = None) -> list[Dialogue]:
             doc_id=row["doc_id"],
             gold_spans=[s for s in row.get("gold_span_texts", []) if s.strip()],
         )
-        for row in _jsonl(path)
+        for row in read_jsonl(path)
     ]
     return dialogues[:limit] if limit else dialogues
 

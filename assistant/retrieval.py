@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ingestion.keyword_index import query_terms, stem
 from ingestion.knowledge import KnowledgeBase
-from ingestion.models import KnowledgeChunk, KnowledgeSource
+from journey.models import KnowledgeChunk, KnowledgeSource
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50

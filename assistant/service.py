@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 
 from assistant.engine import AnswerEngine, Event, Reply
 from assistant.language import detect_language
-from assistant.models import Conversation, Message
-from feedback.models import Flag
 from feedback.queue import FlagQueue
 from journey.db import UnitsOfWork, transaction, utcnow
 from journey.errors import Conflict, InvalidInput, NotFound
-from journey.models import Contact, StaffUser
+from journey.models import Contact, Conversation, Flag, Message, StaffUser
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.stages import guess_stage

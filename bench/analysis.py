@@ -26,12 +26,12 @@ from rich.table import Table
 from sqlalchemy import delete, select
 
 from feedback.analysis import analyze, text_items, topic_items
-from feedback.models import Review, SurveyResponse, Ticket, TicketComment
 from feedback.sentiment import VaderSentiment
 from feedback.themes import TopicItem, discover
 from journey.container import Container
 from journey.db import transaction
 from journey.demo.generator import generate
+from journey.models import Review, SurveyResponse, Ticket, TicketComment
 from journey.settings import Settings
 
 T = TypeVar("T")

@@ -28,10 +28,10 @@ from assistant.retrieval import HybridRetriever
 from ingestion.embeddings import Embedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase
-from ingestion.models import KnowledgeChunk, KnowledgeSource
 from ingestion.onnx_embedder import OnnxEmbedder
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate, transaction
+from journey.models import KnowledgeChunk, KnowledgeSource
 from journey.settings import AssistantSettings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "doc2dial"

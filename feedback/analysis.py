@@ -17,14 +17,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assistant.models import Conversation, Message
 from feedback.aspects import aspect_sentiments
-from feedback.models import Review, SurveyResponse, TextAnalysis, Ticket
 from feedback.moments import Signal, assess, raise_moments
 from feedback.sentiment import HeadSentiment
 from feedback.themes import TopicItem, assign_new, discover, pack, unpack
 from journey.db import begin_reading, utcnow
-from journey.models import Contact, JourneyEvent
+from journey.models import (
+    Contact,
+    Conversation,
+    JourneyEvent,
+    Message,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Ticket,
+)
 from journey.repository import EventRepository, chunked
 
 BATCH = 256

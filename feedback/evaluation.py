@@ -18,6 +18,7 @@ from feedback.conversation_risk import (
 )
 from feedback.sentiment import LABELS, Sentiment, SentimentModel, vader_scores
 from ingestion.embeddings import Embedder
+from ingestion.records import read_jsonl
 from journey.errors import InvalidInput
 
 BATCH = 256
@@ -92,10 +93,8 @@ def read_rated_conversations(
 ) -> tuple[list[list[tuple[str, str]]], list[int | None]]:
     """USS-format JSONL: the conversations, and the rating of each user turn in order
     (None where a user turn is unrated: it is scored as context, not measured)."""
-    from assistant.evaluation import _jsonl
-
     conversations, ratings = [], []
-    for number, row in enumerate(_jsonl(path), start=1):
+    for number, row in enumerate(read_jsonl(path), start=1):
         if limit is not None and number > limit:
             break
         try:

@@ -20,12 +20,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.models import Message
 from feedback.conversation_risk import RISK_THRESHOLD, score_conversations
-from feedback.models import Review, SurveyResponse, TextAnalysis, Ticket
 from feedback.queue import FlagQueue
 from feedback.sentiment import HeadSentiment
-from journey.models import Account
+from journey.models import Account, Message, Review, SurveyResponse, TextAnalysis, Ticket
 
 NEGATIVE_SCORE = -0.5  # an item at or below this is strongly negative
 POSITIVE_SCORE = 0.7  # ...at or above this, strongly positive

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedback.models import Flag, FlagNote
 from feedback.queue_repository import FlagRepository, encode_cursor
 from feedback.schemas import (
     MAX_NOTE,
@@ -33,7 +32,7 @@ from feedback.schemas import (
 )
 from journey.db import utcnow
 from journey.errors import Conflict, Forbidden, InvalidInput, NotFound
-from journey.models import Account, AuditLog, Contact, StaffUser
+from journey.models import Account, AuditLog, Contact, Flag, FlagNote, StaffUser
 
 # Roles that supervise the queue: they may take over or close flags other agents hold.
 SUPERVISORS = ("manager", "admin")

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import Function
 from sqlalchemy.sql.selectable import TableValuedAlias
 
-from feedback.models import Flag, FlagNote
 from feedback.schemas import FlagQuery
 from journey.errors import InvalidInput
-from journey.models import Account, Contact, StaffUser
+from journey.models import Account, Contact, Flag, FlagNote, StaffUser
 from journey.schemas import MAX_ROW_ID, as_utc
 
 # A flag with its owner, contact, account (each may be missing) and number of notes.

@@ -11,9 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from assistant.models import Message
 from feedback.analysis import review_text, ticket_opening
-from feedback.models import Review, SurveyResponse, TextAnalysis, Theme, Ticket
+from journey.models import Message, Review, SurveyResponse, TextAnalysis, Theme, Ticket
 
 QUOTES = 3
 QUOTE_CHARS = 240

@@ -17,9 +17,9 @@ import numpy.typing as npt
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from feedback.models import TextAnalysis, Theme
 from feedback.sentiment import Matrix
 from journey.db import utcnow
+from journey.models import TextAnalysis, Theme
 
 SEED = 7
 Labels = npt.NDArray[np.int_]

@@ -45,15 +45,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from feedback.duplicates import NearDuplicates, content_hash
-from feedback.models import Review, SurveyResponse, Ticket, TicketComment
 from ingestion import imports
+from ingestion.duplicates import NearDuplicates
 from ingestion.feedback_items import ReviewIn, SurveyIn, TicketIn, columns_for
 from ingestion.feedback_pipeline import FeedbackImport, Pending
 from ingestion.imports import ImportReport
 from journey.errors import InvalidInput
+from journey.models import Review, SurveyResponse, Ticket, TicketComment
 from journey.repository import AccountRepository
 from journey.service import JourneyService
+from journey.text import content_hash
 
 # How far apart a copy may come: a ticket re-sent on another channel, a review re-posted.
 TICKET_WINDOW = timedelta(days=3)

@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
-from feedback.duplicates import NearDuplicates
-from feedback.imports_repository import FeedbackItemRepository, FeedbackModel
+from ingestion.duplicates import NearDuplicates
 from ingestion.feedback_items import FeedbackItem, to_item
+from ingestion.feedback_repository import FeedbackItemRepository, FeedbackModel
 from ingestion.imports import ImportReport
 from journey.errors import InvalidInput
 from journey.models import Contact

@@ -24,10 +24,10 @@ from ingestion.chunking import Chunk, chunk_document
 from ingestion.documents import Document, UnreadableFile, discover, load
 from ingestion.embeddings import Embedder
 from ingestion.keyword_index import KeywordIndex
-from ingestion.models import KnowledgeChunk, KnowledgeSource
 from ingestion.vector_index import VectorIndex
 from journey.db import transaction, utcnow
 from journey.errors import InvalidInput, NotFound
+from journey.models import KnowledgeChunk, KnowledgeSource
 
 EMBED_BATCH = 128
 MAX_SOURCE_NAME = 200  # the column's width

@@ -243,3 +243,16 @@ def _item_lines(text: str, count: int) -> list[int]:
     except (IndexError, ValueError, RecursionError):
         lines += list(range(len(lines) + 1, count + 1))
     return lines
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """An evaluation file, one JSON object a line: any bad line stops it with a readable error."""
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InvalidInput(f"{path.name}: line {number}: {exc.msg}") from exc

@@ -31,8 +31,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-# Every package that defines tables; alembic and create_all need them all imported.
-MODEL_MODULES = ("journey.models", "assistant.models", "feedback.models", "ingestion.models")
+# The package that defines every table; alembic and create_all need it imported.
+MODEL_MODULES = ("journey.models",)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

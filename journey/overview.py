@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.models import Conversation
-from feedback.models import Review, SurveyResponse, Ticket
-from journey.models import Account, Contact, JourneyEvent
+from journey.models import (
+    Account,
+    Contact,
+    Conversation,
+    JourneyEvent,
+    Review,
+    SurveyResponse,
+    Ticket,
+)
 from journey.vocabulary import Vocabulary
 
 

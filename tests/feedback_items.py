@@ -11,9 +11,19 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.models import Conversation, Message
-from feedback.models import Flag, Review, SurveyResponse, TextAnalysis, Ticket, TicketComment
-from journey.models import Account, Contact, JourneyEvent
+from journey.models import (
+    Account,
+    Contact,
+    Conversation,
+    Flag,
+    JourneyEvent,
+    Message,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Ticket,
+    TicketComment,
+)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

@@ -19,15 +19,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from assistant.models import Conversation, Message
 from feedback.analysis import TextItem, analyze, text_items
-from feedback.models import Review, SurveyResponse, TextAnalysis, Theme, Ticket
 from feedback.sentiment import HeadSentiment
 from feedback.themes import choose_k, label_clusters
 from journey.cli import app
 from journey.container import Container
 from journey.db import transaction
-from journey.models import JourneyEvent
+from journey.models import (
+    Conversation,
+    JourneyEvent,
+    Message,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Theme,
+    Ticket,
+)
 from journey.settings import Settings
 
 

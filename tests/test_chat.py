@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 from assistant.engine import AnswerEngine, Reply, conversation_context
 from assistant.retrieval import HybridRetriever
 from assistant.service import ConversationService, answer_message, receive_message
-from feedback.models import Flag
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.vector_index import ChromaIndex
 from journey.auth import AuthService
 from journey.db import make_engine, make_session_factory, migrate
-from journey.models import JourneyEvent
+from journey.models import Flag, JourneyEvent
 from journey.settings import AssistantSettings
 from journey.vocabulary import Vocabulary
 

@@ -21,13 +21,21 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from assistant.models import Conversation, Message
-from feedback.models import Review, SurveyResponse, Ticket, TicketComment
 from journey.demo import generator, texts
 from journey.demo.generator import PLANTED_PATTERNS, DemoSummary, generate
 from journey.demo.world import Clock, Company, Person, World
 from journey.demo.writing import Writer
-from journey.models import Account, Contact, JourneyEvent
+from journey.models import (
+    Account,
+    Contact,
+    Conversation,
+    JourneyEvent,
+    Message,
+    Review,
+    SurveyResponse,
+    Ticket,
+    TicketComment,
+)
 from journey.vocabulary import Vocabulary
 
 END = date(2026, 11, 15)
@@ -526,8 +534,8 @@ def _theme(session: Session, word: str, **filters: Any) -> Any:
 
 
 def test_analysis_finds_the_sso_onboarding_theme(analysed: Session) -> None:
-    from feedback.models import Flag
     from feedback.theme_report import theme_summaries
+    from journey.models import Flag
 
     # SSO trouble is concentrated in onboarding: its share there is far above its share overall.
     onboarding = theme_summaries(analysed, stage="onboarding")
@@ -561,7 +569,7 @@ def test_analysis_finds_the_price_complaints_after_the_change(analysed: Session)
 
 
 def test_analysis_flags_slow_email_support(analysed: Session) -> None:
-    from feedback.models import Flag
+    from journey.models import Flag
 
     slow = Counter(
         next(e["channel"] for e in flag.evidence if "channel" in e)
@@ -574,7 +582,7 @@ def test_analysis_flags_slow_email_support(analysed: Session) -> None:
 
 
 def test_analysis_flags_advocates_in_larger_accounts(analysed: Session) -> None:
-    from feedback.models import Flag
+    from journey.models import Flag
 
     flags = analysed.scalars(select(Flag)).all()
     segments = {a.id: a.segment for a in analysed.scalars(select(Account))}

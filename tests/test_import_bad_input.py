@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from feedback.models import Review, SurveyResponse, Ticket
 from journey.cli import app
-from journey.models import JourneyEvent
+from journey.models import JourneyEvent, Review, SurveyResponse, Ticket
 
 REVIEW_HEADER = "external_id,rating,body,posted_at\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

@@ -15,9 +15,9 @@ from assistant.retrieval import HybridRetriever, fuse, window_evidence
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase, ingest
-from ingestion.models import KnowledgeChunk
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate
+from journey.models import KnowledgeChunk
 
 SSO = """---
 title: SSO setup

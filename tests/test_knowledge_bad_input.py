@@ -22,11 +22,11 @@ from assistant.retrieval import HybridRetriever
 from ingestion.documents import load
 from ingestion.embeddings import Vectors
 from ingestion.knowledge import KnowledgeBase, ingest
-from ingestion.models import KnowledgeChunk, KnowledgeSource
 from ingestion.onnx_embedder import OnnxEmbedder
 from ingestion.vector_index import ChromaIndex
 from journey.cli import app
 from journey.container import Container
+from journey.models import KnowledgeChunk, KnowledgeSource
 
 __all__ = ["app_client"]  # the fixture, shared with the other knowledge API tests
 

@@ -10,12 +10,19 @@ from feedback_items import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of, fla
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.models import Conversation
 from feedback.analysis import analyze, text_items
-from feedback.models import Flag, Review, SurveyResponse, TextAnalysis, Ticket, TicketComment
 from feedback.moments import NEXT_STEP, Signal, detect
 from feedback.sentiment import HeadSentiment
-from journey.models import Contact
+from journey.models import (
+    Contact,
+    Conversation,
+    Flag,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Ticket,
+    TicketComment,
+)
 
 BROKEN = (
     "Reports broken again. The dashboard has been failing all week, none of our reports load "

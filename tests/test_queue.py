@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.service import ConversationService
-from feedback.models import Flag
 from feedback.queue import FlagQueue
 from feedback.schemas import MAX_NOTE, OUTCOMES, FlagQuery
 from journey.auth import AuthService
 from journey.errors import Conflict, Forbidden, InvalidInput, NotFound
-from journey.models import Account, AuditLog, Contact, StaffUser
+from journey.models import Account, AuditLog, Contact, Flag, StaffUser
 from journey.vocabulary import Vocabulary
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, select
 
-from feedback.models import Flag, Review, TextAnalysis
 from feedback.worker import AnalysisWorker
 from journey.container import Container
 from journey.db import transaction
+from journey.models import Flag, Review, TextAnalysis
 
 
 def test_requests_coalesce_into_one_run_that_analyses_new_texts(

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from feedback.models import Ticket, TicketComment
 from journey.demo import texts
 from journey.demo.world import (
     PRICE_ANNOUNCED,
@@ -25,6 +24,7 @@ from journey.demo.world import (
     World,
 )
 from journey.demo.writing import Fields
+from journey.models import Ticket, TicketComment
 
 TICKETS_PER_MONTH = {"smb": 0.5, "mid_market": 0.9, "enterprise": 1.8}
 ONBOARDING_THEMES = {

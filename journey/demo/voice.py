@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from assistant.models import Conversation, Message
-from feedback.models import Review, SurveyResponse
 from journey.demo import texts
 from journey.demo.world import (
     NPS_WAVES,
@@ -24,6 +22,7 @@ from journey.demo.world import (
     Person,
     World,
 )
+from journey.models import Conversation, Message, Review, SurveyResponse
 
 CSAT_BASE = {"email": 3.0, "web": 3.8, "chat": 4.4, "phone": 4.5}
 NPS_SCORES = {10: 12, 9: 18, 8: 22, 7: 18, 6: 10, 5: 7, 4: 5, 3: 3, 2: 2, 1: 1.5, 0: 1.5}

@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from feedback.models import Ticket
 from journey.demo.writing import Fields, Writer
-from journey.models import Account, Contact
+from journey.models import Account, Contact, Ticket
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.vocabulary import Vocabulary

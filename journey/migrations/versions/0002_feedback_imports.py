@@ -10,14 +10,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from feedback.duplicates import content_hash
+from journey.text import content_hash
 
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The text each table's hash covers (as in feedback.models).
+# The text each table's hash covers (as in journey.models).
 HASHED = {"tickets": ("subject", "body"), "reviews": ("body",)}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
-from feedback.models import Review, SurveyResponse, Ticket
+from journey.models import Review, SurveyResponse, Ticket
 from journey.repository import chunked
 
 FeedbackModel = type[Ticket] | type[Review] | type[SurveyResponse]

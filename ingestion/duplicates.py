@@ -9,35 +9,19 @@ instead of one per stored item, and no near pair is missed.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from journey.text import digest, words
+
 THRESHOLD = 0.9
 SHINGLE = 3
 # A short text ("Great tool!") is a copy only when the same person wrote both.
 MIN_WORDS = 8
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def words(text: str) -> list[str]:
-    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
-
-
-def content_hash(text: str) -> str:
-    """A hash of the normalised text: equal for texts that differ in case, spacing, punctuation."""
-    return _digest(words(text))
-
-
-def _digest(tokens: list[str]) -> str:
-    return hashlib.sha256(" ".join(tokens).encode()).hexdigest()
 
 
 def shingles(tokens: list[str]) -> frozenset[str]:
@@ -91,7 +75,7 @@ class NearDuplicates:
         # Any fixed order will do; the index lives for one import, so Python's hash is one.
         ordered = sorted(found, key=hash)
         prefix = ordered[: len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
-        return Entry(item, at, person, _digest(tokens), found, prefix, len(tokens) >= MIN_WORDS)
+        return Entry(item, at, person, digest(tokens), found, prefix, len(tokens) >= MIN_WORDS)
 
     def add(self, entry: Entry) -> None:
         bucket = self._bucket(entry)

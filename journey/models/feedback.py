@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.duplicates import content_hash
 from journey.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from journey.text import content_hash
 
 
 def _content_hash_of(*columns: str) -> Callable[[Any], str]:

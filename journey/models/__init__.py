@@ -1,0 +1,59 @@
+"""Every table of the product, in one package at the bottom of the layers: no domain imports a
+sibling's tables. Modules by domain: the journey core, conversations, feedback, knowledge."""
+
+from journey.models.conversations import (
+    CONVERSATION_STATUSES,
+    MESSAGE_ROLES,
+    Conversation,
+    Message,
+    NextStepSuggestion,
+)
+from journey.models.core import (
+    Account,
+    ApiToken,
+    AuditLog,
+    Contact,
+    JourneyEvent,
+    StaffUser,
+    VisitorId,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from journey.models.feedback import (
+    Flag,
+    FlagNote,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Theme,
+    Ticket,
+    TicketComment,
+)
+from journey.models.knowledge import KnowledgeChunk, KnowledgeSource
+
+__all__ = [
+    "CONVERSATION_STATUSES",
+    "MESSAGE_ROLES",
+    "Account",
+    "ApiToken",
+    "AuditLog",
+    "Contact",
+    "Conversation",
+    "Flag",
+    "FlagNote",
+    "JourneyEvent",
+    "KnowledgeChunk",
+    "KnowledgeSource",
+    "Message",
+    "NextStepSuggestion",
+    "Review",
+    "StaffUser",
+    "SurveyResponse",
+    "TextAnalysis",
+    "Theme",
+    "Ticket",
+    "TicketComment",
+    "VisitorId",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]
