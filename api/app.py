@@ -25,7 +25,7 @@ from api import (
 from api.errors import install_error_handlers
 from api.limits import MB, BodyLimit
 from api.openapi import document_errors, errors
-from journey.container import Container
+from api.services import Services
 
 # Bodies are read whole before validation: bound them. A batch of events and uploaded files
 # get larger limits of their own.
@@ -35,19 +35,17 @@ BODY_LIMITS = {"/events/batch": 16 * MB, "/imports/": 50 * MB, "/admin/knowledge
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    container = app.state.container
-    if "analysis_worker" in container.__dict__:  # let a running analysis finish its batch
-        container.analysis_worker.stop()
+    app.state.container.stop_background_work()
 
 
-def create_app(container: Container | None = None) -> FastAPI:
+def create_app(container: Services) -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
         title="Journey Assistant",
         version="0.1.0",
         description="Conversational AI for the B2B customer journey.",
     )
-    app.state.container = container or Container()
+    app.state.container = container
     # The widget runs on the company's own sites; no credentials cross origins, so staff
     # cookies never ride along.
     app.add_middleware(

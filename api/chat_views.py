@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
-    ContainerDep,
     CurrentUser,
+    ServicesDep,
     SessionDep,
     SettingsDep,
     UnitsOfWorkDep,
@@ -77,7 +77,7 @@ def post_message(
     body: MessageIn,
     units: UnitsOfWorkDep,
     settings: SettingsDep,
-    container: ContainerDep,
+    container: ServicesDep,
 ) -> ReplyOut:
     """Send a visitor message and get the assistant's reply (kind `silent` once a person
     has taken the conversation over)."""
@@ -101,7 +101,7 @@ def stream_message(
     body: MessageIn,
     units: UnitsOfWorkDep,
     settings: SettingsDep,
-    container: ContainerDep,
+    container: ServicesDep,
 ) -> StreamingResponse:
     """The same as posting a message, streamed as server-sent events: `token` events with
     text, one `sources` event, then `done` with the whole reply (or `error`)."""

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.services import Services
 from journey.auth import ROLES, AuthService
-from journey.container import Container
 from journey.db import UnitsOfWork, transaction
 from journey.errors import Forbidden, Unauthorized
 from journey.models import StaffUser
@@ -18,18 +18,18 @@ from journey.service import JourneyService
 from journey.settings import Settings
 
 
-def get_container(request: Request) -> Container:
+def get_container(request: Request) -> Services:
     return request.app.state.container
 
 
-def get_settings(container: Annotated[Container, Depends(get_container)]) -> Settings:
+def get_settings(container: Annotated[Services, Depends(get_container)]) -> Settings:
     return container.settings
 
 
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def get_units_of_work(container: Annotated[Container, Depends(get_container)]) -> UnitsOfWork:
+def get_units_of_work(container: Annotated[Services, Depends(get_container)]) -> UnitsOfWork:
     return container.units_of_work
 
 
@@ -45,7 +45,7 @@ def get_session(request: Request, units: UnitsOfWorkDep) -> Iterator[Session]:
         yield session
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+ServicesDep = Annotated[Services, Depends(get_container)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.deps import ContainerDep
+from api.deps import ServicesDep
 from api.errors import error_response
 from api.openapi import ErrorOut
 from api.routing import UnitOfWorkRoute
@@ -24,7 +24,7 @@ def healthz() -> dict[str, str]:
     response_model=None,
     responses={503: {"model": ErrorOut, "description": "The database is unreachable or behind."}},
 )
-def readyz(container: ContainerDep) -> dict[str, str | None] | JSONResponse:
+def readyz(container: ServicesDep) -> dict[str, str | None] | JSONResponse:
     """The database answers and its schema is at the newest migration."""
     try:
         with container.engine.connect() as conn:

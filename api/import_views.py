@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, UploadFile
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ContainerDep, JourneyDep, SessionDep, require_role
+from api.deps import JourneyDep, ServicesDep, SessionDep, require_role
 from api.routing import UnitOfWorkRoute
 from ingestion import events_import, feedback_items
 from ingestion.feedback_import import import_feedback
@@ -55,7 +55,7 @@ def import_file(
     file: UploadFile,
     session: SessionDep,
     journey: JourneyDep,
-    container: ContainerDep,
+    container: ServicesDep,
     preset: Annotated[str | None, Form(description="helpdesk, review-site or survey")] = None,
     source: Annotated[str, Form(description="source system of the rows")] = "import",
     strict: Annotated[bool, Form(description="write nothing if any row is rejected")] = False,

@@ -20,11 +20,11 @@ from fastapi import APIRouter, Depends, UploadFile, status
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from api.deps import ContainerDep, SessionDep, require_role
+from api.deps import ServicesDep, SessionDep, require_role
 from api.routing import UnitOfWorkRoute
+from api.services import Services
 from ingestion.documents import FAQ_SUFFIXES, TEXT_SUFFIXES, parse
 from ingestion.knowledge import IngestReport, ingest, remove_source
-from journey.container import Container
 from journey.errors import InvalidInput, NotFound
 from journey.models import KnowledgeChunk, KnowledgeSource
 
@@ -58,7 +58,7 @@ class IngestReportOut(BaseModel):
     errors: list[str]
 
 
-def uploads_dir(container: Container, name: str) -> Path:
+def uploads_dir(container: Services, name: str) -> Path:
     if not SOURCE_NAME.match(name):
         raise InvalidInput("source name: letters, digits, '.', '_' or '-' (at most 100)")
     return container.settings.data_dir / "uploads" / name
@@ -120,7 +120,7 @@ def list_sources(session: SessionDep) -> list[SourceOut]:
 
 @router.post("/sources/{name}/files")
 def upload_files(
-    name: str, files: list[UploadFile], session: SessionDep, container: ContainerDep
+    name: str, files: list[UploadFile], session: SessionDep, container: ServicesDep
 ) -> IngestReportOut:
     """Add or replace documents of a source (Markdown, text, HTML, PDF, FAQ CSV/JSON) and
     ingest it; nothing is stored when any file is refused (unsupported, too large, empty or
@@ -147,7 +147,7 @@ def upload_files(
 
 @router.delete("/sources/{name}/files/{filename}")
 def delete_file(
-    name: str, filename: str, session: SessionDep, container: ContainerDep
+    name: str, filename: str, session: SessionDep, container: ServicesDep
 ) -> IngestReportOut:
     """Remove one uploaded document and its chunks."""
     session.commit()
@@ -159,7 +159,7 @@ def delete_file(
 
 
 @router.post("/sources/{name}/sync")
-def sync_source(name: str, session: SessionDep, container: ContainerDep) -> IngestReportOut:
+def sync_source(name: str, session: SessionDep, container: ServicesDep) -> IngestReportOut:
     """Re-ingest a source from where it lives (a server folder, or its uploads)."""
     location = Path(_stored_source(session, name).location)
     session.commit()
@@ -169,7 +169,7 @@ def sync_source(name: str, session: SessionDep, container: ContainerDep) -> Inge
 
 
 @router.delete("/sources/{name}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_source(name: str, session: SessionDep, container: ContainerDep) -> None:
+def delete_source(name: str, session: SessionDep, container: ServicesDep) -> None:
     """Forget a source: its chunks leave both indexes; uploaded files are deleted."""
     _stored_source(session, name)
     session.commit()

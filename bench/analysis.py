@@ -25,12 +25,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import delete, select
 
+from app.container import Container
+from app.demo.generator import generate
 from feedback.analysis import analyze, text_items, topic_items
 from feedback.sentiment import VaderSentiment
 from feedback.themes import TopicItem, discover
-from journey.container import Container
 from journey.db import transaction
-from journey.demo.generator import generate
 from journey.models import Review, SurveyResponse, Ticket, TicketComment
 from journey.settings import Settings
 

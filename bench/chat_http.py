@@ -26,9 +26,9 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from app.container import Container
+from app.demo.setup import KNOWLEDGE_DIR
 from ingestion.knowledge import ingest
-from journey.container import Container
-from journey.demo.setup import KNOWLEDGE_DIR
 from journey.settings import Settings
 
 QUESTIONS = [
@@ -86,7 +86,7 @@ def main() -> None:
         c.close()
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "journey.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -147,9 +147,9 @@ def main() -> None:
     parser.add_argument("--server-log", help="keep the server's log in this file")
     args = parser.parse_args()
 
+    from app.container import Container
+    from app.demo.setup import KNOWLEDGE_DIR
     from ingestion.knowledge import ingest
-    from journey.container import Container
-    from journey.demo.setup import KNOWLEDGE_DIR
     from journey.settings import DatabaseSettings, Settings
 
     server_url = os.environ.get("JOURNEY_BENCH_DATABASE_URL")
@@ -164,7 +164,7 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "JOURNEY_DATA_DIR": root, "JOURNEY_DATABASE__URL": db_url}
         server = subprocess.Popen(
-            [sys.executable, "-m", "journey.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(args.server_log, "w") if args.server_log else subprocess.DEVNULL,  # noqa: SIM115

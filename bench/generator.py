@@ -20,12 +20,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from app.container import Container
+from app.demo.setup import KNOWLEDGE_DIR
 from assistant.engine import AnswerEngine
 from assistant.llamacpp import LlamaCppChatModel
 from assistant.retrieval import HybridRetriever
 from ingestion.knowledge import ingest
-from journey.container import Container
-from journey.demo.setup import KNOWLEDGE_DIR
 from journey.settings import Settings
 
 QUESTIONS = [

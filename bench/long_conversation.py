@@ -19,11 +19,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from app.container import Container
+from app.demo.setup import KNOWLEDGE_DIR
 from assistant.service import ConversationService, answer_message, receive_message
 from ingestion.knowledge import ingest
-from journey.container import Container
 from journey.db import transaction
-from journey.demo.setup import KNOWLEDGE_DIR
 from journey.models import Message
 from journey.settings import AnalysisSettings, Settings
 

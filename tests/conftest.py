@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session, get_units_of_work
+from app.container import Container
 from feedback.sentiment import HeadSentiment
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
-from journey.container import Container
 from journey.db import UnitsOfWork, make_engine, migrate, scratch_database
 from journey.service import JourneyService
 from journey.settings import AnalysisSettings, DatabaseSettings, Settings

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from app.cli import app
+from app.container import Container
 from feedback.analysis import TextItem, analyze, text_items
 from feedback.sentiment import HeadSentiment
 from feedback.themes import choose_k, label_clusters
-from journey.cli import app
-from journey.container import Container
 from journey.db import transaction
 from journey.models import (
     Conversation,

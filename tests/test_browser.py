@@ -11,10 +11,10 @@ import pytest
 from live import serving
 
 from api.app import create_app
+from app.container import Container
 from ingestion.knowledge import ingest
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
-from journey.container import Container
 from journey.db import transaction
 from journey.settings import Settings
 

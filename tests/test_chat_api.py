@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.container import Container
 from ingestion.knowledge import ingest
-from journey.container import Container
 
 PAGE = """---
 title: Refunds and cancellation

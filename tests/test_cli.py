@@ -9,7 +9,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from journey.cli import app
+from app.cli import app
 
 runner = CliRunner()
 
@@ -101,7 +101,7 @@ def free_port() -> int:
 def test_serve_answers_health_over_real_http(env: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "journey.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         env={**os.environ},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

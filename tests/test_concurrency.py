@@ -19,14 +19,14 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from app.container import Container
+from app.demo.setup import KNOWLEDGE_DIR
 from assistant.service import HISTORY_MESSAGES, ConversationService
 from bench.chat_load import LoadResult, drive
 from ingestion.knowledge import ingest
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
-from journey.container import Container
 from journey.db import scratch_database, transaction
-from journey.demo.setup import KNOWLEDGE_DIR
 from journey.models import Conversation, Message, Review
 from journey.settings import DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary

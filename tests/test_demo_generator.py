@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from journey.demo import generator, texts
-from journey.demo.generator import PLANTED_PATTERNS, DemoSummary, generate
-from journey.demo.world import Clock, Company, Person, World
-from journey.demo.writing import Writer
+from app.demo import generator, texts
+from app.demo.generator import PLANTED_PATTERNS, DemoSummary, generate
+from app.demo.world import Clock, Company, Person, World
+from app.demo.writing import Writer
 from journey.models import (
     Account,
     Contact,

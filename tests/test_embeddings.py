@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.container import Container
 from ingestion.embeddings import SentenceTransformerEmbedder, resolve_model_path
 from ingestion.onnx_embedder import OnnxEmbedder, is_mean_pooled
-from journey.container import Container
 from journey.settings import EmbeddingSettings, Settings
 
 TEXTS = ["How do I set up SAML single sign-on?", "ok", "Refunds " * 300, ""]

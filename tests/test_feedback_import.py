@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from app.cli import app
 from ingestion.feedback_import import import_feedback
 from ingestion.feedback_items import parse_mapping
-from journey.cli import app
 from journey.errors import InvalidInput
 from journey.models import Account, Contact, JourneyEvent, Review, SurveyResponse, Ticket
 from journey.schemas import EventIn

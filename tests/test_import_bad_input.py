@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from journey.cli import app
+from app.cli import app
 from journey.models import JourneyEvent, Review, SurveyResponse, Ticket
 
 REVIEW_HEADER = "external_id,rating,body,posted_at\n"

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api.app import create_app
+from app.container import Container
 from assistant.retrieval import HybridRetriever
 from journey.auth import AuthService
-from journey.container import Container
 from journey.db import transaction
 
 REFUNDS = b"# Refunds\n\nAnnual plans get a full refund within 30 days of the first purchase.\n"

@@ -18,14 +18,14 @@ from sqlalchemy import func, select
 from test_knowledge_api import REFUNDS, SSO, app_client, token, top_text
 from typer.testing import CliRunner
 
+from app.cli import app
+from app.container import Container
 from assistant.retrieval import HybridRetriever
 from ingestion.documents import load
 from ingestion.embeddings import Vectors
 from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.onnx_embedder import OnnxEmbedder
 from ingestion.vector_index import ChromaIndex
-from journey.cli import app
-from journey.container import Container
 from journey.models import KnowledgeChunk, KnowledgeSource
 
 __all__ = ["app_client"]  # the fixture, shared with the other knowledge API tests

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, select
 
+from app.container import Container
 from feedback.worker import AnalysisWorker
-from journey.container import Container
 from journey.db import transaction
 from journey.models import Flag, Review, TextAnalysis
 

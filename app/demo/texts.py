@@ -2,11 +2,11 @@
 """Phrase material for the Brightloop demo: names, ticket themes, reviews, surveys and chats.
 
 This module is data, which is why it is long: every pool is a list of interchangeable
-sentences that `journey.demo.writing` composes into texts. Pools are written per language
+sentences that `app.demo.writing` composes into texts. Pools are written per language
 (`en`, `de`, `fr`, `es`, `nl`); the English pools are the largest, the others cover every
 theme with fewer sentences. `{name}`-style fields are filled from a context built per item;
 facts (prices, limits, error messages, menu paths) follow the knowledge base in
-`journey/demo/knowledge/`.
+`app/demo/knowledge/`.
 
 A block is written as `[part]` headers followed by one phrase per line; `\\n` in a phrase is
 a line break. A ticket problem may start with its own subject, `Subject >> sentence`, used

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from journey.demo.writing import Fields, Writer
+from app.demo.writing import Fields, Writer
 from journey.models import Account, Contact, Ticket
 from journey.schemas import EventIn
 from journey.service import JourneyService

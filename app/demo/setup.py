@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.container import Container
 from journey.auth import AuthService
-from journey.container import Container
 from journey.db import transaction
 from journey.models import Account, StaffUser
 
@@ -37,8 +37,8 @@ def load_demo(
     scale: float = 1.0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoOutcome:
+    from app.demo.generator import generate
     from ingestion.knowledge import ingest
-    from journey.demo.generator import generate
 
     settings = container.settings
     with transaction(container.sessions) as session:

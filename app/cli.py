@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from journey.cli_eval import eval_app, train_app
-from journey.cli_support import (
+from app.cli_eval import eval_app, train_app
+from app.cli_support import (
     console,
     container,
     fail,
@@ -362,7 +362,7 @@ def demo(
     serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="serve afterwards")] = True,
 ) -> None:
     """Initialise, fill with the demo company, run every analysis and serve it."""
-    from journey.demo.setup import load_demo
+    from app.demo.setup import load_demo
 
     c = container()
     with friendly_errors():

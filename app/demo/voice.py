@@ -3,7 +3,7 @@ and chat conversations with the website widget, each with the journey event that
 
 What an account went through decides what its people say: advocates rate 5 stars and answer
 NPS 9-10, accounts stuck on SSO or hit by the price increase complain, CSAT follows the
-ticket's channel and wait (see `journey.demo.generator` for the planted patterns).
+ticket's channel and wait (see `app.demo.generator` for the planted patterns).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from journey.demo import texts
-from journey.demo.world import (
+from app.demo import texts
+from app.demo.world import (
     NPS_WAVES,
     PRICE_ANNOUNCED,
     PRICE_CHANGE,

@@ -1,5 +1,5 @@
 """Composes the demo's texts (tickets, comments, reviews, survey comments, chats) from the
-phrase pools in `journey.demo.texts`.
+phrase pools in `app.demo.texts`.
 
 Every text is a few sentences drawn from interchangeable pools, with fields ({idp},
 {invoice}, {run_id}...) drawn per item, so that two tickets about the same theme rarely share
@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 
-from journey.demo import texts
+from app.demo import texts
 
 Field = Callable[[random.Random, str], str]
 

@@ -38,7 +38,7 @@ def friendly_errors() -> Iterator[None]:
 
 
 def container() -> Any:
-    from journey.container import Container
+    from app.container import Container
 
     with friendly_errors():
         return Container()

@@ -4,7 +4,7 @@ Tickets arrive at a per-segment rate while an account is a customer, with themes
 account's stage and plan; the planted ones come on top: SSO trouble in SMB onboarding, price
 complaints around renewals after the price change, the integration spike after release 26.16.
 The channel decides the first-response time (email support is slow, pattern 3) and with it the
-chasers under a ticket. Resolved tickets are handed on for CSAT surveys (`journey.demo.voice`).
+chasers under a ticket. Resolved tickets are handed on for CSAT surveys (`app.demo.voice`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from journey.demo import texts
-from journey.demo.world import (
+from app.demo import texts
+from app.demo.world import (
     PRICE_ANNOUNCED,
     PRICE_CHANGE,
     RELEASE_AT,
@@ -23,7 +23,7 @@ from journey.demo.world import (
     ResolvedTicket,
     World,
 )
-from journey.demo.writing import Fields
+from app.demo.writing import Fields
 from journey.models import Ticket, TicketComment
 
 TICKETS_PER_MONTH = {"smb": 0.5, "mid_market": 0.9, "enterprise": 1.8}

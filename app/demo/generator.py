@@ -3,7 +3,7 @@
 `generate()` writes ~300 accounts (SMB, mid-market, enterprise), ~1,000 contacts, ~40,000
 journey events across all stages and touchpoints, ~1,850 support tickets with ~4,200 comments,
 ~570 reviews, ~1,450 NPS and CSAT answers and ~420 chat conversations for the fictional company
-whose knowledge base is in `journey/demo/knowledge/`; `scale` shrinks or grows the counts. The
+whose knowledge base is in `app/demo/knowledge/`; `scale` shrinks or grows the counts. The
 same seed gives the same data: every draw comes from one `random.Random(seed)`, ids and keys
 are derived, never random. The modules: `world` (shared state, clock, event recorder),
 `journeys` (lifecycle and usage events), `tickets`, `voice` (reviews, surveys, chats),
@@ -12,7 +12,7 @@ are derived, never random. The modules: `world` (shared state, clock, event reco
 Some accounts stay prospects, some sign during the window and onboard, and most enterprise
 accounts were customers before it (their contract and first value are recorded at their
 historic dates, before the window) and come up for renewal within it. Stages are the
-account's stage at the moment of each item (see `journey.demo.world`).
+account's stage at the moment of each item (see `app.demo.world`).
 
 Planted patterns, for the analysis features to find (rates are set by quota, so they hold at
 every seed; the tests in tests/test_demo_generator.py measure them):
@@ -45,9 +45,9 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from journey.demo import journeys, texts, tickets, voice
-from journey.demo.world import NPS_WAVES, PRICE_CHANGE, Clock, Company, Person, Recorder, World
-from journey.demo.writing import Writer
+from app.demo import journeys, texts, tickets, voice
+from app.demo.world import NPS_WAVES, PRICE_CHANGE, Clock, Company, Person, Recorder, World
+from app.demo.writing import Writer
 from journey.models import Account, Contact
 from journey.vocabulary import Vocabulary
 

@@ -130,6 +130,10 @@ class Container:
                 commit_batches=True,
             )
 
+    def stop_background_work(self) -> None:
+        if "analysis_worker" in self.__dict__:  # started only once analysis was asked for
+            self.analysis_worker.stop()
+
     def request_analysis(self) -> None:
         """New texts arrived (chat, import): analyse them soon, in the background."""
         if self.settings.analysis.background:
@@ -141,8 +145,7 @@ class Container:
         migrate(self.engine)
 
     def close(self) -> None:
-        if "analysis_worker" in self.__dict__:
-            self.analysis_worker.stop()
+        self.stop_background_work()
         if "knowledge" in self.__dict__:
             self.knowledge.keywords.close()
         if "engine" in self.__dict__:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from journey.demo import texts
-from journey.demo.world import SSO_PLANS, Company, Person, World
+from app.demo import texts
+from app.demo.world import SSO_PLANS, Company, Person, World
 
 MARKETING_PAGES = ["https://www.brightloop.io/", "https://www.brightloop.io/pricing",
                    "https://www.brightloop.io/pricing/compare", "https://www.brightloop.io/security",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
-from journey.cli_support import console, container, friendly_errors, progress_bar
+from app.cli_support import console, container, friendly_errors, progress_bar
 
 eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the small models the analysis uses.", no_args_is_help=True)

@@ -1,0 +1,42 @@
+"""What the web layer needs from the application: the composition root (`app.container`) builds
+it from settings; tests may hand in their own. A protocol, so the web layer never imports the
+shell that sits above it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from journey.db import UnitsOfWork
+from journey.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.engine import AnswerEngine
+    from ingestion.knowledge import KnowledgeBase
+
+
+class Services(Protocol):
+    settings: Settings
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+
+    @property
+    def units_of_work(self) -> UnitsOfWork: ...
+
+    @property
+    def knowledge(self) -> KnowledgeBase: ...
+
+    @property
+    def answer_engine(self) -> AnswerEngine: ...
+
+    def request_analysis(self) -> None:
+        """New texts arrived: analyse them soon, in the background."""
+
+    def stop_background_work(self) -> None:
+        """The server is stopping: let a running analysis finish its batch."""
