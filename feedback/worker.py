@@ -50,7 +50,9 @@ class AnalysisWorker:
             self._thread = None
 
     def _loop(self) -> None:
-        while True:
+        # Checked on every turn, not only after a wake-up: a stop that came during the pause
+        # below has its wake-up cleared with the requests', and the thread would wait forever.
+        while not self._stopping:
             self._wanted.wait()
             if self._stopping:
                 return

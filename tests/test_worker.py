@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, select
 
 from app.container import Container
+from feedback.analysis import AnalysisReport
 from feedback.worker import AnalysisWorker
 from journey.db import transaction
 from journey.models import Flag, Review, TextAnalysis
@@ -52,3 +55,20 @@ def test_requests_coalesce_into_one_run_that_analyses_new_texts(
             session.execute(delete(Flag).where(Flag.evidence_key == f"review:{review.id}"))
             session.execute(delete(TextAnalysis).where(TextAnalysis.item_id == str(review.id)))
             session.delete(session.get(Review, review.id))
+
+
+def test_a_stop_during_the_pause_still_stops_the_worker() -> None:
+    started = threading.Event()
+
+    def run() -> AnalysisReport:
+        started.set()
+        return AnalysisReport()
+
+    worker = AnalysisWorker(run, delay_seconds=0.5)
+    worker.start()
+    worker.request()
+    time.sleep(0.1)  # the worker is in its pause now
+    begun = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - begun < 5  # it waited the whole join timeout (60 s) before
+    assert started.is_set()  # the requested run still happened
