@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: setup demo test test-postgres lint bench clean
+.PHONY: setup demo test test-fast test-postgres lint bench clean
 
 setup: $(BIN)/journey
 
@@ -19,6 +19,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Everything but the tests marked slow: for a quick check while working.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
 
 test-postgres: setup
 	JOURNEY_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest

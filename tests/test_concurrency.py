@@ -69,6 +69,7 @@ def live_server(
             container.close()
 
 
+@pytest.mark.slow
 def test_twenty_visitors_at_once_lose_nothing(live_server: tuple[str, Container]) -> None:
     url, container = live_server
     result = asyncio.run(drive(url, visitors=20, seconds=120, messages=5, think_seconds=0))
@@ -88,6 +89,7 @@ async def _request(
         return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 # A visitor's write waits at most 10 s here: the import must let writes in between its batches.
 @pytest.mark.parametrize("live_server", [{"busy_timeout_seconds": 10.0}], indirect=True)
 def test_an_import_during_chat_holds_no_visitor_up(live_server: tuple[str, Container]) -> None:

@@ -533,6 +533,7 @@ def _theme(session: Session, word: str, **filters: Any) -> Any:
     return max(found, key=lambda t: t.items)
 
 
+@pytest.mark.slow
 def test_analysis_finds_the_sso_onboarding_theme(analysed: Session) -> None:
     from feedback.theme_report import theme_summaries
     from journey.models import Flag
@@ -552,6 +553,7 @@ def test_analysis_finds_the_sso_onboarding_theme(analysed: Session) -> None:
     )
 
 
+@pytest.mark.slow
 def test_analysis_finds_the_august_integration_spike(analysed: Session) -> None:
     theme = _theme(analysed, "disconnected")
     august = theme.trend.get("2026-08", 0)
@@ -559,6 +561,7 @@ def test_analysis_finds_the_august_integration_spike(analysed: Session) -> None:
     assert august >= 3 * mean(others)
 
 
+@pytest.mark.slow
 def test_analysis_finds_the_price_complaints_after_the_change(analysed: Session) -> None:
     theme = _theme(analysed, "price")
     before = sum(n for month, n in theme.trend.items() if month < "2026-05")
@@ -568,6 +571,7 @@ def test_analysis_finds_the_price_complaints_after_the_change(analysed: Session)
     assert after / months_after > 1.5 * before / months_before
 
 
+@pytest.mark.slow
 def test_analysis_flags_slow_email_support(analysed: Session) -> None:
     from journey.models import Flag
 
@@ -581,6 +585,7 @@ def test_analysis_flags_slow_email_support(analysed: Session) -> None:
     assert rate["email"] > 3 * max(rate["chat"], rate["phone"], 0.01)
 
 
+@pytest.mark.slow
 def test_analysis_flags_advocates_in_larger_accounts(analysed: Session) -> None:
     from journey.models import Flag
 
