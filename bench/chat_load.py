@@ -156,6 +156,7 @@ def main() -> None:
     with (
         scratch_database(server_url, "journey_load") as db_url,
         tempfile.TemporaryDirectory() as root,
+        open(args.server_log or os.devnull, "w") as server_log,
     ):
         c = Container(Settings(data_dir=Path(root), database=DatabaseSettings(url=db_url)))
         c.init()
@@ -167,7 +168,7 @@ def main() -> None:
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=open(args.server_log, "w") if args.server_log else subprocess.DEVNULL,  # noqa: SIM115
+            stderr=server_log,
         )
         url = f"http://127.0.0.1:{port}"
         try:
