@@ -57,24 +57,24 @@ SESSION_COOKIE = "journey_token"
 
 def get_current_user(
     request: Request,
-    session: SessionDep,
     settings: SettingsDep,
     units: UnitsOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
-    """API clients send a bearer token; the pages carry the same token in an HttpOnly cookie."""
+    """API clients send a bearer token; the pages carry the same token in an HttpOnly cookie.
+
+    Checked in units of work of its own, not the request's: an endpoint that works in units of
+    its own (a knowledge sync) must not find the request holding the write lock."""
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("send a staff token as 'Authorization: Bearer <token>'")
-    row = AuthService(session, settings.auth.token_ttl_days).authenticate(token)
+    with transaction(units.read) as reader:
+        row = AuthService(reader, settings.auth.token_ttl_days).authenticate(token)
+        user = row.user
     if AuthService.use_is_stale(row):
-        if request.method in READING_METHODS:
-            # The request's session only reads: the note gets a short write of its own.
-            with transaction(units.write) as writer:
-                AuthService(writer).record_use(row.id)
-        else:  # a second writer here would wait for this request's own write lock
-            AuthService(session).record_use(row.id)
-    return row.user
+        with transaction(units.write) as writer:
+            AuthService(writer).record_use(row.id)
+    return user
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]

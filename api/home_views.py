@@ -58,7 +58,7 @@ def home(
     request: Request, session: SessionDep, settings: SettingsDep, units: UnitsOfWorkDep
 ) -> Response:
     try:
-        user = get_current_user(request, session, settings, units, None)
+        user = get_current_user(request, settings, units, None)
     except AppError:
         return RedirectResponse("/login", status_code=303)
     data = overview(session, settings.vocabulary)

@@ -15,6 +15,7 @@ from journey.settings import Settings
 if TYPE_CHECKING:
     from assistant.engine import AnswerEngine
     from ingestion.knowledge import KnowledgeBase
+    from ingestion.knowledge_sources import KnowledgeSources
 
 
 class Services(Protocol):
@@ -31,6 +32,9 @@ class Services(Protocol):
 
     @property
     def knowledge(self) -> KnowledgeBase: ...
+
+    @property
+    def knowledge_sources(self) -> KnowledgeSources: ...
 
     @property
     def answer_engine(self) -> AnswerEngine: ...

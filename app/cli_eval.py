@@ -93,13 +93,12 @@ def eval_answers(
 ) -> None:
     """Token F1, citation validity, answer rate, and refusals of out-of-scope questions."""
     from assistant.evaluation import evaluate_answers, load_dialogues, load_out_of_scope
-    from assistant.generation import build_chat_model
 
     c = container()
     with friendly_errors():
         dialogues = load_dialogues(qa, limit)
         outside = load_out_of_scope(unanswerable) if unanswerable else []
-        model = build_chat_model(c.settings.generator)
+        model = c.chat_model
         with progress_bar() as bar, eval_index(c, docs, bar) as index:
             task = bar.add_task("Answering", total=None)
             figures = evaluate_answers(

@@ -10,23 +10,44 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.backends import (
+    EMBEDDER_RUNTIMES,
+    GENERATORS,
+    SENTIMENT_MODELS,
+    VECTOR_INDEXES,
+    builder,
+)
 from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
 from journey.settings import Settings
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from assistant.engine import AnswerEngine
     from feedback.analysis import AnalysisReport
     from feedback.sentiment import HeadSentiment
     from feedback.worker import AnalysisWorker
     from ingestion.embeddings import Embedder
     from ingestion.knowledge import KnowledgeBase
+    from ingestion.knowledge_sources import KnowledgeSources
 
 KNOWLEDGE_COLLECTION = "knowledge"
 
 
 class Container:
-    def __init__(self, settings: Settings | None = None) -> None:
+    """Every backend, built from settings on first use and kept for the process.
+
+    `overrides` hands in ready-made backends by name (`embedder=...`, `knowledge=...`): tests
+    share one loaded model across many containers this way. What was handed in belongs to the
+    caller: `close` leaves it open."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
         self.settings = settings or Settings()
+        self._handed_in = set(overrides)
+        for name, backend in overrides.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise TypeError(f"Container has no backend {name!r} to override")
+            self.__dict__[name] = backend  # where cached_property keeps what it built
 
     @cached_property
     def engine(self) -> Engine:
@@ -49,14 +70,8 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from ingestion.embeddings import SentenceTransformerEmbedder, resolve_model_path
-        from ingestion.onnx_embedder import OnnxEmbedder, is_mean_pooled
-
-        config = self.settings.embeddings
-        if config.runtime == "onnx" and is_mean_pooled(resolve_model_path(config.model)):
-            models = self.settings.data_dir / "models"
-            return OnnxEmbedder(config.model, models, batch_size=config.batch_size)
-        return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
+        runtime = self.settings.embeddings.runtime
+        return builder(EMBEDDER_RUNTIMES, "embeddings.runtime", runtime)(self.settings)
 
     @cached_property
     def analysis_embedder(self) -> Embedder:
@@ -74,41 +89,45 @@ class Container:
     def knowledge(self) -> KnowledgeBase:
         from ingestion.keyword_index import KeywordIndex
         from ingestion.knowledge import KnowledgeBase
-        from ingestion.vector_index import ChromaIndex
 
         settings = self.settings
+        vectors = builder(VECTOR_INDEXES, "vectors.backend", settings.vectors.backend)
         return KnowledgeBase(
             embedder=self.embedder,
-            vectors=ChromaIndex(
-                KNOWLEDGE_COLLECTION,
-                self.embedder,
-                path=settings.chroma_dir,
-                server_url=settings.vectors.server_url,
-            ),
+            vectors=vectors(settings, KNOWLEDGE_COLLECTION, self.embedder),
             keywords=KeywordIndex(settings.data_dir / "keywords.db", KNOWLEDGE_COLLECTION),
         )
 
     @cached_property
+    def knowledge_sources(self) -> KnowledgeSources:
+        from ingestion.knowledge_sources import KnowledgeSources
+
+        uploads = self.settings.data_dir / "uploads"
+        return KnowledgeSources(self.units_of_work, self.knowledge, uploads)
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel | None:
+        """The model that writes answers, or None for extractive answers."""
+        generator = self.settings.generator
+        return builder(GENERATORS, "generator.backend", generator.backend)(generator)
+
+    @cached_property
     def answer_engine(self) -> AnswerEngine:
         from assistant.engine import AnswerEngine
-        from assistant.generation import build_chat_model
         from assistant.retrieval import HybridRetriever
 
         settings = self.settings
         remote = settings.generator.backend == "openai"
         concurrency = settings.assistant.answer_concurrency or (16 if remote else os.cpu_count())
         return AnswerEngine(
-            HybridRetriever(self.knowledge),
-            build_chat_model(settings.generator),
-            settings.assistant,
-            concurrency or 1,
+            HybridRetriever(self.knowledge), self.chat_model, settings.assistant, concurrency or 1
         )
 
     @cached_property
     def sentiment(self) -> HeadSentiment:
-        from feedback.sentiment import HeadSentiment
-
-        return HeadSentiment(self.analysis_embedder, self.settings.analysis.sentiment_head)
+        model = self.settings.analysis.sentiment_model
+        build = builder(SENTIMENT_MODELS, "analysis.sentiment_model", model)
+        return build(self.settings, self.analysis_embedder)
 
     @cached_property
     def analysis_worker(self) -> AnalysisWorker:
@@ -131,7 +150,7 @@ class Container:
             )
 
     def stop_background_work(self) -> None:
-        if "analysis_worker" in self.__dict__:  # started only once analysis was asked for
+        if self.built("analysis_worker"):  # started only once analysis was asked for
             self.analysis_worker.stop()
 
     def request_analysis(self) -> None:
@@ -144,9 +163,13 @@ class Container:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         migrate(self.engine)
 
+    def built(self, backend: str) -> bool:
+        """Whether this container built the backend (and so closes it)."""
+        return backend in self.__dict__ and backend not in self._handed_in
+
     def close(self) -> None:
         self.stop_background_work()
-        if "knowledge" in self.__dict__:
+        if self.built("knowledge"):
             self.knowledge.keywords.close()
-        if "engine" in self.__dict__:
+        if self.built("engine"):
             self.engine.dispose()

@@ -1,6 +1,6 @@
-"""Answer generation behind LangChain's BaseChatModel: an OpenAI-compatible endpoint, a local
-GGUF model, or none (extractive answers). The model only writes text; what is sent is decided
-by the citation and groundedness checks in the chat engine."""
+"""Answer generation behind LangChain's BaseChatModel (the backends are built in
+`app/backends.py`): the prompt and the streamed text. The model only writes text; what is sent
+is decided by the citation and groundedness checks in the chat engine."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.retrieval import Passage
-from journey.errors import InvalidInput
-from journey.settings import GeneratorSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -36,34 +34,6 @@ four short sentences, friendly and direct.
 
 Passages:
 {passages}"""
-
-
-def build_chat_model(settings: GeneratorSettings) -> BaseChatModel | None:
-    """The configured generator, or None for extractive answers."""
-    if settings.backend == "extractive":
-        return None
-    if settings.backend == "openai":
-        if not settings.model:
-            raise InvalidInput("generator.model: name the model served at generator.base_url")
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            model=settings.model,
-            base_url=settings.base_url,
-            api_key=settings.api_key or "not-needed",  # local servers accept any key
-            temperature=0,
-            timeout=settings.timeout_seconds,
-            max_retries=1,
-            # llama.cpp servers ignore max_completion_tokens; max_tokens works everywhere.
-            extra_body={"max_tokens": settings.max_tokens},
-        )
-    if settings.backend == "llamacpp":
-        from assistant.llamacpp import LlamaCppChatModel
-
-        if not settings.model_path:
-            raise InvalidInput("generator.model_path: point it at a GGUF file")
-        return LlamaCppChatModel.from_path(settings.model_path, max_tokens=settings.max_tokens)
-    raise InvalidInput(f"generator.backend: unknown backend {settings.backend!r}")
 
 
 def prompt_messages(

@@ -27,13 +27,8 @@ class LlamaCppChatModel(BaseChatModel):
     def from_path(
         cls, path: Path, max_tokens: int = 400, threads: int | None = None
     ) -> LlamaCppChatModel:
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:
-            raise InvalidInput(
-                "generator.backend 'llamacpp' needs the extra: "
-                "pip install 'journey-assistant[llamacpp]'"
-            ) from exc
+        from llama_cpp import Llama  # the llamacpp extra; its builder checks it is installed
+
         if not Path(path).is_file():
             raise InvalidInput(f"generator.model_path: {path} is not a file")
         llama = Llama(model_path=str(path), n_ctx=4096, n_threads=threads, verbose=False)

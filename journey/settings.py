@@ -98,6 +98,10 @@ class AssistantSettings(BaseModel):
 
 
 class AnalysisSettings(BaseModel):
+    sentiment_model: Literal["head"] = Field(
+        default="head",
+        description="head: a linear head on the embeddings and VADER's scores",
+    )
     sentiment_head: Path | None = Field(
         default=None,
         description="a head made by `journey train sentiment`; default is the packaged one",

@@ -126,10 +126,8 @@ def items(session: Session) -> Items:
 def container(
     settings: Settings, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder
 ) -> Iterator[Container]:
-    built = Container(settings)
-    # Share the loaded models (cached properties).
-    built.__dict__["embedder"] = embedder
-    built.__dict__["analysis_embedder"] = analysis_embedder
+    # The loaded models are shared.
+    built = Container(settings, embedder=embedder, analysis_embedder=analysis_embedder)
     yield built
     built.close()
 

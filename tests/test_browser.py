@@ -42,9 +42,9 @@ def server(
     docs = root / "docs"
     docs.mkdir()
     (docs / "support.md").write_text(PAGE)
-    container = Container(Settings(data_dir=root / "var"))
-    container.__dict__["embedder"] = embedder
-    container.__dict__["analysis_embedder"] = analysis_embedder
+    container = Container(
+        Settings(data_dir=root / "var"), embedder=embedder, analysis_embedder=analysis_embedder
+    )
     container.init()
     ingest(container.sessions, container.knowledge, docs, "help")
     with transaction(container.sessions) as session:

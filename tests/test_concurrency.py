@@ -39,10 +39,10 @@ def built_container(
     root: Path, db_url: str, embedder: OnnxEmbedder, analysis_embedder: OnnxEmbedder, **db: float
 ) -> Container:
     container = Container(
-        Settings(data_dir=root, database=DatabaseSettings(url=db_url, **db))  # type: ignore[arg-type]
+        Settings(data_dir=root, database=DatabaseSettings(url=db_url, **db)),  # type: ignore[arg-type]
+        embedder=embedder,
+        analysis_embedder=analysis_embedder,
     )
-    container.__dict__["embedder"] = embedder
-    container.__dict__["analysis_embedder"] = analysis_embedder
     container.init()
     return container
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from test_knowledge_api import REFUNDS, SSO, app_client, token, top_text
 from typer.testing import CliRunner
 
+from api.app import create_app
 from app.cli import app
 from app.container import Container
 from assistant.retrieval import HybridRetriever
@@ -223,34 +224,38 @@ class ProbedChromaIndex(ChromaIndex):
 
 
 def test_a_changed_source_is_swapped_without_a_gap(
-    app_client: TestClient, headers: dict[str, str], container: Container, embedder: OnnxEmbedder
+    headers: dict[str, str], container: Container, embedder: OnnxEmbedder
 ) -> None:
     probed = ProbedEmbedder(embedder.name, embedder.exact_file.parent)
     vectors = ProbedChromaIndex("knowledge", probed, path=container.settings.chroma_dir)
     kb = KnowledgeBase(probed, vectors, container.knowledge.keywords)
-    container.__dict__["knowledge"] = kb
-    name = f"swap-{uuid.uuid4().hex[:6]}"
-    pages = [(f"refunds-{i}.md", REFUNDS + f"\nPolicy note {i}.\n".encode()) for i in range(3)]
-    assert upload(app_client, headers, name, *pages).status_code == 200
+    probed_container = Container(container.settings, knowledge=kb)
+    with (
+        contextlib.closing(probed_container),
+        TestClient(create_app(probed_container)) as probed_app,
+    ):
+        name = f"swap-{uuid.uuid4().hex[:6]}"
+        pages = [(f"refunds-{i}.md", REFUNDS + f"\nPolicy note {i}.\n".encode()) for i in range(3)]
+        assert upload(probed_app, headers, name, *pages).status_code == 200
 
-    seen: list[tuple[int, str]] = []
-    # A visitor's view of the same indexes (its questions are not probed themselves).
-    visitor = HybridRetriever(KnowledgeBase(embedder, vectors, kb.keywords))
+        seen: list[tuple[int, str]] = []
+        # A visitor's view of the same indexes (its questions are not probed themselves).
+        visitor = HybridRetriever(KnowledgeBase(embedder, vectors, kb.keywords))
 
-    def ask() -> None:
-        with container.sessions() as session:
-            passages = visitor.search(session, "can I get a refund?", k=3).passages
-        seen.append((chunks_of(container, name), passages[0].text if passages else ""))
+        def ask() -> None:
+            with container.sessions() as session:
+                passages = visitor.search(session, "can I get a refund?", k=3).passages
+            seen.append((chunks_of(container, name), passages[0].text if passages else ""))
 
-    probed.probe = vectors.probe = ask
-    # Every page changes: all of the source's chunks are replaced.
-    changed = [(f, c.replace(b"30 days", b"45 days")) for f, c in pages]
-    report = upload(app_client, headers, name, *changed).json()
-    assert report["added"] == 3 and report["removed"] == 3
-    assert len(seen) >= 3  # an embed, a vector write, a delete
-    assert all(count >= 3 and "full refund" in text for count, text in seen), seen
-    assert chunks_of(container, name) == 3
-    assert "45 days" in top_text(container, "can I get a refund?")
+        probed.probe = vectors.probe = ask
+        # Every page changes: all of the source's chunks are replaced.
+        changed = [(f, c.replace(b"30 days", b"45 days")) for f, c in pages]
+        report = upload(probed_app, headers, name, *changed).json()
+        assert report["added"] == 3 and report["removed"] == 3
+        assert len(seen) >= 3  # an embed, a vector write, a delete
+        assert all(count >= 3 and "full refund" in text for count, text in seen), seen
+        assert chunks_of(container, name) == 3
+        assert "45 days" in top_text(container, "can I get a refund?")
 
 
 class MeetingEmbedder(OnnxEmbedder):
@@ -267,11 +272,10 @@ class MeetingEmbedder(OnnxEmbedder):
 
 
 def test_concurrent_syncs_of_one_source_both_succeed(
-    app_client: TestClient, headers: dict[str, str], container: Container, embedder: OnnxEmbedder
+    container: Container, embedder: OnnxEmbedder
 ) -> None:
     meeting = MeetingEmbedder(embedder.name, embedder.exact_file.parent)
     kb = KnowledgeBase(meeting, container.knowledge.vectors, container.knowledge.keywords)
-    container.__dict__["knowledge"] = kb
     name = f"twice-{uuid.uuid4().hex[:6]}"
     folder = container.settings.data_dir / "uploads" / name
     folder.mkdir(parents=True)
