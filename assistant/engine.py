@@ -23,6 +23,7 @@ from assistant.grounding import clean_citations, groundedness
 from assistant.intent import continues_conversation, sales_interest, small_talk, wants_person
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from journey.settings import AssistantSettings
+from journey.text import streamed_sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -46,7 +47,6 @@ DONT_KNOW = (
 )
 NOT_SURE = "I'm not sure enough to answer that correctly, so I'm bringing in a colleague."
 TO_PERSON = "Of course, I'm connecting you with a person from our team. They'll reply here."
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,2}\])*\s+")
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
 
 
@@ -217,7 +217,7 @@ class AnswerEngine:
                 ("model_failure" if reply.notes else "low_confidence"),
             )
             return
-        for sentence in _split_sentences(answer + " "):
+        for sentence in streamed_sentences(answer + " "):
             if sentence.strip():
                 yield "sentence", sentence.strip()
 
@@ -231,7 +231,7 @@ class AnswerEngine:
         sent = 0
         for token in stream_text(self.model, messages):
             buffer += token
-            *complete, buffer = _split_sentences(buffer)
+            *complete, buffer = streamed_sentences(buffer)
             for sentence in complete:
                 if not self._checked(sentence, passages, reply):
                     return
@@ -253,17 +253,6 @@ class AnswerEngine:
             reply.kind, reply.handoff_reason = "handoff", "low_confidence"
             return False
         return True
-
-
-def _split_sentences(text: str) -> list[str]:
-    """Complete sentences (with their citation marks) and the unfinished rest, last."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        parts.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
-        start = match.end()
-    parts.append(text[start:])
-    return parts
 
 
 def _say(reply: Reply) -> Iterator[Event]:

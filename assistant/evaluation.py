@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import random
-import re
 import statistics
 import tempfile
 from collections import Counter
@@ -30,9 +29,9 @@ from journey.db import make_engine, make_session_factory, migrate
 from journey.errors import InvalidInput
 from journey.models import KnowledgeChunk
 from journey.settings import AssistantSettings
+from journey.text import words
 
 Progress = Callable[[int, int], None]
-_TOKEN = re.compile(r"\w+")
 
 
 @dataclass
@@ -80,25 +79,21 @@ def load_out_of_scope(path: Path, limit: int | None = None) -> list[str]:
     return texts[:limit] if limit else texts
 
 
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
-
-
 def covers(chunk_text: str, span: str, share: float = 0.6) -> bool:
     """Whether a chunk holds most of a gold span (its words, counted with repeats)."""
-    wanted = Counter(tokens(span))
+    wanted = Counter(words(span))
     if not wanted:
         return False
-    have = Counter(tokens(chunk_text))
+    have = Counter(words(chunk_text))
     found = sum(min(n, have[w]) for w, n in wanted.items())
     return found / sum(wanted.values()) >= share
 
 
 def token_f1(prediction: str, references: Sequence[str]) -> float:
-    predicted = Counter(tokens(prediction))
+    predicted = Counter(words(prediction))
     best = 0.0
     for reference in references:
-        gold = Counter(tokens(reference))
+        gold = Counter(words(reference))
         common = sum((predicted & gold).values())
         if common:
             precision = common / sum(predicted.values())

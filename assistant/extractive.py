@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from assistant.grounding import sentences
 from assistant.retrieval import Passage
-from ingestion.keyword_index import query_terms
+from journey.text import content_words, sentences
 
 MAX_SENTENCES = 2
 MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of 2 passages
@@ -16,13 +15,13 @@ MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of
 
 def extractive_answer(question: str, passages: Sequence[Passage]) -> str:
     """Up to two sentences of the best passage, in reading order, cited as [n]."""
-    terms = set(query_terms(question))
+    terms = set(content_words(question))
     if not passages or not terms:
         return ""
     scored: list[tuple[float, int, int, str]] = []
     for number, passage in enumerate(passages[:MAX_PASSAGES], start=1):
         for position, sentence in enumerate(sentences(passage.text)):
-            words = set(query_terms(sentence))
+            words = set(content_words(sentence))
             overlap = len(terms & words)
             if not overlap:
                 continue

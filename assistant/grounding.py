@@ -6,14 +6,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.retrieval import Passage
-from ingestion.keyword_index import query_terms
+from journey.text import content_words, sentences
 
 _CITATION = re.compile(r"\[(\d{1,2})\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
 
 
 def clean_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, list[int]]:
@@ -44,8 +39,8 @@ def groundedness(answer: str, passages: Sequence[Passage]) -> float:
     for raw, part in zip(sentences(answer), parts, strict=False):
         cited = [int(n) for n in _CITATION.findall(raw) if 1 <= int(n) <= len(passages)]
         support = [passages[n - 1] for n in cited] or list(passages)
-        vocabulary = set(query_terms(" ".join(p.text for p in support)))
-        words = query_terms(part)
+        vocabulary = set(content_words(" ".join(p.text for p in support)))
+        words = content_words(part)
         if words:
             scores.append(sum(w in vocabulary for w in words) / len(words))
     return round(sum(scores) / len(scores), 3) if scores else 0.0

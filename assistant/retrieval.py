@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingestion.keyword_index import query_terms, stem
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
+from journey.text import content_words, lines_and_sentences, stem
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
@@ -20,7 +19,6 @@ CANDIDATES = 50
 # tuned on doc2dial DEV: recall@5 0.841 -> 0.852, recall@1 0.559 -> 0.570).
 RERANK_DEPTH = 20
 WINDOW_WEIGHT = 0.2
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -84,9 +82,7 @@ def window_evidence(text: str, idf: dict[str, float]) -> float:
     """How much of the query's rarity (summed idf of its stems) one place of the chunk holds:
     the best two consecutive sentences. A chunk that answers holds the question's words
     together; one that only shares its topic scatters them."""
-    sentences = [
-        {stem(t) for t in query_terms(s)} for s in _SENTENCE_BREAK.split(text) if s.strip()
-    ]
+    sentences = [{stem(t) for t in content_words(s)} for s in lines_and_sentences(text)]
     best = 0.0
     for i, sentence in enumerate(sentences):
         window = sentence | (sentences[i + 1] if i + 1 < len(sentences) else set())
@@ -142,7 +138,7 @@ class HybridRetriever:
         fused = found.fused()
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
         head = ranked[:RERANK_DEPTH]
-        stems = {stem(t) for query in found.queries for t in query_terms(query)}
+        stems = {stem(t) for query in found.queries for t in content_words(query)}
         idf = self.kb.keywords.idf(sorted(stems))
         text_of = texts(head)
         score = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from feedback.sentiment import SentimentModel, split_sentences
+from feedback.sentiment import SentimentModel
+from journey.text import feedback_sentences
 
 ASPECT_WORDS: dict[str, tuple[str, ...]] = {
     "pricing": ("price", "pricing", "priced", "expensive", "cheap", "cost", "costs", "per seat",
@@ -50,7 +51,7 @@ def clauses(text: str) -> list[str]:
     """Sentences cut at contrasts; a piece naming several aspects is cut at commas and "and"
     too, so each aspect keeps its own opinion."""
     out = []
-    for sentence in split_sentences(text):
+    for sentence in feedback_sentences(text):
         for clause in _CLAUSE_BREAK.split(sentence):
             parts = _LIST_BREAK.split(clause) if len(mentioned(clause)) > 1 else [clause]
             out += [p.strip() for p in parts if len(p.strip()) > 2]

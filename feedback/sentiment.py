@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from ingestion.embeddings import Embedder
 from journey.errors import InvalidInput
+from journey.text import feedback_sentences
 
 LABELS = ("negative", "neutral", "positive")
 EMOTIONS = ("anger", "frustration", "confusion", "worry", "joy", "gratitude")
@@ -191,14 +192,6 @@ class HeadSentiment:
         return results, topics
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*•] )")
-
-
-def split_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENTENCE_END.split(text.strip())]
-    return [p for p in parts if len(p) > 1] or [text.strip() or "."]
-
-
 # Greetings and sign-offs say nothing about the experience, yet the head reads "Thank you!"
 # as strongly positive: in a long text they would outshout the one line that matters.
 _COURTESY = re.compile(
@@ -231,7 +224,7 @@ def split_units(texts: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]
     units: list[str] = []
     spans: list[tuple[int, int]] = []
     for text in texts:
-        sentences = split_sentences(text) if len(text) > 200 else [text.strip() or "."]
+        sentences = feedback_sentences(text) if len(text) > 200 else [text.strip() or "."]
         sentences = without_courtesy(sentences)
         start = len(units)
         units += sentences[:MAX_SENTENCES]

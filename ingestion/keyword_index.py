@@ -6,43 +6,13 @@ from the chunk rows, fast, and incremental.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import snowballstemmer
-
-STOPWORDS = frozenset(
-    """a about an and are as at be been but by can could did do does for from had has have how
-    i if in into is it its me my of on or our should so than that the their them then there these
-    they this to was we were what when where which who why will with would you your yours""".split()
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-_STEMMER = snowballstemmer.stemmer("porter")
-_STEMMER_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Porter stem, as FTS5's porter tokenizer makes it. Stemming in Python is slow
-    (~30 µs a word) and a knowledge base's words repeat, so stems are cached."""
-    with _STEMMER_LOCK:  # the stemmer keeps state while it works
-        return str(_STEMMER.stemWord(word))
-
-
-def query_terms(text: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
-            seen.setdefault(word, None)
-    return list(seen)
-
+from journey.text import content_words, stem
 
 # A term in more chunks than both of these is left out of a query (the 3 rarest terms of a
 # query always stay): its postings are long and, by BM25's idf, worth little. Small knowledge
@@ -55,8 +25,9 @@ COMMON_MIN_CHUNKS = 2000
 # apply?" at 100k chunks), where a common word's postings decide little anyway.
 POSTINGS_BUDGET = 20_000
 # Chunk counts are kept per Porter stem, as FTS5's porter tokenizer matches ("apply" finds
-# "applied" and "applications"); files from before counted plain words and are recounted.
-TERMS_VERSION = 1
+# "applied" and "applications"); files from before counted plain words (version 0) or split
+# words at underscores unlike FTS5 (version 1), and are recounted.
+TERMS_VERSION = 2
 
 
 class KeywordIndex:
@@ -178,7 +149,7 @@ class KeywordIndex:
     def _count_terms(self, texts: Sequence[str], sign: int, collection: str = "") -> None:
         counts: dict[str, int] = {}
         for text in texts:
-            for stemmed in self._stems(query_terms(text)):
+            for stemmed in self._stems(content_words(text)):
                 counts[stemmed] = counts.get(stemmed, 0) + 1
         self._db.executemany(
             "INSERT INTO terms(collection, term, df) VALUES (?, ?, ?) "
@@ -204,7 +175,7 @@ class KeywordIndex:
 
     def search(self, text: str, k: int) -> list[tuple[str, float]]:
         """Best k chunks by BM25; the score is positive, higher is better."""
-        terms = query_terms(text)
+        terms = content_words(text)
         if not terms:
             return []
         with self._lock:

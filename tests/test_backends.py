@@ -35,14 +35,14 @@ def test_an_unknown_backend_is_a_readable_error(tmp_path: Path) -> None:
     # message rather than a KeyError.
     settings = Settings(data_dir=tmp_path)
     settings.generator = GeneratorSettings.model_construct(backend="gpt-local")
-    with pytest.raises(InvalidInput, match="generator.backend: unknown backend 'gpt-local'"):
-        Container(settings).chat_model
+    with pytest.raises(InvalidInput, match=r"generator\.backend: unknown backend 'gpt-local'"):
+        _ = Container(settings).chat_model
 
 
 def test_a_generator_needs_what_it_names(tmp_path: Path) -> None:
     openai = Settings(data_dir=tmp_path, generator=GeneratorSettings(backend="openai"))
-    with pytest.raises(InvalidInput, match="generator.model"):
-        Container(openai).chat_model
+    with pytest.raises(InvalidInput, match=r"generator\.model"):
+        _ = Container(openai).chat_model
     assert Container(Settings(data_dir=tmp_path)).chat_model is None  # extractive
 
 
@@ -50,7 +50,7 @@ def test_a_generator_needs_what_it_names(tmp_path: Path) -> None:
 def test_a_missing_extra_is_named(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, generator=GeneratorSettings(backend="llamacpp"))
     with pytest.raises(InvalidInput, match=r"pip install 'journey-assistant\[llamacpp\]'"):
-        Container(settings).chat_model
+        _ = Container(settings).chat_model
 
 
 def test_overrides_replace_backends_and_stay_open(tmp_path: Path, embedder: OnnxEmbedder) -> None:

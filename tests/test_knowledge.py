@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.retrieval import HybridRetriever, fuse, window_evidence
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
+from journey.text import content_words
 from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate
@@ -189,7 +190,6 @@ def test_keyword_index_drops_common_words_and_forgets_deleted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ingestion.keyword_index
-    from ingestion.keyword_index import query_terms
 
     monkeypatch.setattr(ingestion.keyword_index, "COMMON_MIN_CHUNKS", 10)
     index = KeywordIndex(tmp_path / "kw.db", "knowledge")
@@ -198,7 +198,7 @@ def test_keyword_index_drops_common_words_and_forgets_deleted(
     index.upsert([f"c{i}" for i in range(100)], texts)
     question = "which plan includes SAML SSO with Okta"
     # "plan" and "includes" are in every chunk: dropped; the rare words decide.
-    assert set(index._selective_terms(query_terms(question))) == {"saml", "sso", "okta"}
+    assert set(index._selective_terms(content_words(question))) == {"saml", "sso", "okta"}
     assert index.search(question, 3)[0][0] == "c7"
     index.delete(["c7"])
     assert index.count() == 99

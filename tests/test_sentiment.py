@@ -21,7 +21,6 @@ from feedback.sentiment import (
     HeadSentiment,
     VaderSentiment,
     aggregate,
-    split_sentences,
     split_units,
 )
 from feedback.training import VERSION, label_mapping, read_labelled, train_sentiment
@@ -136,20 +135,6 @@ def test_vader_baseline_follows_its_compound_thresholds() -> None:
 
 
 # -- sentences and aggregation ----------------------------------------------------------------
-
-
-def test_split_sentences_at_ends_paragraphs_and_bullets() -> None:
-    text = "First point. Second one! Is it 3.5 or 4? Yes\n\nNew paragraph\n- a bullet\n- another"
-    assert split_sentences(text) == [
-        "First point.",
-        "Second one!",
-        "Is it 3.5 or 4?",
-        "Yes",
-        "New paragraph",
-        "- a bullet",
-        "- another",
-    ]
-    assert split_sentences("   ") == ["."]
 
 
 def test_split_units_keeps_short_texts_whole_and_caps_long_ones() -> None:
