@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.retrieval import HybridRetriever, fuse, window_evidence
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
-from journey.text import content_words
 from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate
 from journey.models import KnowledgeChunk
+from journey.text import content_words
 
 SSO = """---
 title: SSO setup
