@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any, NoReturn
 
 import typer
@@ -55,8 +56,6 @@ def progress_bar() -> Progress:
 
 
 def run_analysis(c: Any, rediscover: bool = False) -> None:
-    from datetime import timedelta
-
     from feedback.analysis import analyze
     from journey.db import transaction
 

@@ -1,4 +1,7 @@
-"""The composition root: builds every backend from settings, once per process."""
+"""The composition root: builds every backend from settings, once per process.
+
+Each backend imports its modules as it is built, so a process loads only what it uses (an
+import never loads the chat's models)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ MiniLM family) are exported; for anything else `build_embedder` keeps PyTorch.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +103,6 @@ def is_mean_pooled(path: Path) -> bool:
     config = path / "1_Pooling" / "config.json"
     if not config.is_file():
         return False
-    import json
-
     pooling = json.loads(config.read_text())
     return bool(pooling.get("pooling_mode_mean_tokens")) and not any(
         pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens")
@@ -111,8 +111,6 @@ def is_mean_pooled(path: Path) -> bool:
 
 def export(model_path: Path, target: Path) -> None:
     """Trace the transformer with mean pooling into an ONNX file (written atomically)."""
-    import warnings
-
     import torch
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as transformers_logging

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -77,8 +78,6 @@ class ChromaIndex:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if server_url:
-            from urllib.parse import urlparse
-
             parsed = urlparse(server_url)
             self.client: Any = chromadb.HttpClient(
                 host=parsed.hostname or "localhost",
