@@ -1,5 +1,7 @@
-"""Fixtures per layer: a migrated database per run (SQLite, or PostgreSQL when
-JOURNEY_TEST_DATABASE_URL is set), a session rolled back after each test, the services."""
+"""Fixtures every layer's tests share: a migrated database per run (SQLite, or PostgreSQL when
+JOURNEY_TEST_DATABASE_URL is set), a session rolled back after each test, the loaded models,
+the container and the app. Fixtures of one layer live in its folder's conftest.py; what tests
+build their cases from is in builders.py."""
 
 from __future__ import annotations
 
@@ -9,24 +11,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from builders import units_on
 from fastapi.testclient import TestClient
-from feedback_items import Items
-from sessions import units_on
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session, get_units_of_work
 from app.container import Container
-from feedback.sentiment import HeadSentiment
 from ingestion.onnx_embedder import OnnxEmbedder
 from journey.auth import AuthService
 from journey.db import UnitsOfWork, make_engine, migrate, scratch_database
 from journey.service import JourneyService
 from journey.settings import AnalysisSettings, DatabaseSettings, Settings
 from journey.vocabulary import Vocabulary
-
-SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 @pytest.fixture(scope="session")
@@ -109,17 +107,6 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
 def analysis_embedder(embedder: OnnxEmbedder) -> OnnxEmbedder:
     """Its int8 copy, which feedback analysis uses, derived once from the same export."""
     return OnnxEmbedder("all-MiniLM-L6-v2", embedder.exact_file.parent, quantized=True)
-
-
-@pytest.fixture(scope="session")
-def head(embedder: OnnxEmbedder) -> HeadSentiment:
-    """The packaged sentiment head on the exact embeddings it was trained on."""
-    return HeadSentiment(embedder)
-
-
-@pytest.fixture
-def items(session: Session) -> Items:
-    return Items(session)
 
 
 @pytest.fixture

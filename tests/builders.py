@@ -1,16 +1,22 @@
-"""Builders for the feedback analysis tests: accounts, contacts, tickets, reviews, surveys and
-chats written with the models, each with the journey event the imports, the demo and the
-chat service record for it (so `analyze` can put the sentiment on it)."""
+"""What tests build their cases from: units of work inside a test's session, staff with tokens,
+the evaluation data beside the repository, and the feedback builders (accounts, contacts,
+tickets, reviews, surveys and chats written with the models, each with the journey event the
+imports, the demo and the chat service record for it, so `analyze` can put the sentiment on
+it)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from journey.auth import AuthService
+from journey.db import UnitsOfWork, transaction
 from journey.models import (
     Account,
     Contact,
@@ -24,6 +30,29 @@ from journey.models import (
     Ticket,
     TicketComment,
 )
+
+if TYPE_CHECKING:
+    from app.container import Container
+
+SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+def units_on(session: Session) -> UnitsOfWork:
+    """Units of work inside a test session's connection: their commits become savepoints, so
+    what they write is seen by the test and rolled back after it."""
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    return UnitsOfWork(write=factory, read=factory)
+
+
+def staff_headers(container: Container, role: str) -> dict[str, str]:
+    """A new staff user of the role, committed for real, and its bearer header."""
+    with transaction(container.sessions) as session:
+        auth = AuthService(session)
+        user = auth.create_user(f"{uuid.uuid4().hex[:8]}@staff.test", role, role, "s3cret-pass")
+        return {"Authorization": f"Bearer {auth.issue_token(user)}"}
+
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import staff_headers
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from test_knowledge_api import REFUNDS, SSO, app_client, token, top_text
+from test_knowledge_api import REFUNDS, SSO, top_text
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -28,8 +29,6 @@ from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.onnx_embedder import OnnxEmbedder
 from ingestion.vector_index import ChromaIndex
 from journey.models import KnowledgeChunk, KnowledgeSource
-
-__all__ = ["app_client"]  # the fixture, shared with the other knowledge API tests
 
 DEEP = 50_000
 # Each of these crashed ingestion of its whole source, or was indexed as garbage.
@@ -74,7 +73,7 @@ def chunks_of(container: Container, name: str) -> int:
 
 @pytest.fixture
 def headers(container: Container) -> dict[str, str]:
-    return token(container, "admin")
+    return staff_headers(container, "admin")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED_EVAL
+from builders import SHARED_EVAL
 
 from feedback.conversation_risk import score_conversations, score_turns
 from feedback.evaluation import evaluate_moments

@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
+from builders import staff_headers
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from api.app import create_app
 from app.container import Container
 from assistant.retrieval import HybridRetriever
-from journey.auth import AuthService
-from journey.db import transaction
 
 REFUNDS = b"# Refunds\n\nAnnual plans get a full refund within 30 days of the first purchase.\n"
 SSO = b"# Single sign-on\n\nSAML single sign-on is set up under Settings, Security, SSO.\n"
 FAQ = b"question,answer\nDo you offer a free trial?,Yes: every plan has a 14-day free trial.\n"
-
-
-@pytest.fixture
-def app_client(container: Container, engine: Engine) -> Iterator[TestClient]:
-    """Ingestion writes in its own transactions, so this app commits for real (to the run's
-    scratch database) instead of sharing the rolled-back test session."""
-    with TestClient(create_app(container)) as test_client:
-        yield test_client
-
-
-def token(container: Container, role: str) -> dict[str, str]:
-    with transaction(container.sessions) as session:
-        auth = AuthService(session)
-        user = auth.create_user(f"{uuid.uuid4().hex[:8]}@staff.test", role, role, "s3cret-pass")
-        return {"Authorization": f"Bearer {auth.issue_token(user)}"}
 
 
 def source_names(client: TestClient, headers: dict[str, str]) -> set[str]:
@@ -46,7 +26,7 @@ def top_text(container: Container, question: str) -> str:
 
 
 def test_upload_list_replace_delete(app_client: TestClient, container: Container) -> None:
-    headers = token(container, "admin")
+    headers = staff_headers(container, "admin")
     name = f"help-{uuid.uuid4().hex[:6]}"
     files = [("files", ("refunds.md", REFUNDS)), ("files", ("faq.csv", FAQ))]
     report = app_client.post(f"/admin/knowledge/sources/{name}/files", files=files, headers=headers)
@@ -82,7 +62,7 @@ def test_upload_list_replace_delete(app_client: TestClient, container: Container
 
 
 def test_bad_uploads_store_nothing(app_client: TestClient, container: Container) -> None:
-    headers = token(container, "admin")
+    headers = staff_headers(container, "admin")
     name = f"help-{uuid.uuid4().hex[:6]}"
     files = [("files", ("refunds.md", REFUNDS)), ("files", ("tool.exe", b"MZ"))]
     refused = app_client.post(
@@ -102,5 +82,7 @@ def test_bad_uploads_store_nothing(app_client: TestClient, container: Container)
 
 def test_only_admins(app_client: TestClient, container: Container) -> None:
     assert app_client.get("/admin/knowledge/sources").status_code == 401
-    manager = app_client.get("/admin/knowledge/sources", headers=token(container, "manager"))
+    manager = app_client.get(
+        "/admin/knowledge/sources", headers=staff_headers(container, "manager")
+    )
     assert manager.status_code == 403

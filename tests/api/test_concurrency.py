@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from builders import units_on
 from fastapi.testclient import TestClient
 from live import serving
-from sessions import units_on
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 

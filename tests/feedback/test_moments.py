@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from feedback_items import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of, flags_by_key
+from builders import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of, flags_by_key
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

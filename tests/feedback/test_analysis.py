@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of
 from fastapi.testclient import TestClient
-from feedback_items import BILLING, DASHBOARD, NOW, SSO, Items, analysis_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
