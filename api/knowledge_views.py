@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, UploadFile, status
-from pydantic import BaseModel
 
 from api.deps import ServicesDep, require_role
 from api.routing import UnitOfWorkRoute
 from ingestion.knowledge import IngestReport
-from ingestion.knowledge_sources import MAX_UPLOAD, KnowledgeSources
+from ingestion.knowledge_sources import MAX_UPLOAD, KnowledgeSources, SourceSummary
 
 router = APIRouter(
     route_class=UnitOfWorkRoute,
@@ -22,25 +20,6 @@ router = APIRouter(
 )
 
 
-class SourceOut(BaseModel):
-    name: str
-    kind: str
-    location: str
-    documents: int
-    chunks: int
-    last_ingested_at: datetime | None
-
-
-class IngestReportOut(BaseModel):
-    source: str
-    files: int
-    chunks: int
-    added: int
-    unchanged: int
-    removed: int
-    errors: list[str]
-
-
 def knowledge_sources(container: ServicesDep) -> KnowledgeSources:
     return container.knowledge_sources
 
@@ -48,34 +27,30 @@ def knowledge_sources(container: ServicesDep) -> KnowledgeSources:
 SourcesDep = Annotated[KnowledgeSources, Depends(knowledge_sources)]
 
 
-def _report(report: IngestReport) -> IngestReportOut:
-    return IngestReportOut(**report.__dict__)
-
-
 @router.get("/sources")
-def list_sources(sources: SourcesDep) -> list[SourceOut]:
-    return [SourceOut(**summary.__dict__) for summary in sources.summaries()]
+def list_sources(sources: SourcesDep) -> list[SourceSummary]:
+    return sources.summaries()
 
 
 @router.post("/sources/{name}/files")
-def upload_files(name: str, files: list[UploadFile], sources: SourcesDep) -> IngestReportOut:
+def upload_files(name: str, files: list[UploadFile], sources: SourcesDep) -> IngestReport:
     """Add or replace documents of a source (Markdown, text, HTML, PDF, FAQ CSV/JSON) and
     ingest it; nothing is stored when any file is refused (unsupported, too large, empty or
     unreadable)."""
     sent = [(upload.filename or "", upload.file.read(MAX_UPLOAD + 1)) for upload in files]
-    return _report(sources.upload(name, sent))
+    return sources.upload(name, sent)
 
 
 @router.delete("/sources/{name}/files/{filename}")
-def delete_file(name: str, filename: str, sources: SourcesDep) -> IngestReportOut:
+def delete_file(name: str, filename: str, sources: SourcesDep) -> IngestReport:
     """Remove one uploaded document and its chunks."""
-    return _report(sources.delete_file(name, filename))
+    return sources.delete_file(name, filename)
 
 
 @router.post("/sources/{name}/sync")
-def sync_source(name: str, sources: SourcesDep) -> IngestReportOut:
+def sync_source(name: str, sources: SourcesDep) -> IngestReport:
     """Re-ingest a source from where it lives (a server folder, or its uploads)."""
-    return _report(sources.sync(name))
+    return sources.sync(name)
 
 
 @router.delete("/sources/{name}", status_code=status.HTTP_204_NO_CONTENT)
