@@ -166,6 +166,78 @@ def eval_moments(
     print_metrics("Moments of truth", figures, as_json)
 
 
+@eval_app.command("chat")
+def eval_chat(
+    sessions: Annotated[Path, typer.Argument(help="chat sessions, JSONL (see the manifest)")],
+    knowledge: Annotated[
+        Path | None,
+        typer.Option(help="the knowledge folder; default is the demo company's help centre"),
+    ] = None,
+    failures: Annotated[bool, typer.Option("--failures", help="print the turns that failed")] = (
+        False
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Whole chat sessions through the chat service, judged turn by turn: answers correct (a
+    right page cited and every key fact stated), don't-know, hand-offs and their reasons,
+    small talk, injections, stage agreement, latency. Runs in a throw-away data directory with
+    the configured settings, on the knowledge folder ingested by the product's own pipeline."""
+    import tempfile
+    from dataclasses import asdict
+
+    from app.container import Container
+    from app.demo.setup import KNOWLEDGE_DIR
+    from assistant.chat_evaluation import figures, load_sessions, play
+    from ingestion.knowledge import ingest
+    from journey.settings import AnalysisSettings, DatabaseSettings
+
+    c = container()
+    with friendly_errors(), progress_bar() as bar, tempfile.TemporaryDirectory() as scratch:
+        played = load_sessions(sessions)
+        settings = c.settings.model_copy(
+            update={
+                "data_dir": Path(scratch),
+                "database": DatabaseSettings(),
+                "analysis": AnalysisSettings(background=False),
+            }
+        )
+        trial = Container(settings, embedder=c.embedder)
+        trial.init()
+        task = bar.add_task("Indexing knowledge", total=None)
+        ingest(
+            trial.sessions,
+            trial.knowledge,
+            knowledge or KNOWLEDGE_DIR,
+            "help-centre",
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+        task = bar.add_task("Chatting", total=None)
+        judged = play(
+            trial.units_of_work,
+            settings.vocabulary,
+            trial.answer_engine,
+            played,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+        trial.close()
+    result = figures(judged)
+    result["generator"] = c.settings.generator.backend
+    if as_json and failures:
+        result["failures"] = [asdict(j) for j in judged if not j.correct]
+    print_metrics("Chat sessions", result, as_json)
+    if failures and not as_json:
+        for j in judged:
+            if not j.correct or j.right_stage is False:
+                console.print(
+                    f"[{j.session}] expect {j.expect}, got {j.kind}"
+                    f"{' (' + ', '.join(j.notes) + ')' if j.notes else ''}"
+                    f"{'' if j.right_stage is not False else f' stage {j.stage}'}\n"
+                    f"  Q: {j.text}\n  A: {j.reply[:300]}\n  cited: {j.cited}",
+                    highlight=False,
+                    markup=False,
+                )
+
+
 def _print_confusion(name: str, confusion: dict[str, Any]) -> None:
     from rich.table import Table
 
