@@ -76,7 +76,10 @@ def eval_retrieval(
         with progress_bar() as bar, eval_index(c, docs, bar) as index:
             task = bar.add_task("Retrieving", total=len(dialogues))
             figures = evaluate_retrieval(
-                index, dialogues, progress=lambda done, _: bar.update(task, completed=done)
+                index,
+                dialogues,
+                c.settings.assistant,
+                progress=lambda done, _: bar.update(task, completed=done),
             )
     print_metrics("Retrieval", figures, as_json)
 

@@ -20,10 +20,17 @@ from sqlalchemy.orm import Session
 from assistant.extractive import extractive_answer
 from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
-from assistant.intent import continues_conversation, sales_interest, small_talk, wants_person
+from assistant.intent import (
+    continues_conversation,
+    opens_new_topic,
+    points_back,
+    sales_interest,
+    small_talk,
+    wants_person,
+)
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from journey.settings import AssistantSettings
-from journey.text import streamed_sentences
+from journey.text import content_words, streamed_sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -48,6 +55,8 @@ DONT_KNOW = (
 NOT_SURE = "I'm not sure enough to answer that correctly, so I'm bringing in a colleague."
 TO_PERSON = "Of course, I'm connecting you with a person from our team. They'll reply here."
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
+# A message with fewer content words than this cannot stand alone ("and the Name ID?").
+FULL_QUESTION_WORDS = 3
 
 
 @dataclass
@@ -130,8 +139,9 @@ class AnswerEngine:
             )
             return
 
-        query = self.in_context(question, history)
-        found = self.retriever.search(session, question, query if query != question else None)
+        in_context = self.search_context(question, history)
+        query = in_context or question
+        found = self.retriever.search(session, question, in_context)
         passages = found.passages
         if not passages or not self.on_topic(found, question):
             yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
@@ -160,6 +170,29 @@ class AnswerEngine:
             reply.handoff_reason = "sales_opportunity"
         yield "sources", reply.citations
         yield "done", reply
+
+    def search_context(self, question: str, history: Sequence[tuple[str, str]]) -> str | None:
+        """The question in its conversation's context, searched beside it; None for a new
+        topic, which is searched alone."""
+        if not self.follows_up(question, history):
+            return None
+        query = self.in_context(question, history)
+        return query if query != question else None
+
+    def follows_up(self, question: str, history: Sequence[tuple[str, str]]) -> bool:
+        """Whether the message carries the conversation on, so the conversation belongs in its
+        search: it says so ("and for Enterprise?", "yes"), points back ("is it included?"), is
+        too short to stand alone, or does not find a close passage by itself. A new topic is
+        searched alone: with the conversation in front, every later question was pulled back
+        to the first one."""
+        context = conversation_context(history)
+        if not context or opens_new_topic(question):
+            return False
+        if continues_conversation(question) or points_back(question):
+            return True
+        if len(content_words(question)) < FULL_QUESTION_WORDS:
+            return True
+        return self.retriever.best_match(question) < self.settings.standalone_relevance
 
     def in_context(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """The question made standalone: rewritten by the model when there is one, else with

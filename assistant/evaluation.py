@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assistant.engine import AnswerEngine, Reply, conversation_context
+from assistant.engine import AnswerEngine, Reply
 from assistant.retrieval import HybridRetriever
 from ingestion.documents import Document, Section
 from ingestion.embeddings import Embedder
@@ -147,7 +147,10 @@ def _rank_metrics(ranks: list[int | None], n: int) -> dict[str, float]:
 
 
 def evaluate_retrieval(
-    index: EvalIndex, dialogues: list[Dialogue], progress: Progress | None = None
+    index: EvalIndex,
+    dialogues: list[Dialogue],
+    settings: AssistantSettings,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Recall@1/5/10 and MRR of the gold grounding span. A hit is a retrieved chunk of the
     gold document covering most of a gold span (chunks of other documents never count).
@@ -164,11 +167,13 @@ def evaluate_retrieval(
         return {cid: index.chunks[cid][1] for cid in ids if cid in index.chunks}
 
     scored = [d for d in dialogues if d.gold_spans]
+    engine = AnswerEngine(index.retriever, None, settings)
     ranks: dict[str, list[int | None]] = {"hybrid": [], "dense": [], "keyword": []}
     for done, dialogue in enumerate(scored, start=1):
-        # The queries the product makes: the question, and with the conversation in front.
-        context = conversation_context(dialogue.history)
-        queries = [dialogue.question] + ([f"{context} {dialogue.question}"] if context else [])
+        # The queries the product makes: the question, and for a follow-up the question in
+        # the conversation's context.
+        in_context = engine.search_context(dialogue.question, dialogue.history)
+        queries = [dialogue.question] + ([in_context] if in_context else [])
         found = index.retriever.candidates_for(queries)
         rankings = {
             "hybrid": index.retriever.rank(found, texts),

@@ -47,6 +47,31 @@ def continues_conversation(text: str) -> bool:
     return len(text.split()) <= 20 and bool(_CONTINUATION.match(text))
 
 
+# A visitor saying the next question is about something else.
+_NEW_TOPIC = re.compile(
+    r"^\W*(?:(?:totally|completely|something|quite)\s+)?(?:unrelated|different|new|separate|"
+    r"another|other)\b(?:\s+(?:question|topic|thing|subject))?|"
+    r"^\W*(?:one more(?: thing| question)?|on another note|changing the subject|"
+    r"switching topics?|different topic|by the way|btw)\b",
+    re.IGNORECASE,
+)
+# Words that point back at what was said: "is it included?", "how much is that?".
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|they|them|their|those|these|the same|(?:that|this|which) one)\b|"
+    r"\b(?:does|do|did|is|was|are|about|with|for|of|on|to|from|like)\s+(?:that|this)\b|"
+    r"\b(?:that|this)\W*$",
+    re.IGNORECASE,
+)
+
+
+def opens_new_topic(text: str) -> bool:
+    return bool(_NEW_TOPIC.match(text))
+
+
+def points_back(text: str) -> bool:
+    return bool(_POINTS_BACK.search(text))
+
+
 def wants_person(text: str) -> bool:
     return bool(_HUMAN.search(text))
 

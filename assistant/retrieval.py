@@ -103,6 +103,11 @@ class HybridRetriever:
         self.kb = kb
         self.candidates = candidates
 
+    def best_match(self, text: str) -> float:
+        """The best cosine similarity of the text to any passage."""
+        found = self.kb.vectors.query(self.kb.embedder.embed([text])[0], 1)
+        return found[0][1] if found else 0.0
+
     def candidates_for(self, queries: Sequence[str]) -> Candidates:
         found = Candidates()
         vectors = self.kb.embedder.embed(list(queries))

@@ -86,6 +86,11 @@ class AssistantSettings(BaseModel):
         description="a reply or continuation ('yes', 'and for Enterprise?') this close with "
         "the conversation in front is on topic",
     )
+    standalone_relevance: float = Field(
+        default=0.6,
+        description="a full question mid-conversation that comes this close (cosine) to a "
+        "passage by itself is a new topic, searched without the conversation",
+    )
     min_groundedness: float = Field(
         default=0.6, description="answers less grounded than this are not sent"
     )

@@ -265,3 +265,21 @@ def test_a_reply_to_the_assistant_continues_the_conversation(world: Any, db: Ses
     ask(service, conversation.id, "Can I get my money back on an annual plan?")
     _, reply = ask(service, conversation.id, "yes, I bought it two weeks ago")
     assert reply.kind == "answer" and "30 days" in reply.text
+
+
+def test_a_new_topic_is_searched_without_the_conversation(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v12")
+    ask(service, conversation.id, "Can I get my money back on an annual plan?")
+    # A full question that finds its own passage: searched alone, answered from its own page.
+    text, switched = ask(service, conversation.id, "How do I set up SAML single sign-on in Okta?")
+    assert switched.query == "How do I set up SAML single sign-on in Okta?"
+    assert [c.title for c in switched.citations] == ["SSO setup"] and "refund" not in text
+    # Pointing back carries the conversation on.
+    _, follow_up = ask(service, conversation.id, "is it included in the Growth plan?")
+    assert follow_up.query.startswith("Can I get my money back") and follow_up.kind == "answer"
+    # So does a question too short to stand alone; saying it is another topic does not.
+    history = [("visitor", "How do I set up SAML SSO in Okta?"), ("bot", "Create an app [1].")]
+    assert service.engine.follows_up("and SCIM?", history)
+    assert not service.engine.follows_up("unrelated: what does Growth cost per user?", history)
+    assert not service.engine.follows_up("How do I set up SSO?", [])
