@@ -21,13 +21,14 @@ from assistant.extractive import extractive_answer
 from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import (
+    accepts,
     continues_conversation,
+    handoff_request,
     opens_new_topic,
     points_back,
-    sales_interest,
     small_talk,
-    wants_person,
 )
+from assistant.replies import offers_person, say
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from journey.settings import AssistantSettings
 from journey.text import content_words, streamed_sentences
@@ -49,11 +50,6 @@ HANDOFF_REASONS = (
     "model_failure",
 )
 
-DONT_KNOW = (
-    "I'm sorry, I don't know the answer to that. Would you like me to connect you with a person?"
-)
-NOT_SURE = "I'm not sure enough to answer that correctly, so I'm bringing in a colleague."
-TO_PERSON = "Of course, I'm connecting you with a person from our team. They'll reply here."
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
 # A message with fewer content words than this cannot stand alone ("and the Name ID?").
 FULL_QUESTION_WORDS = 3
@@ -129,14 +125,20 @@ class AnswerEngine:
         history: Sequence[tuple[str, str]] = (),
         language: str = "en",
     ) -> Iterator[Event]:
-        canned = small_talk(question)
-        if canned:
-            yield from _say(Reply(canned, "small_talk", language))
+        company = self.settings.company
+        chat = small_talk(question)
+        if chat:
+            yield from _say(Reply(say(chat, language, company), "small_talk", language))
             return
-        if wants_person(question):
-            yield from _say(
-                Reply(TO_PERSON, "handoff", language, handoff_reason="customer_request")
-            )
+        # A person is brought in, and the visitor told so, when the message asks for one,
+        # asks for what only a person may decide, is angry, shows buying intent, or says yes
+        # to the assistant's offer of a person.
+        reason = handoff_request(question)
+        if reason is None and accepts(question) and offers_person(_last_bot(history)):
+            reason = "missing_knowledge"
+        if reason:
+            text = say(reason, language, company)
+            yield from _say(Reply(text, "handoff", language, handoff_reason=reason))
             return
 
         in_context = self.search_context(question, history)
@@ -144,7 +146,9 @@ class AnswerEngine:
         found = self.retriever.search(session, question, in_context)
         passages = found.passages
         if not passages or not self.on_topic(found, question):
-            yield from _say(Reply(DONT_KNOW, "dont_know", language, query=query))
+            yield from _say(
+                self._unanswered(Reply("", "dont_know", language, query=query), history)
+            )
             return
 
         reply = Reply("", "answer", language, query=query)
@@ -160,16 +164,25 @@ class AnswerEngine:
             reply.kind, reply.handoff_reason = "handoff", "low_confidence"
         if reply.kind != "answer":
             # Whatever was shown stays shown; the closing line says what happens next.
-            closing = DONT_KNOW if reply.kind == "dont_know" else NOT_SURE
+            closing = self._unanswered(reply, history).text
             yield "token", (" " if shown else "") + closing
             text = f"{text} {closing}".strip()
         reply.text = text
         reply.citations = [_citation(n, passages[n - 1]) for n in used]
         reply.groundedness = groundedness(text, passages) if used else 0.0
-        if reply.kind == "answer" and sales_interest(question):
-            reply.handoff_reason = "sales_opportunity"
         yield "sources", reply.citations
         yield "done", reply
+
+    def _unanswered(self, reply: Reply, history: Sequence[tuple[str, str]]) -> Reply:
+        """The closing words of a reply that does not answer: "I don't know" with the offer of a
+        person; the second time in a row, the person is brought in; not sure, a colleague."""
+        if reply.kind == "dont_know" and offers_person(_last_bot(history)):
+            reply.kind, reply.handoff_reason = "handoff", "missing_knowledge"
+        key = "dont_know" if reply.kind == "dont_know" else reply.handoff_reason or "not_sure"
+        if key in ("low_confidence", "model_failure"):
+            key = "not_sure"
+        reply.text = say(key, reply.language, self.settings.company)
+        return reply
 
     def search_context(self, question: str, history: Sequence[tuple[str, str]]) -> str | None:
         """The question in its conversation's context, searched beside it; None for a new
@@ -286,6 +299,10 @@ class AnswerEngine:
             reply.kind, reply.handoff_reason = "handoff", "low_confidence"
             return False
         return True
+
+
+def _last_bot(history: Sequence[tuple[str, str]]) -> str:
+    return next((text for role, text in reversed(history) if role == "bot"), "")
 
 
 def _say(reply: Reply) -> Iterator[Event]:

@@ -1,36 +1,139 @@
-"""Rules that read a visitor message: small talk, a request for a person, buying intent, a
-reply that carries the conversation on. The stage a text points at is `journey.stages`."""
+"""Rules that read a visitor message: small talk, what a message asks a person for (the
+hand-off policy), a reply that carries the conversation on or opens a new topic. The stage a
+text points at is `journey.stages`."""
 
 from __future__ import annotations
 
 import re
 
-_GREETING = re.compile(
-    r"^\s*(hi|hello|hey|hallo|bonjour|hola|good (morning|afternoon|evening))\b[\s!.,]*$", re.I
+from feedback.moments import CHURN, ESCALATION
+
+# Small talk: a message made only of these phrases (and the filler words below), in the
+# languages the assistant speaks.
+_SMALL_TALK = {
+    "identity": (
+        r"are you (?:a |an )?(?:bot|robot|ai|human|real(?: person)?|person|machine|chatbot)|"
+        r"am i (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|human|"
+        r"real person|person|machine)|is this (?:a |an )?(?:bot|robot|ai|real person|human)|"
+        r"bist du (?:ein )?(?:bot|mensch)|êtes-vous (?:un )?(?:robot|humain)|"
+        r"eres (?:un )?(?:bot|robot|humano)|ben je (?:een )?(?:bot|mens)"
+    ),
+    "bye": (
+        r"bye(?: bye)?|goodbye|see (?:you|ya)|cya|that'?s all|have a (?:nice|good|great) "
+        r"(?:day|one|weekend)|tschüss?|auf wiedersehen|au revoir|à bientôt|adi[oó]s|"
+        r"hasta luego|doei|tot ziens"
+    ),
+    "thanks": (
+        r"thanks?(?: you)?(?: (?:so|very) much| a lot| again| for (?:your|the) help)?|thx|ty|"
+        r"cheers|many thanks|danke(?: schön| sehr)?|dankeschön|vielen dank|merci(?: beaucoup)?|"
+        r"(?:muchas )?gracias|bedankt|dank (?:je|u)(?: wel)?|grazie"
+    ),
+    "greeting": (
+        r"(?:hi|hello|hey|hiya|howdy)(?: there| team| all| everyone)?|good (?:morning|afternoon|"
+        r"evening|day)|morning|hallo(?: zusammen)?|guten (?:tag|morgen|abend)|moin|servus|"
+        r"bonjour|salut|bonsoir|hola|buen(?:os|as) (?:d[ií]as|tardes|noches)|buenas|hoi|"
+        r"goedemorgen|goedemiddag|goedenavond|dag|can (?:you|u) help(?: me| us)?|"
+        r"i have a (?:quick )?question|quick question|are you there|anyone there|how are you"
+    ),
+}
+_FILLER = re.compile(
+    r"\b(?:ok(?:ay)?|cool|great|perfect|awesome|nice|super|alright|fine|good|oh|well|so|yes|"
+    r"yeah|yep|sure|got it|understood|that helps|that'?s (?:helpful|great)|very helpful|ja|"
+    r"oui|s[ií]|vale|prima|genial|parfait|top|bien|perfecto|perfekt|gut|mooi|fijn|for now)\b",
+    re.IGNORECASE,
 )
-_THANKS = re.compile(
-    r"^\s*(thanks?|thank you|cheers|great,? thanks?|danke|merci|gracias)\b.*$", re.I
-)
-_BYE = re.compile(r"^\s*(bye|goodbye|see you|that'?s all)\b.*$", re.I)
-_HUMAN = re.compile(
-    r"\b(human|real person|a person|an agent|live agent|someone from|speak to|talk to|"
-    r"call me|representative|support team)\b",
-    re.I,
-)
-_SALES = re.compile(
-    r"\b(quote|talk to sales|sales team|book a demo|demo call|discount|negotiat)", re.I
-)
+_SMALL_TALK_PARTS = {
+    kind: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for kind, pattern in _SMALL_TALK.items()
+}
 
 
 def small_talk(text: str) -> str | None:
-    """A polite reply to a greeting, thanks or goodbye; None for anything else."""
-    if _GREETING.match(text):
-        return "Hello! Ask me anything about our product, plans or your account."
-    if _THANKS.match(text) and len(text.split()) <= 6:
-        return "You're welcome! Is there anything else I can help with?"
-    if _BYE.match(text):
-        return "Thanks for chatting. Have a good day!"
+    """Which small talk the message is (identity, bye, thanks, greeting), or None when it
+    says anything more. A message of several kinds is answered by the first of that order:
+    "ok cool, thx, bye!" is a goodbye, "hi, are you a bot?" a question about the assistant."""
+    if len(text) > 160:
+        return None
+    rest, kinds = text, []
+    for kind, pattern in _SMALL_TALK_PARTS.items():
+        rest, found = pattern.subn(" ", rest)
+        if found:
+            kinds.append(kind)
+    if not kinds or re.search(r"\w", _FILLER.sub(" ", rest)):
+        return None
+    return kinds[0]
+
+
+_HUMAN = re.compile(
+    r"\b(?:human|(?:real|actual|live) (?:person|agent|human)|(?:talk|speak|chat) (?:to|with) "
+    r"(?:a |an |your |one of your |a real |an actual )?(?:person|someone|somebody|agent|"
+    r"representative|rep|support|team|colleague|manager)|connect me|call me|representative|"
+    r"someone from (?:your|the) team)\b",
+    re.IGNORECASE,
+)
+# Asking the assistant to commit to what only a person may: a special price, an exception,
+# a refund outside the policy, a promise in writing.
+_COMMITMENT = re.compile(
+    r"\b(?:make|grant|give (?:us|me)) (?:an? )?exception|\bexception (?:this|for)\b|"
+    r"\b(?:can|could|would|will) you (?:just |please )?(?:do|give|offer|make|confirm|promise|"
+    r"guarantee|waive|match|agree|approve|extend|refund|drop|lower|beat)\b[^.?!]*"
+    r"(?:discount|exception|price|pricing|€|\$|£|%|refund|deal|free|waive|fee|per (?:user|seat))|"
+    r"\bconfirm (?:it|this|that)?\s*(?:here|in (?:the )?chat|in writing)|"
+    r"\b\d+ ?% (?:discount|off)\b|\bif (?:i|we) sign (?:today|this week|now|by)\b|"
+    r"\brefund (?:us|me)? ?anyway\b",
+    re.IGNORECASE,
+)
+# Anger and leaving, beyond what the feedback analysis already reads as churn or escalation.
+_ANGER = re.compile(
+    r"\b(?:this is (?:a joke|ridiculous|absurd|insane)|fed up|sick (?:and tired )?of|furious|"
+    r"angry|outrageous|useless|waste of (?:time|money)|never again|"
+    r"(?:seriously |really )?(?:thinking about|considering) (?:cancell?ing|leaving|switching))\b",
+    re.IGNORECASE,
+)
+# Buying intent worth a salesperson: a large team, a proposal, procurement.
+SALES_TEAM_SIZE = 50  # where the demo company's Enterprise plan starts; small teams buy online
+_TEAM_SIZE = re.compile(
+    r"\b(\d[\d,.]*|hundreds?|thousands?) (?:of )?(?:people|users|seats|employees|staff|"
+    r"licen[cs]es|colleagues|agents)\b",
+    re.IGNORECASE,
+)
+_BUYING = re.compile(
+    r"\b(?:proposal|quote|quotation|custom (?:contract|pricing|terms)|"
+    r"procurement|purchase order|security (?:review|questionnaire)|rfp|company-?wide|"
+    r"(?:talk|speak) (?:to|with) (?:sales|your sales)|sales (?:team|rep|person)|book a demo|"
+    r"demo call|volume (?:discount|pricing))\b",
+    re.IGNORECASE,
+)
+
+
+def handoff_request(text: str) -> str | None:
+    """The hand-off reason a message calls for before any answer: a person asked for, a
+    commitment only a person may make, anger or leaving, buying intent; None for a question."""
+    if _COMMITMENT.search(text):
+        return "policy_restriction"
+    if _ANGER.search(text) or CHURN.search(text) or ESCALATION.search(text):
+        return "negative_sentiment"
+    if _BUYING.search(text) or any(_large(size) for size in _TEAM_SIZE.findall(text)):
+        return "sales_opportunity"
+    if _HUMAN.search(text):
+        return "customer_request"
     return None
+
+
+def _large(size: str) -> bool:
+    digits = re.sub(r"\D", "", size)
+    return int(digits) >= SALES_TEAM_SIZE if digits else True  # "hundreds of users"
+
+
+# "Yes" to the assistant's offer of a person.
+_ACCEPTS = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please(?: do)?|go ahead|do it|why not|ja|oui|s[ií]|"
+    r"graag|bitte|claro|d'accord|volontiers|that would be (?:great|nice|good))\b(?!.*\?)",
+    re.IGNORECASE,
+)
+
+
+def accepts(text: str) -> bool:
+    return len(text.split()) <= 8 and bool(_ACCEPTS.match(text))
 
 
 # A visitor answering the assistant ("yes", "no, I haven't") or carrying on ("and for
@@ -70,11 +173,3 @@ def opens_new_topic(text: str) -> bool:
 
 def points_back(text: str) -> bool:
     return bool(_POINTS_BACK.search(text))
-
-
-def wants_person(text: str) -> bool:
-    return bool(_HUMAN.search(text))
-
-
-def sales_interest(text: str) -> bool:
-    return bool(_SALES.search(text))

@@ -176,17 +176,11 @@ class ConversationService:
             },
         )
         reason = reply.handoff_reason
-        if reply.kind == "dont_know" and self._second_dont_know(conversation):
-            reason = "missing_knowledge"
         if reason:
             visitor_message = self.session.get(Message, turn.visitor_message_id)
             evidence = [m for m in (visitor_message, bot_message) if m is not None]
             self.hand_off(conversation, reason, evidence=evidence)
         return conversation.status
-
-    def _second_dont_know(self, conversation: Conversation) -> bool:
-        bot = self._latest(conversation.id, ("bot",), 2)
-        return len(bot) == 2 and all(m.meta.get("kind") == "dont_know" for m in bot)
 
     # -- handoff and takeover -----------------------------------------------------------------
 

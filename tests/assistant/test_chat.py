@@ -139,11 +139,48 @@ def test_out_of_scope_is_refused_then_handed_over(world: Any, db: Session) -> No
     _, first = ask(service, conversation.id, "What will the weather be like in Lisbon tomorrow?")
     assert first.kind == "dont_know" and first.handoff_reason is None
     assert conversation.status == "bot"
-    _, second = ask(service, conversation.id, "Who won the football world cup in 1998?")
-    assert second.kind == "dont_know"
+    # The second "I don't know" in a row brings a person in, and says so.
+    text, second = ask(service, conversation.id, "Who won the football world cup in 1998?")
+    assert second.kind == "handoff" and second.handoff_reason == "missing_knowledge"
+    assert "bringing in a person" in text and "Would you like" not in text
     assert conversation.status == "waiting_for_human"
     flag = db.scalar(select(Flag).where(Flag.conversation_id == conversation.id))
     assert flag is not None and flag.reasons == ["handoff_missing_knowledge"]
+
+
+def test_yes_to_the_offer_of_a_person_hands_over(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v2b")
+    text, unknown = ask(service, conversation.id, "Wie wird das Wetter morgen in Lissabon?")
+    assert unknown.kind == "dont_know" and "Soll ich Sie" in text  # in the visitor's language
+    text, accepted = ask(service, conversation.id, "ja bitte")
+    assert accepted.handoff_reason == "missing_knowledge" and "Team" in text
+    assert conversation.status == "waiting_for_human"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("Can you give us 40% discount if we sign today? Confirm it here.", "policy_restriction"),
+        (
+            "This is ridiculous, nothing works. We are cancelling our subscription.",
+            "negative_sentiment",
+        ),
+        ("We have 250 employees; can your sales team send a proposal?", "sales_opportunity"),
+        ("Can I talk to a real person?", "customer_request"),
+    ],
+)
+def test_each_handoff_reason_is_announced(
+    world: Any, db: Session, message: str, reason: str
+) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id=f"v-{reason}")
+    text, reply = ask(service, conversation.id, message)
+    assert reply.kind == "handoff" and reply.handoff_reason == reason
+    assert "reply here" in text  # the visitor is told a person is coming
+    assert conversation.status == "waiting_for_human"
+    flag = db.scalar(select(Flag).where(Flag.conversation_id == conversation.id))
+    assert flag is not None and flag.reasons == [f"handoff_{reason}"]
 
 
 def test_takeover_silences_the_bot_until_handed_back(world: Any, db: Session) -> None:

@@ -4,9 +4,8 @@ from sqlalchemy.orm import Session
 
 from assistant.intent import (
     continues_conversation,
-    sales_interest,
+    handoff_request,
     small_talk,
-    wants_person,
 )
 from assistant.service import ConversationService
 from journey.models import JourneyEvent
@@ -38,12 +37,53 @@ def test_guess_stage(text: str, page: str | None, known: str | None, stage: str)
     assert guess_stage(text, page, known, Vocabulary().stage_order) == stage
 
 
-def test_small_talk_and_requests() -> None:
-    assert small_talk("Hi!") and small_talk("thanks a lot") and small_talk("bye")
-    assert small_talk("Hi, how do I reset my password?") is None
-    assert small_talk("thanks, but the export still fails when I include attachments") is None
-    assert wants_person("Can I talk to a human?") and not wants_person("How do humans use it?")
-    assert sales_interest("we'd like a quote") and not sales_interest("what is SSO")
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Hi!", "greeting"),
+        ("hi there", "greeting"),
+        ("Hi! Can you help me?", "greeting"),
+        ("Good morning! 🙂", "greeting"),
+        ("Hallo zusammen", "greeting"),
+        ("¡Hola!", "greeting"),
+        ("thanks a lot", "thanks"),
+        ("perfect, thank you so much!!", "thanks"),
+        ("merci beaucoup !", "thanks"),
+        ("vielen Dank", "thanks"),
+        ("ok cool, thx, bye!", "bye"),
+        ("tot ziens", "bye"),
+        ("are you a bot?", "identity"),
+        ("Hi, am I talking to a real person?", "identity"),
+        ("Hi, how do I reset my password?", None),
+        ("thanks, but the export still fails when I include attachments", None),
+        ("Good morning, is SSO included in Growth?", None),
+    ],
+)
+def test_small_talk(text: str, kind: str | None) -> None:
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Can I talk to a human?", "customer_request"),
+        ("I'd rather speak to an actual person, can you connect me?", "customer_request"),
+        ("We're 300 people; can your sales team send us a proposal?", "sales_opportunity"),
+        ("Can I get a quote for 80 seats?", "sales_opportunity"),
+        ("Could you do Growth at €35 per user if we sign this week?", "policy_restriction"),
+        ("Can't you make an exception and refund us anyway?", "policy_restriction"),
+        ("This is a joke. We're thinking about cancelling our subscription.", "negative_sentiment"),
+        ("Do you offer discounts for annual billing?", None),
+        ("we'd be around 15 users, which plan fits?", None),
+        ("Rolling it out to 1,200 employees next year", "sales_opportunity"),
+        ("How do humans use it?", None),
+        ("Can Brightloop talk to Salesforce?", None),
+        ("How do I cancel a scheduled export?", None),
+        ("What are your support team's hours?", None),
+    ],
+)
+def test_handoff_requests(text: str, reason: str | None) -> None:
+    assert handoff_request(text) == reason
 
 
 def test_replies_and_continuations_are_told_from_new_questions() -> None:
