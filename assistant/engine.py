@@ -263,9 +263,8 @@ class AnswerEngine:
                 ("model_failure" if reply.notes else "low_confidence"),
             )
             return
-        for sentence in streamed_sentences(answer + " "):
-            if sentence.strip():
-                yield "sentence", sentence.strip()
+        for part in answer:
+            yield "sentence", part
 
     def _generated(self, turn: _Turn) -> Iterator[Event]:
         assert self.model is not None

@@ -1,43 +1,162 @@
-"""Answers with no generative model: the sentences of the top passages that best cover the
-question, each cited. This keeps the product correct when no model is configured or one fails."""
+"""Answers with no generative model, composed from the structure of the best passage: an FAQ
+entry's answer (never its question), a numbered how-to kept whole with its lead-in, a table
+row (which names its columns), or the sentences that best cover the question. Every part is
+quoted and cited. This keeps the product correct when no model is configured or one fails."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.retrieval import Passage
-from journey.text import content_words, sentences
+from journey.text import content_words, sentences, stem
 
-MAX_SENTENCES = 2
+MAX_PARTS = 2
 MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of 2 passages
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+_EMPHASIS = re.compile(r"\*\*|__")
+_ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
+MAX_LISTED = 10
 
-def extractive_answer(question: str, passages: Sequence[Passage]) -> str:
-    """Up to two sentences of the best passage, in reading order, cited as [n]."""
-    terms = set(content_words(question))
-    if not passages or not terms:
-        return ""
-    scored: list[tuple[float, int, int, str]] = []
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a passage that can be quoted on its own."""
+
+    text: str  # what is said
+    match: str  # what the question is matched against: an FAQ entry's question is here too
+    position: int
+    whole: bool = False  # an FAQ answer or a how-to: it answers alone
+    question: str = ""  # an FAQ entry's question
+
+
+def _is_list(lines: list[str]) -> bool:
+    """Bullets, or table rows as documents write them ("Growth: annual billing €49; ...")."""
+    bullets = all(_BULLET.match(line) for line in lines)
+    rows = len(lines) > 1 and all(_ROW.match(line) for line in lines)
+    return bool(lines) and (bullets or rows)
+
+
+def _is_question(line: str) -> bool:
+    plain = _EMPHASIS.sub("", line).strip()
+    return plain.endswith("?") and len(plain.split()) <= 25
+
+
+def parts(text: str) -> list[Part]:
+    """The passage cut where its writer cut it: FAQ entries, how-tos, list items, and the
+    sentences of other lines (a table row, which names its columns, is one)."""
+    found: list[Part] = []
+
+    def add(said: str, match: str = "", whole: bool = False, question: str = "") -> None:
+        found.append(Part(said, match or said, len(found), whole, question))
+
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        # A paragraph's lines may be wrapped anywhere: its sentences are cut from all of them.
+        for sentence in sentences(" ".join(paragraph)):
+            add(sentence)
+        paragraph.clear()
+
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if line.strip()]
+        flush()
+        lead = found[-1] if found and found[-1].text.rstrip().endswith(":") else None
+        if lead and not lead.whole and _is_list(lines):
+            # "Current prices for all plans:" and its table or list: one answer, kept whole;
+            # its items can still be quoted one by one.
+            listed = "\n".join([lead.text, *lines[:MAX_LISTED]])
+            found[-1] = Part(listed, listed, lead.position, whole=True)
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            structured = _NUMBERED.match(line) or _BULLET.match(line) or _is_question(line)
+            if structured:
+                flush()
+            if _is_question(line) and index + 1 < len(lines) and not _is_question(lines[index + 1]):
+                # An FAQ entry: the question, and the lines up to the next question.
+                end = index + 1
+                while end < len(lines) and not _is_question(lines[end]):
+                    end += 1
+                answer = " ".join(lines[index + 1 : end])
+                add(answer, f"{line} {answer}", whole=True, question=line)
+                index = end
+            elif _NUMBERED.match(line):
+                end = index
+                while (
+                    end < len(lines)
+                    and not _is_question(lines[end])
+                    and (_NUMBERED.match(lines[end]) or not _BULLET.match(lines[end]))
+                ):
+                    end += 1
+                lead = found[-1].text if found and found[-1].text.rstrip().endswith(":") else ""
+                if lead:
+                    found.pop()
+                steps = "\n".join(lines[index:end])
+                add(f"{lead}\n{steps}" if lead else steps, whole=True)
+                index = end
+            elif _BULLET.match(line):
+                add(line)  # a list item, whole
+                index += 1
+            else:
+                paragraph.append(line)
+                index += 1
+        flush()
+    return found
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(word) for word in content_words(text)}
+
+
+def extractive_answer(question: str, passages: Sequence[Passage]) -> list[str]:
+    """The parts of the best passage that answer the question, in reading order, each cited
+    as [n]: one FAQ answer or how-to, or up to two other parts."""
+    wanted = _stems(question)
+    if not passages or not wanted:
+        return []
+    scored: list[tuple[float, int, Part]] = []
     for number, passage in enumerate(passages[:MAX_PASSAGES], start=1):
-        for position, sentence in enumerate(sentences(passage.text)):
-            words = set(content_words(sentence))
-            overlap = len(terms & words)
+        for part in parts(passage.text):
+            words = _stems(part.match)
+            overlap = len(wanted & words)
             if not overlap:
                 continue
-            # Coverage of the question, lightly favouring the better passage and short sentences.
-            score = overlap / len(terms) + 0.15 / number - 0.01 * math.log1p(len(words))
-            scored.append((score, number, position, sentence))
+            # Coverage of the question; an FAQ question that matches counts twice; lightly
+            # favouring the better passage and short parts.
+            asked = len(wanted & _stems(part.question)) / len(wanted) if part.question else 0.0
+            score = overlap / len(wanted) + asked + 0.15 / number - 0.01 * math.log1p(len(words))
+            scored.append((score, number, part))
     if not scored:
-        # Nothing overlaps word for word (a paraphrase): the best passage's opening sentence.
-        first = sentences(passages[0].text)
-        return f"{first[0]} [1]" if first else ""
-    best = sorted(scored, reverse=True)[:MAX_SENTENCES]
-    best.sort(key=lambda item: (item[1], item[2]))
-    return " ".join(f"{_clean(sentence)} [{number}]" for _, number, _, sentence in best)
+        # Nothing overlaps word for word (a paraphrase): the best passage's opening part.
+        first = parts(passages[0].text)
+        return [_cited(first[0], 1)] if first else []
+    scored.sort(key=lambda item: item[0], reverse=True)
+    best = scored[0]
+    chosen = [best]
+    covered = wanted & _stems(best[2].match)
+    for candidate in scored[1:]:
+        if best[2].whole or len(chosen) == MAX_PARTS:
+            break
+        # A second part only when it adds something asked for: after "Growth: €49", the
+        # Starter row says nothing more about Growth.
+        adds = wanted & _stems(candidate[2].match) - covered
+        if not candidate[2].whole and adds:
+            chosen.append(candidate)
+            covered |= adds
+    chosen.sort(key=lambda item: (item[1], item[2].position))
+    return [_cited(part, number) for _, number, part in chosen]
 
 
-def _clean(sentence: str) -> str:
-    # Markdown list and emphasis marks read badly inside a chat answer.
-    text = sentence.lstrip("-*# ").replace("**", "")
-    return " ".join(text.split())
+def _cited(part: Part, number: int) -> str:
+    return f"{_clean(part.text)} [{number}]"
+
+
+def _clean(text: str) -> str:
+    # Emphasis marks and bullets read badly in a chat answer; a how-to keeps its lines.
+    lines = [_EMPHASIS.sub("", _BULLET.sub("", line)).strip() for line in text.splitlines()]
+    return "\n".join(" ".join(line.split()) for line in lines if line)

@@ -21,10 +21,13 @@ url: https://help.example.test/invoices
 
 # Invoices
 
-## Finding your invoices
+Only Owners see billing. Invoices are issued in EUR.
 
-Go to **Settings -> Billing** and open the *Invoices* tab. Every invoice can be downloaded as a
-PDF. Only Owners see billing.
+## FAQ
+
+**Where can I download our invoices?**
+Go to **Settings -> Billing**, open the *Invoices* tab and download them
+as PDF.
 """
 
 
@@ -71,7 +74,7 @@ def test_eval_chat_plays_sessions_through_the_chat_service(env: Path) -> None:
     sessions = env / "sessions.jsonl"
     turns = [
         {"text": "Where do I download our invoices?", "expect": "answer",
-         "pages": ["https://help.example.test/invoices"], "facts": [["Settings → Billing"]],
+         "pages": ["https://help.example.test/invoices"], "facts": [["Settings → Billing"], ["PDF"]],
          "stage": "retention"},
         {"text": "thanks!", "expect": "small_talk"},
         {"text": "Can I talk to a real person please?", "expect": "handoff",
