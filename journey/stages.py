@@ -21,22 +21,78 @@ def guess_stage(
 # The first rule that matches decides; order runs from the most to the least specific.
 _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
+        "advocacy",
+        re.compile(
+            r"\b(referr?al|refer (?:a|other|clients|customers)|partner program|affiliate|"
+            r"case study|write a review|recommend (?:you|it|your product))",
+            re.I,
+        ),
+    ),
+    (
         "retention",
-        re.compile(r"\b(renew|renewal|cancel|downgrade|contract end|notice period)", re.I),
+        re.compile(
+            r"\b(renew|renewal|cancel|downgrade|contract end|notice period|refund|money back|"
+            r"invoices?|billing|card payment|payment (?:failed|fails)|overage|usage cap|"
+            r"résili|kündig|rechnung|factur|cancelar|opzeggen)",
+            re.I,
+        ),
+    ),
+    (
+        # Setting something up, even when it fails on the way.
+        "onboarding",
+        re.compile(
+            r"\b(set ?up|setting up|setup|configur\w*|invit\w*|onboard\w*|import|"
+            r"getting started|first workflow)",
+            re.I,
+        ),
+    ),
+    (
+        # Something broke: whatever it is about, the customer is using the product.
+        "adoption",
+        re.compile(
+            r"\b(fail\w*|error|not working|broken|doesn'?t work|isn'?t (?:working|triggering)|"
+            r"disconnected|too slow|super slow|slow|expired|bug|troubleshoot\w*|status|outage|"
+            r"störung|panne|caído)",
+            re.I,
+        ),
     ),
     (
         "onboarding",
-        re.compile(r"\b(set ?up|setup|configure|sso|saml|scim|invite|onboard|import)", re.I),
-    ),
-    (
-        "adoption",
-        re.compile(r"\b(how do i|how to|workflow|integration|api|error|not working|bug)", re.I),
+        re.compile(r"\b(sso|saml|scim|entity id|name id|metadata|acs url)", re.I),
     ),
     (
         "decision",
-        re.compile(r"\b(quote|contract|dpa|security review|procurement|invoice|demo)", re.I),
+        re.compile(
+            r"\b(quote|contract|dpa|security review|procurement|proposal|purchase|buy|"
+            r"sign(?:ed|ing)? (?:the |a |our )?(?:contract|deal|order|today|this week|now)|"
+            r"pick a plan|data residency|keep (?:all )?our data|eu hosting|hosting|discount)",
+            re.I,
+        ),
     ),
-    ("consideration", re.compile(r"\b(price|pricing|cost|plan|trial|compare|vs\.?|feature)", re.I)),
+    (
+        "adoption",
+        re.compile(
+            r"\b(how do i|how to|where do i|workflow|integrat\w*|api|sync|webhook|slack|teams|"
+            r"dashboard|insights|permission|who(?:'s| is)? (?:allowed|can))",
+            re.I,
+        ),
+    ),
+    (
+        "consideration",
+        re.compile(
+            r"\b(price|pricing|cost|plan|trial|prueba|essai|testversion|compare|vs\.?|feature|"
+            r"cheaper)",
+            re.I,
+        ),
+    ),
+    (
+        "awareness",
+        re.compile(
+            r"\b(who are you|what (?:is|does) your (?:company|product)|founded|based|"
+            r"headquarter\w*|gevestigd|office|company)",
+            re.I,
+        ),
+    ),
 )
 _PAGE_STAGES = (
     ("/pricing", "consideration"),
@@ -48,15 +104,22 @@ _PAGE_STAGES = (
 )
 
 
+CUSTOMER_STAGES = {"onboarding", "adoption", "retention", "advocacy"}
+# Pages only customers use: the help centre and the product itself.
+_CUSTOMER_PAGES = ("help.", "app.", "/help", "/docs", "/support")
+
+
 def _default_stage(text: str, page_url: str | None, known_stage: str | None) -> str | None:
-    """A customer's own stage wins over what a question sounds like; for a prospect
-    (no stage past decision), the question's words, then the page, decide."""
-    customer_stages = {"onboarding", "adoption", "retention", "advocacy"}
+    """The question's words decide, read in the light of who asks: a known customer asking
+    about plans is expanding (retention); a prospect (no stage past decision, not on the help
+    centre) asking how something works is still evaluating. Else the page decides."""
+    customer = known_stage in CUSTOMER_STAGES
+    prospect = not customer and not any(p in (page_url or "") for p in _CUSTOMER_PAGES)
     for stage, pattern in _STAGE_RULES:
         if pattern.search(text):
-            if known_stage in customer_stages and stage in {"consideration", "decision"}:
-                return "retention"  # a customer asking about plans is an expansion question
-            if known_stage not in customer_stages and stage in {"adoption", "onboarding"}:
+            if customer and stage in {"consideration", "decision"}:
+                return "retention"
+            if prospect and stage in {"adoption", "onboarding"}:
                 return known_stage or "consideration"
             return stage
     for fragment, stage in _PAGE_STAGES:

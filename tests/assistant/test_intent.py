@@ -31,6 +31,24 @@ from journey.vocabulary import Vocabulary
         ("I want to cancel our contract", None, "adoption", "retention"),
         ("hello there", "https://help.brightloop.io/articles/x", None, "adoption"),
         ("hello there", None, "advocacy", "advocacy"),
+        # On the help centre the visitor is a customer: how-tos are adoption, set-ups onboarding.
+        ("where do i create an api key", "https://help.x.io/articles/api", None, "adoption"),
+        (
+            "We're setting up SSO with Entra ID",
+            "https://help.x.io/articles/sso",
+            None,
+            "onboarding",
+        ),
+        ("Our SAML login fails with an error", "https://help.x.io/articles/sso", None, "adoption"),
+        (
+            "Where do I download our invoices?",
+            "https://help.x.io/articles/billing",
+            None,
+            "retention",
+        ),
+        ("Do you have a referral programme?", None, None, "advocacy"),
+        ("When was the company founded?", "https://www.x.io/about", None, "awareness"),
+        ("Does the Starter plan come with single sign-on?", None, None, "consideration"),
     ],
 )
 def test_guess_stage(text: str, page: str | None, known: str | None, stage: str) -> None:
