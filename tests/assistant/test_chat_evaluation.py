@@ -74,7 +74,8 @@ def test_eval_chat_plays_sessions_through_the_chat_service(env: Path) -> None:
     sessions = env / "sessions.jsonl"
     turns = [
         {"text": "Where do I download our invoices?", "expect": "answer",
-         "pages": ["https://help.example.test/invoices"], "facts": [["Settings → Billing"], ["PDF"]],
+         "pages": ["https://help.example.test/invoices"],
+         "facts": [["Settings → Billing"], ["PDF"]],
          "stage": "retention"},
         {"text": "thanks!", "expect": "small_talk"},
         {"text": "Can I talk to a real person please?", "expect": "handoff",
