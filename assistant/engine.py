@@ -30,6 +30,7 @@ from assistant.intent import (
 )
 from assistant.replies import offers_person, say
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
+from assistant.translation import quoted_in_english, to_english
 from journey.settings import AssistantSettings
 from journey.text import content_words, streamed_sentences
 
@@ -84,6 +85,7 @@ class _Turn:
     """One question being answered: what the answering steps share."""
 
     question: str
+    search: str  # what the knowledge is searched with: the question, or its English words
     passages: Sequence[Passage]
     history: Sequence[tuple[str, str]]
     language: str
@@ -141,11 +143,15 @@ class AnswerEngine:
             yield from _say(Reply(text, "handoff", language, handoff_reason=reason))
             return
 
-        in_context = self.search_context(question, history)
-        query = in_context or question
-        found = self.retriever.search(session, question, in_context)
+        # The knowledge is searched in its own language: another language's question goes in
+        # with its help-centre words in English.
+        searched = to_english(question, language) if language != "en" else None
+        search = searched or question
+        in_context = self.search_context(search, history)
+        query = in_context or search
+        found = self.retriever.search(session, search, in_context)
         passages = found.passages
-        if not passages or not self.on_topic(found, question):
+        if not passages or not self.on_topic(found, search):
             yield from _say(
                 self._unanswered(Reply("", "dont_know", language, query=query), history)
             )
@@ -153,7 +159,8 @@ class AnswerEngine:
 
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        for kind, value in self._answer(_Turn(question, passages, history, language, reply)):
+        turn = _Turn(question, search, passages, history, language, reply)
+        for kind, value in self._answer(turn):
             if kind == "sentence":
                 # Citations are cleaned before a sentence is shown, so what streams is final.
                 sentence, _ = clean_citations(value, passages)
@@ -256,13 +263,16 @@ class AnswerEngine:
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
-        answer = extractive_answer(turn.question, turn.passages)
+        answer = extractive_answer(turn.search, turn.passages)
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",
                 ("model_failure" if reply.notes else "low_confidence"),
             )
             return
+        if turn.search != turn.question:
+            # Quoted from pages in another language: the visitor is told so in theirs.
+            answer = [quoted_in_english(turn.language) or "", *answer]
         for part in answer:
             yield "sentence", part
 

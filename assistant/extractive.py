@@ -93,11 +93,11 @@ def parts(text: str) -> list[Part]:
                     and (_NUMBERED.match(lines[end]) or not _BULLET.match(lines[end]))
                 ):
                     end += 1
-                lead = found[-1].text if found and found[-1].text.rstrip().endswith(":") else ""
-                if lead:
+                intro = found[-1].text if found and found[-1].text.rstrip().endswith(":") else ""
+                if intro:
                     found.pop()
                 steps = "\n".join(lines[index:end])
-                add(f"{lead}\n{steps}" if lead else steps, whole=True)
+                add(f"{intro}\n{steps}" if intro else steps, whole=True)
                 index = end
             elif _BULLET.match(line):
                 add(line)  # a list item, whole

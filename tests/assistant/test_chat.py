@@ -320,3 +320,17 @@ def test_a_new_topic_is_searched_without_the_conversation(world: Any, db: Sessio
     assert service.engine.follows_up("and SCIM?", history)
     assert not service.engine.follows_up("unrelated: what does Growth cost per user?", history)
     assert not service.engine.follows_up("How do I set up SSO?", [])
+
+
+def test_a_question_in_another_language_is_answered_from_the_english_pages(
+    world: Any, db: Session
+) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v13")
+    text, reply = ask(service, conversation.id, "Quel est le prix du plan Growth par utilisateur ?")
+    assert reply.kind == "answer" and reply.language == "fr"
+    assert text.startswith("D'après notre centre d'aide en anglais")  # says where it quotes from
+    assert "49 euros" in text and [c.title for c in reply.citations] == ["Plans and pricing"]
+    # Its own replies are in the visitor's language.
+    text, unknown = ask(service, conversation.id, "Qui a peint la Joconde ?")
+    assert unknown.kind == "dont_know" and text.startswith("Désolé")

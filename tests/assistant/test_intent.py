@@ -121,3 +121,14 @@ def test_a_vocabulary_without_a_stage_never_gets_it_guessed(session: Session) ->
         select(JourneyEvent.stage).where(JourneyEvent.subject_id == conversation.id)
     ).all()
     assert stages and "retention" not in stages
+
+
+def test_help_centre_words_are_carried_into_english() -> None:
+    from assistant.translation import to_english
+
+    assert to_english("¿Puedo ampliar mi prueba gratuita?", "es") == "extend trial free"
+    assert to_english("Wo kann ich sehen, ob es eine Störung gibt?", "de") == (
+        "where see incident outage status"
+    )
+    assert to_english("Waar is Brightloop gevestigd?", "nl") == "where Brightloop based"
+    assert to_english("hello", "en") is None and to_english("xyz qrs", "fr") is None

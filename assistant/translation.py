@@ -1,0 +1,108 @@
+"""A question in German, French, Dutch or Spanish searched in an English knowledge base: its
+help-centre words looked up in a small dictionary (no model, no download), the rest dropped,
+names kept. The English embedder cannot compare the languages; the words it is given can."""
+
+from __future__ import annotations
+
+import re
+
+# Help-centre words of each language and their English; several words may share one.
+_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        "abo": "subscription", "abonnement": "subscription", "kündigen": "cancel",
+        "kündigung": "cancel", "daten": "data", "gelöscht": "deleted", "löschen": "delete",
+        "exportieren": "export", "rechnung": "invoice", "rechnungen": "invoices",
+        "zahlung": "payment", "bezahlen": "pay", "preis": "price", "preise": "prices",
+        "kosten": "cost", "kostet": "cost", "tarif": "plan", "plan": "plan", "testphase": "trial",
+        "testversion": "trial", "kostenlos": "free", "verlängern": "extend", "nutzer": "users",
+        "benutzer": "users", "einladen": "invite", "passwort": "password", "anmelden": "sign in",
+        "anmeldung": "login", "störung": "incident outage status", "störungen": "incidents",
+        "ausfall": "outage", "status": "status", "sehen": "see", "gerade": "current",
+        "support": "support", "kontakt": "contact", "erstattung": "refund", "geld": "money",
+        "zurück": "back", "vertrag": "contract", "sicherheit": "security",
+        "integration": "integration",
+        "integrationen": "integrations", "sitz": "based headquarters", "büro": "office",
+        "firma": "company", "gegründet": "founded", "sprache": "language", "fehler": "error",
+        "langsam": "slow", "sprachen": "languages", "telefon": "phone", "zeiten": "hours",
+        "öffnungszeiten": "support hours", "wann": "when", "wie": "how", "wo": "where",
+    },
+    "fr": {
+        "abonnement": "subscription", "résilier": "cancel", "résilions": "cancel",
+        "résiliation": "cancellation", "annuler": "cancel", "données": "data",
+        "supprimées": "deleted", "supprimer": "delete", "suppression": "deletion",
+        "délai": "how long after", "exporter": "export", "facture": "invoice",
+        "factures": "invoices", "paiement": "payment", "payer": "pay", "prix": "price",
+        "tarif": "price", "tarifs": "prices", "coût": "cost", "essai": "trial",
+        "gratuit": "free", "gratuite": "free", "prolonger": "extend", "utilisateurs": "users",
+        "inviter": "invite", "mot": "password", "passe": "password", "connexion": "login",
+        "panne": "outage incident status", "incident": "incident", "statut": "status",
+        "remboursement": "refund", "rembourser": "refund", "contrat": "contract",
+        "sécurité": "security", "intégration": "integration", "intégrations": "integrations",
+        "siège": "headquarters based", "bureau": "office", "bureaux": "offices",
+        "entreprise": "company", "société": "company", "fondée": "founded", "erreur": "error",
+        "lent": "slow", "téléphone": "phone", "horaires": "support hours", "quand": "when",
+        "comment": "how", "où": "where", "compte": "account", "équipe": "team",
+    },
+    "nl": {
+        "abonnement": "subscription", "opzeggen": "cancel", "gegevens": "data",
+        "verwijderd": "deleted", "verwijderen": "delete", "exporteren": "export",
+        "factuur": "invoice", "facturen": "invoices", "betaling": "payment", "betalen": "pay",
+        "prijs": "price", "prijzen": "prices", "kosten": "cost", "kost": "cost",
+        "proefperiode": "trial", "gratis": "free", "verlengen": "extend",
+        "gebruikers": "users", "uitnodigen": "invite", "wachtwoord": "password",
+        "inloggen": "login", "storing": "incident outage status", "status": "status",
+        "terugbetaling": "refund", "contract": "contract", "beveiliging": "security",
+        "integratie": "integration", "integraties": "integrations", "gevestigd": "based",
+        "kantoor": "office", "kantoren": "offices", "bedrijf": "company",
+        "opgericht": "founded", "amerika": "US", "fout": "error", "traag": "slow",
+        "telefoon": "phone", "openingstijden": "support hours", "wanneer": "when",
+        "hoe": "how", "waar": "where", "account": "account",
+    },
+    "es": {
+        "suscripción": "subscription", "cancelar": "cancel", "datos": "data",
+        "eliminados": "deleted", "borrar": "delete", "eliminar": "delete",
+        "exportar": "export", "factura": "invoice", "facturas": "invoices", "pago": "payment",
+        "pagar": "pay", "precio": "price", "precios": "prices", "coste": "cost",
+        "cuesta": "cost", "prueba": "trial", "gratuita": "free", "gratis": "free",
+        "ampliar": "extend", "extender": "extend", "usuarios": "users", "invitar": "invite",
+        "contraseña": "password", "iniciar": "sign in", "caída": "outage incident status",
+        "incidencia": "incident", "estado": "status", "reembolso": "refund",
+        "contrato": "contract", "seguridad": "security", "integración": "integration",
+        "integraciones": "integrations", "sede": "headquarters based", "oficina": "office",
+        "empresa": "company", "fundada": "founded", "error": "error", "lento": "slow",
+        "teléfono": "phone", "horario": "support hours", "cuándo": "when", "cómo": "how",
+        "dónde": "where", "contratamos": "buy", "contratar": "buy", "plan": "plan",
+        "tiempo": "time", "evaluarlo": "evaluate", "pasa": "happens", "cuenta": "account",
+    },
+}  # fmt: skip
+LANGUAGES = tuple(_WORDS)
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+
+
+def to_english(text: str, language: str) -> str | None:
+    """The question's help-centre words in English, with the names it holds (capitalised or
+    all-caps words: products, plans, acronyms); None when nothing could be carried over."""
+    words = _WORDS.get(language)
+    if not words:
+        return None
+    carried: list[str] = []
+    for position, word in enumerate(_WORD.findall(text)):
+        english = words.get(word.casefold())
+        if english:
+            carried.append(english)
+        elif position and (word[:1].isupper() or word.isupper()) and len(word) > 1:
+            carried.append(word)  # a name: Brightloop, Okta, SSO
+    return " ".join(carried) or None
+
+
+_FROM_ENGLISH = {
+    "de": "Aus unserem englischsprachigen Hilfe-Center:",
+    "fr": "D'après notre centre d'aide en anglais :",
+    "nl": "Uit ons Engelstalige helpcentrum:",
+    "es": "Según nuestro centro de ayuda en inglés:",
+}
+
+
+def quoted_in_english(language: str) -> str | None:
+    """The words that say, in the visitor's language, that the answer is quoted from English."""
+    return _FROM_ENGLISH.get(language)
