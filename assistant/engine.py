@@ -32,7 +32,7 @@ from assistant.replies import offers_person, say
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from assistant.translation import quoted_in_english, to_english
 from journey.settings import AssistantSettings
-from journey.text import content_words, streamed_sentences
+from journey.text import content_words, stem, streamed_sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -263,7 +263,10 @@ class AnswerEngine:
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
-        answer = extractive_answer(turn.search, turn.passages)
+        stems = sorted({stem(word) for word in content_words(turn.search)})
+        answer = extractive_answer(
+            turn.search, turn.passages, self.retriever.kb.keywords.idf(stems)
+        )
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.retrieval import Passage
 from journey.text import content_words, sentences, stem
 
 MAX_PARTS = 2
+MIN_GAIN = 0.1  # a second part must cover this share of the question's weight more
 MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of 2 passages
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
@@ -32,6 +33,7 @@ class Part:
     position: int
     whole: bool = False  # an FAQ answer or a how-to: it answers alone
     question: str = ""  # an FAQ entry's question
+    paragraph: int = -1  # the sentences of one paragraph share its number
 
 
 def _is_list(lines: list[str]) -> bool:
@@ -58,8 +60,9 @@ def parts(text: str) -> list[Part]:
 
     def flush() -> None:
         # A paragraph's lines may be wrapped anywhere: its sentences are cut from all of them.
+        number = len(found)
         for sentence in sentences(" ".join(paragraph)):
-            add(sentence)
+            found.append(Part(sentence, sentence, len(found), paragraph=number))
         paragraph.clear()
 
     for block in re.split(r"\n\s*\n", text):
@@ -113,23 +116,32 @@ def _stems(text: str) -> set[str]:
     return {stem(word) for word in content_words(text)}
 
 
-def extractive_answer(question: str, passages: Sequence[Passage]) -> list[str]:
+def extractive_answer(
+    question: str, passages: Sequence[Passage], rarity: Mapping[str, float] | None = None
+) -> list[str]:
     """The parts of the best passage that answer the question, in reading order, each cited
-    as [n]: one FAQ answer or how-to, or up to two other parts."""
+    as [n]: one FAQ answer or how-to, or the best other part with the sentence it leans on
+    and one more part that covers more of the question. `rarity` weighs the question's stems
+    (BM25's idf): "PDF" says more about what is asked than "team"."""
     wanted = _stems(question)
     if not passages or not wanted:
         return []
+
+    def weight(stems: set[str]) -> float:
+        return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)
+
+    total = weight(wanted)
     scored: list[tuple[float, int, Part]] = []
     for number, passage in enumerate(passages[:MAX_PASSAGES], start=1):
         for part in parts(passage.text):
             words = _stems(part.match)
-            overlap = len(wanted & words)
+            overlap = wanted & words
             if not overlap:
                 continue
             # Coverage of the question; an FAQ question that matches counts twice; lightly
             # favouring the better passage and short parts.
-            asked = len(wanted & _stems(part.question)) / len(wanted) if part.question else 0.0
-            score = overlap / len(wanted) + asked + 0.15 / number - 0.01 * math.log1p(len(words))
+            asked = weight(wanted & _stems(part.question)) / total if part.question else 0.0
+            score = weight(overlap) / total + asked + 0.15 / number - 0.01 * math.log1p(len(words))
             scored.append((score, number, part))
     if not scored:
         # Nothing overlaps word for word (a paraphrase): the best passage's opening part.
@@ -142,14 +154,39 @@ def extractive_answer(question: str, passages: Sequence[Passage]) -> list[str]:
     for candidate in scored[1:]:
         if best[2].whole or len(chosen) == MAX_PARTS:
             break
-        # A second part only when it adds something asked for: after "Growth: €49", the
+        # Another part only when it adds enough of what was asked: after "Growth: €49", the
         # Starter row says nothing more about Growth.
         adds = wanted & _stems(candidate[2].match) - covered
-        if not candidate[2].whole and adds:
+        if not candidate[2].whole and weight(adds) >= MIN_GAIN * total:
             chosen.append(candidate)
             covered |= adds
-    chosen.sort(key=lambda item: (item[1], item[2].position))
-    return [_cited(part, number) for _, number, part in chosen]
+    quoted = {(number, part.position): part for _, number, part in chosen}
+    for _, number, part in chosen:
+        for leaned in _leaned_on(part, parts(passages[number - 1].text)):
+            quoted.setdefault((number, leaned.position), leaned)
+    return [_cited(quoted[key], key[0]) for key in sorted(quoted)]
+
+
+# A sentence that leans on the one before ("Owners can also set a usage cap there.") or is
+# carried on by the one after ("...only valid for a short time." "If the clock differs...").
+_LEANS_BACK = re.compile(
+    r"^(?:\W*\w+){0,4}?\W*\b(?:there|this|that|these|those|it|they|also)\b", re.I
+)
+_CARRIES_ON = re.compile(r"^\W*(?:if|it|its|this|they|these|that|then|otherwise|when)\b", re.I)
+
+
+def _leaned_on(part: Part, neighbours: list[Part]) -> list[Part]:
+    """The sentences of the same paragraph that the part needs to be understood."""
+    if part.paragraph < 0:
+        return []
+    same = {p.position: p for p in neighbours if p.paragraph == part.paragraph}
+    extra = []
+    before, after = same.get(part.position - 1), same.get(part.position + 1)
+    if before and _LEANS_BACK.match(part.text):
+        extra.append(before)
+    if after and (_CARRIES_ON.match(after.text) or part.text.rstrip().endswith(":")):
+        extra.append(after)
+    return extra
 
 
 def _cited(part: Part, number: int) -> str:

@@ -92,3 +92,28 @@ def test_a_table_row_answers_with_its_columns() -> None:
 
 def test_extractive_answer_needs_passages() -> None:
     assert extractive_answer("anything", []) == []
+
+
+USAGE = passage(
+    "Extra runs cost €10 per 1,000 runs. You can follow your usage under Settings → Billing → "
+    "Usage. Owners can also set a usage cap there. Enterprise plans include unlimited runs.\n\n"
+    "SAML assertions are only valid for a short time. If the clock differs by more than 3 "
+    "minutes, the assertion is rejected. Our team can help.",
+    "Usage",
+)
+
+
+def test_a_sentence_comes_with_the_one_it_leans_on() -> None:
+    cap = extractive_answer("can we cap overage charges for extra runs?", [USAGE])
+    assert "Settings → Billing → Usage" in " ".join(cap) and "usage cap there" in " ".join(cap)
+    expired = extractive_answer("why are SAML assertions expired?", [USAGE])
+    assert "3 minutes" in " ".join(expired) and "Our team" not in " ".join(expired)
+
+
+def test_rare_question_words_decide_between_sentences() -> None:
+    text = passage(
+        "Your finance team gets a copy of every invoice. Download any invoice as a PDF.", "Docs"
+    )
+    question = "where do I download invoices as PDFs for our finance team?"
+    rarity = {"pdf": 3.0, "download": 2.5, "invoic": 1.2, "financ": 0.4, "team": 0.2}
+    assert extractive_answer(question, [text], rarity) == ["Download any invoice as a PDF. [1]"]
