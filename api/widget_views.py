@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.home_views import templates
 from api.routing import UnitOfWorkRoute
 from journey.errors import NotFound
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-WIDGET = Path(__file__).parent / "static" / "widget.js"
+STATIC = Path(__file__).parent / "static"
+# Vendored from npm (licences beside them): the Markdown renderer and the HTML sanitiser.
+LIBRARIES = {"marked": "vendor/marked.umd.js", "DOMPurify": "vendor/purify.min.js"}
+
+
+@cache
+def widget_script() -> str:
+    """The widget with its libraries inside one private scope: it runs on other companies'
+    pages, so the libraries load as CommonJS modules (their UMD wrappers see `module`) and
+    touch neither the page's globals nor its module loader."""
+    modules = [
+        f"var {name} = (function () {{ var module = {{exports: {{}}}}, exports = module.exports;"
+        f"\n{(STATIC / path).read_text()}\nreturn module.exports; }})();"
+        for name, path in LIBRARIES.items()
+    ]
+    return (
+        "(function () {\n"
+        + "\n".join(modules)
+        + "\n"
+        + (STATIC / "widget.js").read_text()
+        + "\n})();\n"
+    )
+
 
 SITE_PAGES = {
     "home": {
@@ -39,8 +62,8 @@ SITE_PAGES = {
 
 @router.get("/widget.js")
 def widget() -> Response:
-    return FileResponse(
-        WIDGET,
+    return Response(
+        widget_script(),
         media_type="application/javascript",
         headers={"Cache-Control": "public, max-age=300"},
     )

@@ -365,9 +365,12 @@ def demo(
     serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="serve afterwards")] = True,
 ) -> None:
     """Initialise, fill with the demo company, run every analysis and serve it."""
-    from app.demo.setup import load_demo
+    from app.demo.setup import DEMO_COMPANY, load_demo
+    from journey.settings import AssistantSettings
 
     c = container()
+    if c.settings.assistant.company == AssistantSettings().company:
+        c.settings.assistant.company = DEMO_COMPANY  # the assistant speaks for the demo company
     with friendly_errors():
         c.init()
         with progress_bar() as bar:

@@ -53,7 +53,7 @@ HANDOFF_REASONS = (
 
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
 # A message with fewer content words than this cannot stand alone ("and the Name ID?").
-FULL_QUESTION_WORDS = 3
+FULL_QUESTION_WORDS = 2
 
 
 @dataclass
@@ -147,9 +147,7 @@ class AnswerEngine:
         # with its help-centre words in English.
         searched = to_english(question, language) if language != "en" else None
         search = searched or question
-        in_context = self.search_context(search, history)
-        query = in_context or search
-        found = self.retriever.search(session, search, in_context)
+        found, query = self.find(session, search, history)
         passages = found.passages
         if not passages or not self.on_topic(found, search):
             yield from _say(
@@ -191,6 +189,26 @@ class AnswerEngine:
         reply.text = say(key, reply.language, self.settings.company)
         return reply
 
+    def find(
+        self, session: Session, question: str, history: Sequence[tuple[str, str]], k: int = 5
+    ) -> tuple[Retrieved, str]:
+        """The passages for a message, and the query that found them."""
+        in_context = self.search_context(question, history)
+        found = self.retriever.search(session, question, in_context, k)
+        if (
+            in_context
+            and not self.says_it_follows_up(question)
+            and found.passages
+            and _quotes(found.passages[0].text, _last_bot(history))
+        ):
+            # A full question answered from the very passage the last answer quoted is a new
+            # question taken for a follow-up ("Which integrations do you support?" after the
+            # free trial) when it finds an answer of its own: searched alone.
+            alone = self.retriever.search(session, question, None, k)
+            if alone.relevance >= self.settings.follow_up_min_relevance:
+                return alone, question
+        return found, in_context or question
+
     def search_context(self, question: str, history: Sequence[tuple[str, str]]) -> str | None:
         """The question in its conversation's context, searched beside it; None for a new
         topic, which is searched alone."""
@@ -208,11 +226,18 @@ class AnswerEngine:
         context = conversation_context(history)
         if not context or opens_new_topic(question):
             return False
-        if continues_conversation(question) or points_back(question):
-            return True
-        if len(content_words(question)) < FULL_QUESTION_WORDS:
+        if self.says_it_follows_up(question):
             return True
         return self.retriever.best_match(question) < self.settings.standalone_relevance
+
+    @staticmethod
+    def says_it_follows_up(question: str) -> bool:
+        """A reply or continuation, a word pointing back, or too few words to stand alone."""
+        return (
+            continues_conversation(question)
+            or points_back(question)
+            or len(content_words(question)) < FULL_QUESTION_WORDS
+        )
 
     def in_context(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """The question made standalone: rewritten by the model when there is one, else with
@@ -311,6 +336,12 @@ class AnswerEngine:
             reply.kind, reply.handoff_reason = "handoff", "low_confidence"
             return False
         return True
+
+
+def _quotes(passage: str, answer: str) -> bool:
+    """Whether an answer quoted the passage: its first sentence is there word for word."""
+    said = streamed_sentences(_CITATION_MARK.sub("", answer).replace("**", "") + " ")[0]
+    return len(said) > 20 and " ".join(said.split()) in " ".join(passage.replace("**", "").split())
 
 
 def _last_bot(history: Sequence[tuple[str, str]]) -> str:

@@ -163,27 +163,25 @@ def evaluate_retrieval(
                 return rank
         return None
 
-    def texts(ids: list[str]) -> dict[str, str]:
-        return {cid: index.chunks[cid][1] for cid in ids if cid in index.chunks}
-
     scored = [d for d in dialogues if d.gold_spans]
     engine = AnswerEngine(index.retriever, None, settings)
     ranks: dict[str, list[int | None]] = {"hybrid": [], "dense": [], "keyword": []}
-    for done, dialogue in enumerate(scored, start=1):
-        # The queries the product makes: the question, and for a follow-up the question in
-        # the conversation's context.
-        in_context = engine.search_context(dialogue.question, dialogue.history)
-        queries = [dialogue.question] + ([in_context] if in_context else [])
-        found = index.retriever.candidates_for(queries)
-        rankings = {
-            "hybrid": index.retriever.rank(found, texts),
-            "dense": found.ranking("dense"),
-            "keyword": found.ranking("keyword"),
-        }
-        for which, found_ranks in ranks.items():
-            found_ranks.append(first_hit(rankings[which], dialogue))
-        if progress:
-            progress(done, len(scored))
+    with index.sessions() as session:
+        for done, dialogue in enumerate(scored, start=1):
+            # The product's own search (the question, and for a follow-up the question in its
+            # conversation); the baselines get the same queries, searched by one retriever.
+            found, query = engine.find(session, dialogue.question, dialogue.history, k=10)
+            queries = [dialogue.question] + ([query] if query != dialogue.question else [])
+            candidates = index.retriever.candidates_for(queries)
+            rankings = {
+                "hybrid": [passage.id for passage in found.passages],
+                "dense": candidates.ranking("dense"),
+                "keyword": candidates.ranking("keyword"),
+            }
+            for which, found_ranks in ranks.items():
+                found_ranks.append(first_hit(rankings[which], dialogue))
+            if progress:
+                progress(done, len(scored))
     n = len(scored) or 1
     words = [len(text.split()) for _, text in index.chunks.values()]
     return {

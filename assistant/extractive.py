@@ -194,6 +194,9 @@ def _cited(part: Part, number: int) -> str:
 
 
 def _clean(text: str) -> str:
-    # Emphasis marks and bullets read badly in a chat answer; a how-to keeps its lines.
-    lines = [_EMPHASIS.sub("", _BULLET.sub("", line)).strip() for line in text.splitlines()]
-    return "\n".join(" ".join(line.split()) for line in lines if line)
+    """The part as the widget renders it (Markdown): a list keeps its lines and marks; a single
+    list item quoted alone is a sentence."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if len(lines) == 1:
+        lines = [_BULLET.sub("", lines[0])]
+    return "\n".join(lines)

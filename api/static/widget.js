@@ -26,6 +26,9 @@
     ".ja-msg{max-width:85%;padding:8px 11px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}" +
     ".ja-visitor{align-self:flex-end;background:#3b5bdb;color:#fff}.ja-bot,.ja-agent{align-self:flex-start;background:#fff;border:1px solid #e3e6ee}" +
     ".ja-agent{border-color:#12b886}.ja-system{align-self:center;color:#5b6475;font-size:12px}" +
+    ".ja-bot,.ja-agent{white-space:normal}.ja-msg p{margin:0 0 6px}.ja-msg p:last-of-type{margin-bottom:0}" +
+    ".ja-msg ul,.ja-msg ol{margin:4px 0;padding-left:20px}.ja-msg a{color:#3b5bdb}" +
+    ".ja-msg table{border-collapse:collapse;font-size:13px;margin:4px 0}.ja-msg th,.ja-msg td{border:1px solid #e3e6ee;padding:2px 6px;text-align:left}" +
     ".ja-sources{margin-top:6px;font-size:12px;color:#5b6475}.ja-sources a{color:#3b5bdb}" +
     "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit;outline:none}" +
     "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}";
@@ -56,10 +59,28 @@
   }
 
   function bubble(role, text) {
-    var node = el("div", {"class": "ja-msg ja-" + role}, text);
+    var node = el("div", {"class": "ja-msg ja-" + role}, role === "bot" || role === "agent" ? [] : text);
+    if (role === "bot" || role === "agent") { setMarkdown(node, text); }
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
     return node;
+  }
+
+  // The assistant's and agents' messages are Markdown (bold, lists, links, small tables).
+  // What comes from the knowledge or a person is sanitised: no HTML of theirs runs here.
+  var ALLOWED = {
+    ALLOWED_TAGS: ["p", "br", "strong", "b", "em", "i", "code", "ul", "ol", "li", "a",
+                   "table", "thead", "tbody", "tr", "th", "td"],
+    ALLOWED_ATTR: ["href"],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i
+  };
+  function setMarkdown(node, text) {
+    node.markdown = text;
+    node.innerHTML = DOMPurify.sanitize(marked.parse(text, {breaks: true, gfm: true}), ALLOWED);
+    Array.prototype.forEach.call(node.querySelectorAll("a"), function (a) {
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer");
+    });
   }
 
   function showSources(node, citations) {
@@ -162,7 +183,7 @@
             var data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || "null");
             if (event === "token") {
               node = node || bubble("bot", "");
-              node.textContent += data.text;
+              setMarkdown(node, node.markdown + data.text);
               log.scrollTop = log.scrollHeight;
             } else if (event === "sources" && node) {
               showSources(node, data);

@@ -16,6 +16,7 @@ from journey.db import transaction
 from journey.models import Account, StaffUser
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
+DEMO_COMPANY = "Brightloop"
 
 # Demo sign-ins, printed by `journey demo`; they exist only in demo data directories.
 DEMO_USERS = (

@@ -77,8 +77,8 @@ def test_an_faq_entry_is_answered_by_its_answer_never_its_question() -> None:
 def test_a_how_to_is_kept_whole_with_its_lead_in() -> None:
     answer = extractive_answer("where do I download invoices?", [BILLING])
     assert answer == [
-        "To find your invoices:\n1. Sign in.\n2. Go to Settings → Billing.\n"
-        "3. Open the Invoices tab and download them as PDF. [1]"
+        "To find your invoices:\n1. Sign in.\n2. Go to **Settings → Billing**.\n"
+        "3. Open the **Invoices** tab and download them as PDF. [1]"
     ]
 
 
@@ -117,3 +117,12 @@ def test_rare_question_words_decide_between_sentences() -> None:
     question = "where do I download invoices as PDFs for our finance team?"
     rarity = {"pdf": 3.0, "download": 2.5, "invoic": 1.2, "financ": 0.4, "team": 0.2}
     assert extractive_answer(question, [text], rarity) == ["Download any invoice as a PDF. [1]"]
+
+
+def test_an_answer_is_known_by_the_passage_it_quoted() -> None:
+    from assistant.engine import _quotes
+
+    said = "Annual plans get a **full refund** within 30 days of the first purchase. [1] More. [1]"
+    assert _quotes(REFUNDS.text, said)
+    assert not _quotes(INVOICES.text, said)
+    assert not _quotes(REFUNDS.text, "Yes. [1]")  # too short to tell
