@@ -29,6 +29,16 @@ PAGE = """# Support hours
 ## Chat
 Chat support is open Monday to Friday from 08:00 to 20:00 CET.
 """
+# Markdown the widget renders, and HTML it must not: a knowledge page is written by people.
+INVOICES = """# Invoices
+
+## Finding your invoices
+
+To download an invoice:
+1. Go to **Settings → Billing**.
+2. Open the [Invoices tab](https://app.example.test/billing) <img src=x onerror="window.pwned=1">.
+3. Click <b onmouseover="window.pwned=1">Download</b> <script>window.pwned=1</script>.
+"""
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +52,7 @@ def server(
     docs = root / "docs"
     docs.mkdir()
     (docs / "support.md").write_text(PAGE)
+    (docs / "invoices.md").write_text(INVOICES)
     container = Container(
         Settings(data_dir=root / "var"), embedder=embedder, analysis_embedder=analysis_embedder
     )
@@ -109,4 +120,30 @@ def test_visitor_chats_and_a_person_takes_over(
     page.reload()
     page.click("#ja-launcher")
     page.locator(".ja-agent", has_text="Avery here").wait_for(timeout=10_000)
+    page.close()
+
+
+def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(
+    server: tuple[str, str], browser: object
+) -> None:
+    base, _ = server
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{base}/site/pricing")
+    page.click("#ja-launcher")
+    page.fill("#ja-input", "How do I download an invoice?")
+    page.press("#ja-input", "Enter")
+    answer = page.locator(".ja-bot").last
+    answer.locator(".ja-sources").wait_for(timeout=30_000)
+    # The how-to is a numbered list with bold text and a link that opens elsewhere.
+    assert answer.locator("ol > li").count() == 3
+    assert answer.locator("strong", has_text="Settings → Billing").count() == 1
+    link = answer.locator("a", has_text="Invoices tab")
+    assert link.get_attribute("href") == "https://app.example.test/billing"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    # The page's HTML is gone: no image, no script, no handler, nothing ran.
+    assert answer.locator("img, script, b[onmouseover]").count() == 0
+    page.hover(".ja-bot >> nth=-1")
+    assert page.evaluate("window.pwned") is None
+    # The libraries stayed inside the widget's own scope.
+    assert page.evaluate("typeof window.marked + typeof window.DOMPurify") == "undefinedundefined"
     page.close()
