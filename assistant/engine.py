@@ -22,6 +22,7 @@ from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import (
     accepts,
+    asks,
     continues_conversation,
     handoff_request,
     opens_new_topic,
@@ -236,7 +237,7 @@ class AnswerEngine:
         return (
             continues_conversation(question)
             or points_back(question)
-            or len(content_words(question)) < FULL_QUESTION_WORDS
+            or (len(content_words(question)) < FULL_QUESTION_WORDS and not asks(question))
         )
 
     def in_context(self, question: str, history: Sequence[tuple[str, str]]) -> str:

@@ -173,3 +173,15 @@ def opens_new_topic(text: str) -> bool:
 
 def points_back(text: str) -> bool:
     return bool(_POINTS_BACK.search(text))
+
+
+# A question of its own, however short: "What are the plans?" (not "pricing?").
+_ASKS = re.compile(
+    r"^\W*(?:what|which|who|where|when|why|how|do|does|did|is|are|can|could|will|would|should|"
+    r"was|were|have|has)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str) -> bool:
+    return bool(_ASKS.match(text))

@@ -25,6 +25,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "firma": "company", "gegründet": "founded", "sprache": "language", "fehler": "error",
         "langsam": "slow", "sprachen": "languages", "telefon": "phone", "zeiten": "hours",
         "öffnungszeiten": "support hours", "wann": "when", "wie": "how", "wo": "where",
+        "herunterladen": "download", "ändern": "change", "einrichten": "set up",
     },
     "fr": {
         "abonnement": "subscription", "résilier": "cancel", "résilions": "cancel",
@@ -42,6 +43,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "entreprise": "company", "société": "company", "fondée": "founded", "erreur": "error",
         "lent": "slow", "téléphone": "phone", "horaires": "support hours", "quand": "when",
         "comment": "how", "où": "where", "compte": "account", "équipe": "team",
+        "télécharger": "download", "modifier": "change", "configurer": "set up",
     },
     "nl": {
         "abonnement": "subscription", "opzeggen": "cancel", "gegevens": "data",
@@ -56,7 +58,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "kantoor": "office", "kantoren": "offices", "bedrijf": "company",
         "opgericht": "founded", "amerika": "US", "fout": "error", "traag": "slow",
         "telefoon": "phone", "openingstijden": "support hours", "wanneer": "when",
-        "hoe": "how", "waar": "where", "account": "account",
+        "hoe": "how", "waar": "where", "account": "account", "downloaden": "download",
+        "wijzigen": "change", "instellen": "set up",
     },
     "es": {
         "suscripción": "subscription", "cancelar": "cancel", "datos": "data",
@@ -73,6 +76,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "teléfono": "phone", "horario": "support hours", "cuándo": "when", "cómo": "how",
         "dónde": "where", "contratamos": "buy", "contratar": "buy", "plan": "plan",
         "tiempo": "time", "evaluarlo": "evaluate", "pasa": "happens", "cuenta": "account",
+        "descargar": "download", "cambiar": "change", "configurar": "set up",
     },
 }  # fmt: skip
 LANGUAGES = tuple(_WORDS)

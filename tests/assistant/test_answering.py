@@ -126,3 +126,10 @@ def test_an_answer_is_known_by_the_passage_it_quoted() -> None:
     assert _quotes(REFUNDS.text, said)
     assert not _quotes(INVOICES.text, said)
     assert not _quotes(REFUNDS.text, "Yes. [1]")  # too short to tell
+
+
+def test_a_yes_or_no_faq_answer_brings_its_question() -> None:
+    faq = passage("**Can Starter customers use chat?**\nNo. Starter includes email support.", "F")
+    assert extractive_answer("Does Starter include chat?", [faq]) == [
+        "**Can Starter customers use chat?**\nNo. Starter includes email support. [1]"
+    ]

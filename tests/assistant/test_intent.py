@@ -132,3 +132,10 @@ def test_help_centre_words_are_carried_into_english() -> None:
     )
     assert to_english("Waar is Brightloop gevestigd?", "nl") == "where Brightloop based"
     assert to_english("hello", "en") is None and to_english("xyz qrs", "fr") is None
+
+
+def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
+    from assistant.intent import asks
+
+    assert asks("What are the plans?") and asks("Is SSO included?")
+    assert not asks("pricing?") and not asks("and the Name ID?")
