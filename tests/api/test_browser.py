@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,17 +87,24 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def ask_on_the_site(browser: Any, base: str, question: str) -> tuple[Any, Any]:
+    """A visitor on the pricing page opens the widget and asks; returns the page and the
+    answer, once its sources are shown (the end of the stream)."""
+    page = browser.new_page()
+    page.goto(f"{base}/site/pricing")
+    page.click("#ja-launcher")
+    page.fill("#ja-input", question)
+    page.press("#ja-input", "Enter")
+    answer = page.locator(".ja-bot").last
+    answer.locator(".ja-sources").wait_for(timeout=30_000)
+    return page, answer
+
+
 def test_visitor_chats_and_a_person_takes_over(
     server: tuple[str, str], browser: object, tmp_path: Path
 ) -> None:
     base, token = server
-    page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(f"{base}/site/pricing")
-    page.click("#ja-launcher")
-    page.fill("#ja-input", "When is chat support open?")
-    page.press("#ja-input", "Enter")
-    answer = page.locator(".ja-bot").last
-    answer.locator(".ja-sources").wait_for(timeout=30_000)
+    page, answer = ask_on_the_site(browser, base, "When is chat support open?")
     assert "Monday to Friday" in answer.inner_text()
     assert "Support hours" in answer.locator(".ja-sources").inner_text()
 
@@ -127,13 +135,7 @@ def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(
     server: tuple[str, str], browser: object
 ) -> None:
     base, _ = server
-    page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(f"{base}/site/pricing")
-    page.click("#ja-launcher")
-    page.fill("#ja-input", "How do I download an invoice?")
-    page.press("#ja-input", "Enter")
-    answer = page.locator(".ja-bot").last
-    answer.locator(".ja-sources").wait_for(timeout=30_000)
+    page, answer = ask_on_the_site(browser, base, "How do I download an invoice?")
     # The how-to is a numbered list with bold text and a link that opens elsewhere.
     assert answer.locator("ol > li").count() == 3
     assert answer.locator("strong", has_text="Settings → Billing").count() == 1
