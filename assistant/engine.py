@@ -25,6 +25,7 @@ from assistant.intent import (
     asks,
     continues_conversation,
     handoff_request,
+    names,
     opens_new_topic,
     points_back,
     small_talk,
@@ -148,6 +149,14 @@ class AnswerEngine:
         # with its help-centre words in English.
         searched = to_english(question, language) if language != "en" else None
         search = searched or question
+        unknown = self.retriever.unmentioned(session, names(search))
+        if unknown:
+            # "How does it compare to monday.com?": nothing in the knowledge says, and an
+            # answer from the nearest page would be a guess. (The name is not repeated back:
+            # a visitor's words are never the assistant's.)
+            reply = Reply("", "dont_know", language, query=search, notes=[f"unknown: {unknown[0]}"])
+            yield from _say(self._unanswered(reply, history))
+            return
         found, query = self.find(session, search, history)
         passages = found.passages
         if not passages or not self.on_topic(found, search):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from feedback.moments import CHURN, ESCALATION
+from journey.text import sentences
 
 # Small talk: a message made only of these phrases (and the filler words below), in the
 # languages the assistant speaks.
@@ -185,3 +186,18 @@ _ASKS = re.compile(
 
 def asks(text: str) -> bool:
     return bool(_ASKS.match(text))
+
+
+_WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
+def names(text: str) -> list[str]:
+    """What a message names: web addresses, and words written with a capital inside a
+    sentence (products, companies, standards: "monday.com", "OpenID")."""
+    found = _WEB_NAME.findall(text)
+    for sentence in sentences(_WEB_NAME.sub(" ", text)):
+        for word in _WORD.findall(sentence)[1:]:
+            if word != "I" and any(c.isupper() for c in word):
+                found.append(word)
+    return list(dict.fromkeys(found))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ingestion.knowledge import KnowledgeBase
@@ -102,6 +102,31 @@ class HybridRetriever:
     def __init__(self, kb: KnowledgeBase, candidates: int = CANDIDATES) -> None:
         self.kb = kb
         self.candidates = candidates
+
+    def unmentioned(self, session: Session, names: Sequence[str]) -> list[str]:
+        """The names no passage of the knowledge mentions, in the singular or the plural (at
+        most three are looked up: each is a scan of the passages' text)."""
+        return [
+            name
+            for name in names[:3]
+            if not session.scalar(
+                select(KnowledgeChunk.id)
+                .where(
+                    or_(
+                        *(
+                            column.ilike(f"%{form}%")
+                            for column in (
+                                KnowledgeChunk.text,
+                                KnowledgeChunk.title,
+                                KnowledgeChunk.section,
+                            )
+                            for form in {name, name.removesuffix("s") or name}
+                        )
+                    )
+                )
+                .limit(1)
+            )
+        ]
 
     def best_match(self, text: str) -> float:
         """The best cosine similarity of the text to any passage."""

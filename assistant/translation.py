@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from journey.text import sentences
+
 # Help-centre words of each language and their English; several words may share one.
 _WORDS: dict[str, dict[str, str]] = {
     "de": {
@@ -90,12 +92,13 @@ def to_english(text: str, language: str) -> str | None:
     if not words:
         return None
     carried: list[str] = []
-    for position, word in enumerate(_WORD.findall(text)):
-        english = words.get(word.casefold())
-        if english:
-            carried.append(english)
-        elif position and (word[:1].isupper() or word.isupper()) and len(word) > 1:
-            carried.append(word)  # a name: Brightloop, Okta, SSO
+    for sentence in sentences(text):
+        for position, word in enumerate(_WORD.findall(sentence)):
+            english = words.get(word.casefold())
+            if english:
+                carried.append(english)
+            elif position and (word[:1].isupper() or word.isupper()) and len(word) > 1:
+                carried.append(word)  # a name: Brightloop, Okta, SSO
     return " ".join(carried) or None
 
 

@@ -334,3 +334,13 @@ def test_a_question_in_another_language_is_answered_from_the_english_pages(
     # Its own replies are in the visitor's language.
     text, unknown = ask(service, conversation.id, "Qui a peint la Joconde ?")
     assert unknown.kind == "dont_know" and text.startswith("Désolé")
+
+
+def test_a_name_the_knowledge_never_mentions_is_not_guessed_at(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v14")
+    text, reply = ask(service, conversation.id, "Is SAML single sign-on in the Growth plan?")
+    assert reply.kind == "answer"
+    text, reply = ask(service, conversation.id, "How does your SSO compare to Auth0 pricing?")
+    assert reply.kind == "dont_know" and reply.notes == ["unknown: Auth0"]
+    assert "Auth0" not in text  # the visitor's words are not said back

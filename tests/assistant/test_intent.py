@@ -139,3 +139,11 @@ def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
 
     assert asks("What are the plans?") and asks("Is SSO included?")
     assert not asks("pricing?") and not asks("and the Name ID?")
+
+
+def test_names_are_web_addresses_and_capitalised_words_inside_a_sentence() -> None:
+    from assistant.intent import names
+
+    assert names("how does that compare to monday.com pricing?") == ["monday.com"]
+    assert names("What's the difference between SAML and OpenID? Thanks") == ["SAML", "OpenID"]
+    assert names("I'm on Growth. Can I use Okta?") == ["Growth", "Okta"]
