@@ -129,6 +129,13 @@ def extractive_answer(
     wanted = _stems(question)
     if not passages or not wanted:
         return []
+    top = passages[0]
+    if wanted <= _stems(f"{top.title} {top.section or ''}"):
+        # A question that only names what the page is about ("Is there a free trial?" on
+        # "Free trial") is answered by the page's opening, as its writer meant it to be.
+        whole_page = parts(top.text)
+        opening = whole_page[:1] + (_leaned_on(whole_page[0], whole_page) if whole_page else [])
+        return [_cited(part, 1) for part in opening]
 
     def weight(stems: set[str]) -> float:
         return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)

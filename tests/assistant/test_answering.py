@@ -133,3 +133,11 @@ def test_a_yes_or_no_faq_answer_brings_its_question() -> None:
     assert extractive_answer("Does Starter include chat?", [faq]) == [
         "**Can Starter customers use chat?**\nNo. Starter includes email support. [1]"
     ]
+
+
+def test_a_question_naming_only_the_page_gets_its_opening() -> None:
+    trial = Passage(
+        id="t", text="Try it free for 14 days. Enterprise features are not part of the trial.",
+        source="kb", title="Free trial", url=None, section=None, score=1.0, dense=0.5, keyword=1.0,
+    )  # fmt: skip
+    assert extractive_answer("Is there a free trial?", [trial]) == ["Try it free for 14 days. [1]"]
