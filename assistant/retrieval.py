@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestion.knowledge import KnowledgeBase
@@ -19,6 +20,7 @@ CANDIDATES = 50
 # tuned on doc2dial DEV: recall@5 0.841 -> 0.852, recall@1 0.559 -> 0.570).
 RERANK_DEPTH = 20
 WINDOW_WEIGHT = 0.2
+MENTION_ROWS = 50  # passages holding a name's words that are read for it as a whole word
 
 
 @dataclass(frozen=True)
@@ -104,29 +106,23 @@ class HybridRetriever:
         self.candidates = candidates
 
     def unmentioned(self, session: Session, names: Sequence[str]) -> list[str]:
-        """The names no passage of the knowledge mentions, in the singular or the plural (at
-        most three are looked up: each is a scan of the passages' text)."""
-        return [
-            name
-            for name in names[:3]
-            if not session.scalar(
-                select(KnowledgeChunk.id)
-                .where(
-                    or_(
-                        *(
-                            column.ilike(f"%{form}%")
-                            for column in (
-                                KnowledgeChunk.text,
-                                KnowledgeChunk.title,
-                                KnowledgeChunk.section,
-                            )
-                            for form in {name, name.removesuffix("s") or name}
-                        )
-                    )
-                )
-                .limit(1)
-            )
-        ]
+        """The names no passage of the knowledge mentions as a word, in the singular or the
+        plural ("Pro" is not in "pro-rated"); at most three are looked up."""
+        return [name for name in names[:3] if not self._mentions(session, name)]
+
+    def _mentions(self, session: Session, name: str) -> bool:
+        forms = {name, name.removesuffix("s") or name}
+        word = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I
+        )
+        # The keyword index narrows the passages to those holding the name's words; the
+        # check here reads them as whole words ("pro-rated" holds "pro", not "Pro").
+        ids = [cid for form in forms for cid, _ in self.kb.keywords.search(form, MENTION_ROWS)]
+        if not ids:
+            return False
+        columns = (KnowledgeChunk.text, KnowledgeChunk.title, KnowledgeChunk.section)
+        rows = session.execute(select(*columns).where(KnowledgeChunk.id.in_(ids)))
+        return any(word.search(value or "") for row in rows for value in row)
 
     def best_match(self, text: str) -> float:
         """The best cosine similarity of the text to any passage."""

@@ -344,3 +344,9 @@ def test_a_name_the_knowledge_never_mentions_is_not_guessed_at(world: Any, db: S
     text, reply = ask(service, conversation.id, "How does your SSO compare to Auth0 pricing?")
     assert reply.kind == "dont_know" and reply.notes == ["unknown: Auth0"]
     assert "Auth0" not in text  # the visitor's words are not said back
+
+
+def test_a_name_is_found_only_as_a_word(world: Any, db: Session) -> None:
+    retriever: HybridRetriever = world[1]
+    # "Okta" and "SAML" are words of the SSO page; "Ok" is only letters inside "Okta".
+    assert retriever.unmentioned(db, ["Okta", "SAML", "Ok", "Plans"]) == ["Ok"]
