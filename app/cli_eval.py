@@ -185,6 +185,7 @@ def eval_chat(
     right page cited and every key fact stated), don't-know, hand-offs and their reasons,
     small talk, injections, stage agreement, latency. Runs in a throw-away data directory with
     the configured settings, on the knowledge folder ingested by the product's own pipeline."""
+    import contextlib
     import tempfile
     from dataclasses import asdict
 
@@ -204,25 +205,25 @@ def eval_chat(
                 "analysis": AnalysisSettings(background=False),
             }
         )
-        trial = Container(settings, embedder=c.embedder)
-        trial.init()
-        task = bar.add_task("Indexing knowledge", total=None)
-        ingest(
-            trial.sessions,
-            trial.knowledge,
-            knowledge or KNOWLEDGE_DIR,
-            "help-centre",
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-        task = bar.add_task("Chatting", total=None)
-        judged = play(
-            trial.units_of_work,
-            settings.vocabulary,
-            trial.answer_engine,
-            played,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-        trial.close()
+        # Closed on failure too: it holds the scratch directory's files open.
+        with contextlib.closing(Container(settings, embedder=c.embedder)) as trial:
+            trial.init()
+            task = bar.add_task("Indexing knowledge", total=None)
+            ingest(
+                trial.sessions,
+                trial.knowledge,
+                knowledge or KNOWLEDGE_DIR,
+                "help-centre",
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+            task = bar.add_task("Chatting", total=None)
+            judged = play(
+                trial.units_of_work,
+                settings.vocabulary,
+                trial.answer_engine,
+                played,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     result = figures(judged)
     result["generator"] = c.settings.generator.backend
     if as_json and failures:

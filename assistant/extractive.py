@@ -129,12 +129,12 @@ def extractive_answer(
     wanted = _stems(question)
     if not passages or not wanted:
         return []
+    cut = [parts(passage.text) for passage in passages[:MAX_PASSAGES]]  # each read once
     top = passages[0]
     if wanted <= _stems(f"{top.title} {top.section or ''}"):
         # A question that only names what the page is about ("Is there a free trial?" on
         # "Free trial") is answered by the page's opening, as its writer meant it to be.
-        whole_page = parts(top.text)
-        opening = whole_page[:1] + (_leaned_on(whole_page[0], whole_page) if whole_page else [])
+        opening = cut[0][:1] + (_leaned_on(cut[0][0], cut[0]) if cut[0] else [])
         return [_cited(part, 1) for part in opening]
 
     def weight(stems: set[str]) -> float:
@@ -142,8 +142,8 @@ def extractive_answer(
 
     total = weight(wanted)
     scored: list[tuple[float, int, Part]] = []
-    for number, passage in enumerate(passages[:MAX_PASSAGES], start=1):
-        for part in parts(passage.text):
+    for number, passage_parts in enumerate(cut, start=1):
+        for part in passage_parts:
             words = _stems(part.match)
             overlap = wanted & words
             if not overlap:
@@ -155,8 +155,7 @@ def extractive_answer(
             scored.append((score, number, part))
     if not scored:
         # Nothing overlaps word for word (a paraphrase): the best passage's opening part.
-        first = parts(passages[0].text)
-        return [_cited(first[0], 1)] if first else []
+        return [_cited(cut[0][0], 1)] if cut[0] else []
     scored.sort(key=lambda item: item[0], reverse=True)
     best = scored[0]
     chosen = [best]
@@ -172,7 +171,7 @@ def extractive_answer(
             covered |= adds
     quoted = {(number, part.position): part for _, number, part in chosen}
     for _, number, part in chosen:
-        for leaned in _leaned_on(part, parts(passages[number - 1].text)):
+        for leaned in _leaned_on(part, cut[number - 1]):
             quoted.setdefault((number, leaned.position), leaned)
     return [_cited(quoted[key], key[0]) for key in sorted(quoted)]
 
