@@ -28,6 +28,7 @@ from assistant.intent import (
     names,
     opens_new_topic,
     points_back,
+    questions,
     small_talk,
 )
 from assistant.replies import offers_person, say
@@ -87,11 +88,14 @@ class _Turn:
     """One question being answered: what the answering steps share."""
 
     question: str
-    search: str  # what the knowledge is searched with: the question, or its English words
-    passages: Sequence[Passage]
+    # Each question the message asks, as the knowledge was searched for it (in English), and
+    # the passages found for it.
+    asked: Sequence[tuple[str, Sequence[Passage]]]
+    passages: Sequence[Passage]  # all of them, in the order they are cited
     history: Sequence[tuple[str, str]]
     language: str
     reply: Reply
+    translated: bool  # searched with another language's words in English
 
 
 _CITATION_MARK = re.compile(r"\[\d{1,2}\]")
@@ -146,28 +150,38 @@ class AnswerEngine:
             return
 
         # The knowledge is searched in its own language: another language's question goes in
-        # with its help-centre words in English.
-        searched = to_english(question, language) if language != "en" else None
-        search = searched or question
-        unknown = self.retriever.unmentioned(session, names(search))
+        # with its help-centre words in English. Each question of the message is searched
+        # apart ("How long is the trial, and do you need my card?" asks two).
+        searches = [self._english(asked, language) for asked in questions(question)]
+        unknown = self.retriever.unmentioned(session, names(" ".join(searches)))
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
             # answer from the nearest page would be a guess. (The name is not repeated back:
             # a visitor's words are never the assistant's.)
-            reply = Reply("", "dont_know", language, query=search, notes=[f"unknown: {unknown[0]}"])
+            reply = Reply(
+                "", "dont_know", language, query=searches[0], notes=[f"unknown: {unknown[0]}"]
+            )
             yield from _say(self._unanswered(reply, history))
             return
-        found, query = self.find(session, search, history)
-        passages = found.passages
-        if not passages or not self.on_topic(found, search):
+        asked: list[tuple[str, list[Passage]]] = []
+        queries: list[str] = []
+        for search in searches:
+            found, query = self.find(session, search, history)
+            queries.append(query)
+            if found.passages and self.on_topic(found, search):
+                asked.append((search, found.passages))
+        query = " | ".join(queries)
+        if not asked:
             yield from _say(
                 self._unanswered(Reply("", "dont_know", language, query=query), history)
             )
             return
-
+        # One list of passages for the whole reply, cited by their place in it.
+        passages = list({p.id: p for _, found in asked for p in found}.values())
+        translated = searches != [question]
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        turn = _Turn(question, search, passages, history, language, reply)
+        turn = _Turn(question, asked, passages, history, language, reply, translated)
         for kind, value in self._answer(turn):
             if kind == "sentence":
                 # Citations are cleaned before a sentence is shown, so what streams is final.
@@ -298,21 +312,30 @@ class AnswerEngine:
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
-        stems = sorted({stem(word) for word in content_words(turn.search)})
-        answer = extractive_answer(
-            turn.search, turn.passages, self.retriever.kb.keywords.idf(stems)
-        )
+        answer = [
+            _renumbered(part, found, turn.passages)
+            for search, found in turn.asked
+            for part in extractive_answer(search, found, self._rarity(search))
+        ]
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",
                 ("model_failure" if reply.notes else "low_confidence"),
             )
             return
-        if turn.search != turn.question:
+        if turn.translated:
             # Quoted from pages in another language: the visitor is told so in theirs.
             answer = [quoted_in_english(turn.language) or "", *answer]
         for part in answer:
             yield "sentence", part
+
+    def _english(self, question: str, language: str) -> str:
+        """What the knowledge is searched with: the question, or its words in English."""
+        return (to_english(question, language) if language != "en" else None) or question
+
+    def _rarity(self, text: str) -> dict[str, float]:
+        """How rare each of the text's stems is in the knowledge (BM25's idf)."""
+        return self.retriever.kb.keywords.idf(sorted({stem(w) for w in content_words(text)}))
 
     def _generated(self, turn: _Turn) -> Iterator[Event]:
         assert self.model is not None
@@ -352,6 +375,13 @@ def _quotes(passage: str, answer: str) -> bool:
     """Whether an answer quoted the passage: its first sentence is there word for word."""
     said = streamed_sentences(_CITATION_MARK.sub("", answer).replace("**", "") + " ")[0]
     return len(said) > 20 and " ".join(said.split()) in " ".join(passage.replace("**", "").split())
+
+
+def _renumbered(part: str, found: Sequence[Passage], cited: Sequence[Passage]) -> str:
+    """A part citing [n] of the passages found for its question, citing the same passage by
+    its place among all the reply's passages."""
+    place = {p.id: number for number, p in enumerate(cited, start=1)}
+    return _CITATION_MARK.sub(lambda m: f"[{place[found[int(m[0][1:-1]) - 1].id]}]", part)
 
 
 def _last_bot(history: Sequence[tuple[str, str]]) -> str:

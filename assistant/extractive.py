@@ -15,7 +15,10 @@ from journey.text import content_words, sentences, stem
 
 MAX_PARTS = 2
 MIN_GAIN = 0.1  # a second part must cover this share of the question's weight more
-MAX_PASSAGES = 1  # doc2dial DEV token F1: 0.267 here, 0.237 with 3 sentences of 2 passages
+MAX_PASSAGES = 2  # the passages whose parts compete; a lower-ranked one must match better
+RANK_WEIGHT = 0.15  # what being the nth passage adds to a part's score: RANK_WEIGHT / n
+HEADING_SHARE = 0.5  # a question's word found only in the part's section heading counts half
+ANSWER_KIND_WEIGHT = 0.25  # what holding the kind of words the question asks for adds
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
@@ -23,6 +26,45 @@ _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
 MAX_LISTED = 10
+
+
+# What answers a question, by how it asks: "who" is answered by a role, "where" by a place in
+# the product, "how do I" by steps. A part holding such words is preferred to one that only
+# shares the question's words ("where do I pick a plan?": "Go to Settings → Billing and click
+# Choose a plan", not "You can pick a plan at any time").
+_ANSWER_KINDS = (
+    (
+        r"\bwho(?:'s|se)?\b|\bwhich (?:role|users?|people)\b|\ballowed to\b|\bpermission",
+        r"\b(?:owners?|admins?|administrators?|members?|managers?|roles?|only)\b",
+    ),
+    (
+        r"\bwhere\b|\bwhich (?:page|tab|menu|screen|setting)\b|\bhow (?:do|can) (?:i|we) find\b",
+        r"→|›|\bgo to\b|\bunder \*\*|\btab\b|\bmenu\b|https?://|\bin \*\*",
+    ),
+    (
+        r"\bwhen\b|\bhow (?:long|often|soon|quickly|fast)\b|\bwhat time\b|\bhours\b",
+        r"\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?|am|pm)\b|\d:\d\d|\b(?:daily|"
+        r"weekly|monthly|every|within|real time|immediately|monday|cet|utc|24/7)\b",
+    ),
+    (
+        r"\bhow much\b|\bcost|\bprice|\bpricing\b|\bcheap|\bexpensive\b|\bfees?\b",
+        r"[€$£]\s?\d|\d\s?[€$£]|\bfree\b|\bcustom pric",
+    ),
+    (r"\bhow many\b|\blimits?\b|\bmaximum\b|\bup to\b", r"\d"),
+    (
+        r"\bhow (?:do|can|should|to) (?:i |we |you )?\w+|\bhow to\b|\bsteps?\b|\bfix\b|"
+        r"\bwhat should (?:i|we) (?:check|do)\b|\btroubleshoot",
+        r"(?m)^\s*1[.)]\s",
+    ),
+)
+_ANSWER_KIND_PATTERNS = [
+    (re.compile(asks, re.I), re.compile(answers, re.I)) for asks, answers in _ANSWER_KINDS
+]
+
+
+def answer_kinds(question: str) -> list[re.Pattern[str]]:
+    """The patterns of what would answer the question, by how it asks."""
+    return [answers for asks, answers in _ANSWER_KIND_PATTERNS if asks.search(question)]
 
 
 @dataclass(frozen=True)
@@ -141,17 +183,29 @@ def extractive_answer(
         return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)
 
     total = weight(wanted)
+    kinds = answer_kinds(question)
     scored: list[tuple[float, int, Part]] = []
-    for number, passage_parts in enumerate(cut, start=1):
+    for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
+        # A section's heading speaks for its parts: under "Connecting an integration", "You
+        # need the Admin or Owner role." answers "who can connect integrations?".
+        heading = wanted & _stems((passage.section or passage.title).split(" > ")[-1])
         for part in passage_parts:
             words = _stems(part.match)
             overlap = wanted & words
-            if not overlap:
+            kind = ANSWER_KIND_WEIGHT * sum(1 for k in kinds if k.search(part.text))
+            if not overlap and not (kind and heading):
                 continue
-            # Coverage of the question; an FAQ question that matches counts twice; lightly
+            # Coverage of the question (half for words only the heading has); an FAQ
+            # question that matches counts twice; the kind of words asked for; lightly
             # favouring the better passage and short parts.
             asked = weight(wanted & _stems(part.question)) / total if part.question else 0.0
-            score = weight(overlap) / total + asked + 0.15 / number - 0.01 * math.log1p(len(words))
+            score = (
+                (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
+                + asked
+                + kind
+                + RANK_WEIGHT / number
+                - 0.01 * math.log1p(len(words))
+            )
             scored.append((score, number, part))
     if not scored:
         # Nothing overlaps word for word (a paraphrase): the best passage's opening part.

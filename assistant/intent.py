@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from feedback.moments import CHURN, ESCALATION
-from journey.text import sentences
+from journey.text import content_words, sentences
 
 # Small talk: a message made only of these phrases (and the filler words below), in the
 # languages the assistant speaks.
@@ -186,6 +186,30 @@ _ASKS = re.compile(
 
 def asks(text: str) -> bool:
     return bool(_ASKS.match(text))
+
+
+# Where one sentence asks a second thing: "How long is the trial, and do you need my card?"
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|are|can|could|will|would|how|what|where|"
+    r"when|which|who|why)\b)",
+    re.IGNORECASE,
+)
+# Fewer content words than this, and a sentence cannot be asked alone ("And why?").
+_ASKED_ALONE_WORDS = 2
+
+
+def questions(text: str) -> list[str]:
+    """The questions a message asks, each as it can be searched alone; a message asking one
+    thing is itself. (What it says besides, "We're a 6-person agency.", would pull each
+    question's search towards itself.)"""
+    asked = [
+        piece
+        for sentence in sentences(text)
+        if sentence.rstrip().endswith("?")
+        for piece in _SECOND_QUESTION.split(sentence)
+        if len(content_words(piece)) >= _ASKED_ALONE_WORDS
+    ]
+    return asked if len(asked) > 1 else [text]
 
 
 _WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
