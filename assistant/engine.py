@@ -22,6 +22,7 @@ from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import (
     accepts,
+    asked_of_another_name,
     asks,
     continues_conversation,
     handoff_request,
@@ -88,8 +89,7 @@ class _Turn:
     """One question being answered: what the answering steps share."""
 
     question: str
-    # Each question the message asks, as the knowledge was searched for it (in English), and
-    # the passages found for it.
+    # Each question the message asks (in English) and the passages found for it.
     asked: Sequence[tuple[str, Sequence[Passage]]]
     passages: Sequence[Passage]  # all of them, in the order they are cited
     history: Sequence[tuple[str, str]]
@@ -152,7 +152,12 @@ class AnswerEngine:
         # The knowledge is searched in its own language: another language's question goes in
         # with its help-centre words in English. Each question of the message is searched
         # apart ("How long is the trial, and do you need my card?" asks two).
-        searches = [self._english(asked, language) for asked in questions(question)]
+        # "and for Enterprise?" is the last question asked again of Enterprise.
+        earlier = [text for role, text in history if role == "visitor"]
+        meant = asked_of_another_name(question, earlier) or question
+        asked_apart = questions(meant)
+        english = [self._english(asked, language) for asked in asked_apart]
+        searches = [self.retriever.spelled_out(session, text) for text in english]
         unknown = self.retriever.unmentioned(session, names(" ".join(searches)))
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
@@ -165,11 +170,13 @@ class AnswerEngine:
             return
         asked: list[tuple[str, list[Passage]]] = []
         queries: list[str] = []
-        for search in searches:
+        for said, search in zip(english, searches, strict=True):
             found, query = self.find(session, search, history)
             queries.append(query)
             if found.passages and self.on_topic(found, search):
-                asked.append((search, found.passages))
+                # Answered from the words the visitor used: the spelled-out abbreviation
+                # only helped find the passages.
+                asked.append((said, found.passages))
         query = " | ".join(queries)
         if not asked:
             yield from _say(
@@ -178,7 +185,7 @@ class AnswerEngine:
             return
         # One list of passages for the whole reply, cited by their place in it.
         passages = list({p.id: p for _, found in asked for p in found}.values())
-        translated = searches != [question]
+        translated = english != asked_apart
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
         turn = _Turn(question, asked, passages, history, language, reply, translated)

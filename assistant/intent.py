@@ -5,6 +5,7 @@ text points at is `journey.stages`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from feedback.moments import CHURN, ESCALATION
 from journey.text import content_words, sentences
@@ -210,6 +211,35 @@ def questions(text: str) -> list[str]:
         if len(content_words(piece)) >= _ASKED_ALONE_WORDS
     ]
     return asked if len(asked) > 1 else [text]
+
+
+# "and for Enterprise?", "what about HubSpot?": the last question asked again of another name.
+_ANOTHER_NAME = re.compile(
+    r"^\W*(?i:and|but|what about|how about|and what about|same for|and how about)\s+"
+    r"(?i:(?:for|on|with|in|the|about)\s+)*(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)\s*\??\W*$"
+)
+
+
+_NAME_RUN = re.compile(r"(?<![\w-])[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
+
+
+def asked_of_another_name(question: str, earlier: Sequence[str]) -> str | None:
+    """The visitor's last question that named something, with the name a message like "and
+    for Enterprise?" gives in its place: "What's the first response time on Growth?" becomes
+    "... on Enterprise?". None when the message is not of that form or nothing was named."""
+    match = _ANOTHER_NAME.match(question)
+    if not match:
+        return None
+    for message in reversed(earlier):
+        if _ANOTHER_NAME.match(message):
+            continue
+        named = names(message)
+        if named:
+            # The name with the capitalised words next to it: "Entity ID", not "Entity".
+            runs = [run for run in _NAME_RUN.finditer(message) if named[-1] in run[0].split()]
+            start, end = runs[-1].span()
+            return f"{message[:start]}{match['name']}{message[end:]}"
+    return None
 
 
 _WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)

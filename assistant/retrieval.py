@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -92,6 +93,43 @@ def window_evidence(text: str, idf: dict[str, float]) -> float:
     return best / (sum(idf.values()) or 1.0)
 
 
+# "single sign-on (SSO)": the words and the abbreviation a page defines for them.
+_DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")
+
+
+def abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """The abbreviations the texts define, each way: "SSO" -> "single sign-on" and back. An
+    abbreviation counts when it is the initials of the words before it ("customer success
+    manager (CSM)"; not "Frankfurt (EU)")."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for words, short in _DEFINED.findall(text.replace("**", "")):
+            spelled = _spelled(words.split(), short)
+            if spelled:
+                found.setdefault(short, spelled.lower())
+                found.setdefault(spelled.lower(), short)
+    return found
+
+
+def _uses(text: str, said: str) -> bool:
+    if not said[:1].isupper():  # spelled out, kept in lower case
+        return said in text.casefold()
+    if re.search(rf"(?<![\w-]){re.escape(said)}(?![\w-])", text):
+        return True
+    return len(said) > 2 and said.casefold() in content_words(text)
+
+
+def _spelled(words: list[str], short: str) -> str | None:
+    """The last words whose initials (of each hyphenated piece too) are the abbreviation."""
+    for start in range(len(words) - 1, -1, -1):
+        initials = "".join(p[0] for w in words[start:] for p in w.split("-") if p)
+        if initials.casefold() == short.casefold():
+            return " ".join(words[start:])
+        if len(initials) > len(short):
+            return None
+    return None
+
+
 @dataclass
 class Retrieved:
     passages: list[Passage]
@@ -104,6 +142,31 @@ class HybridRetriever:
     def __init__(self, kb: KnowledgeBase, candidates: int = CANDIDATES) -> None:
         self.kb = kb
         self.candidates = candidates
+        # The knowledge's abbreviations, read again when its number of chunks changes.
+        self._abbreviations: tuple[int, dict[str, str]] = (-1, {})
+        self._abbreviations_lock = threading.Lock()
+
+    def spelled_out(self, session: Session, text: str) -> str:
+        """The text with the other form of each abbreviation the knowledge defines that it
+        uses, either way: "Does Starter come with single sign-on?" also asks about "SSO", as
+        the pricing table writes it. An abbreviation is found as written ("US" is not "us"),
+        or in lower case when it is three letters or more ("sso")."""
+        extra = [
+            other
+            for said, other in self.abbreviations(session).items()
+            if other.casefold() not in text.casefold() and _uses(text, said)
+        ]
+        return f"{text} ({', '.join(extra)})" if extra else text
+
+    def abbreviations(self, session: Session) -> dict[str, str]:
+        with self._abbreviations_lock:
+            size = self.kb.keywords.count()
+            if self._abbreviations[0] != size:
+                texts = session.scalars(
+                    select(KnowledgeChunk.text).where(KnowledgeChunk.text.contains("("))
+                )
+                self._abbreviations = (size, abbreviations(texts))
+            return self._abbreviations[1]
 
     def unmentioned(self, session: Session, names: Sequence[str]) -> list[str]:
         """The names no passage of the knowledge mentions as a word, in the singular or the
