@@ -26,6 +26,7 @@ from assistant.intent import (
     asks,
     continues_conversation,
     handoff_request,
+    named_kinds,
     names,
     opens_new_topic,
     points_back,
@@ -96,6 +97,7 @@ class _Turn:
     language: str
     reply: Reply
     translated: bool  # searched with another language's words in English
+    premises: list[str]  # what the question takes for granted wrongly ("There is no Plus plan.")
 
 
 _CITATION_MARK = re.compile(r"\[\d{1,2}\]")
@@ -157,7 +159,18 @@ class AnswerEngine:
         meant = asked_of_another_name(question, earlier) or question
         asked_apart = questions(meant)
         english = [self._english(asked, language) for asked in asked_apart]
-        searches = [self.retriever.spelled_out(session, text) for text in english]
+        # "What does the Plus plan cost?" with no Plus plan: the visitor is told so, and the
+        # question is answered for the plans there are.
+        missing = [
+            (name, kind)
+            for name, kind in named_kinds(" ".join(english))
+            if not self.retriever.names_as(session, name, kind)
+        ]
+        english = [_without(text, missing) for text in english]
+        searches = [
+            self.retriever.with_synonyms(self.retriever.spelled_out(session, text))
+            for text in english
+        ]
         unknown = self.retriever.unmentioned(session, names(" ".join(searches)))
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
@@ -188,7 +201,8 @@ class AnswerEngine:
         translated = english != asked_apart
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        turn = _Turn(question, asked, passages, history, language, reply, translated)
+        premises = [say("no_such", language, company, name=n, kind=k) for n, k in missing]
+        turn = _Turn(question, asked, passages, history, language, reply, translated, premises)
         for kind, value in self._answer(turn):
             if kind == "sentence":
                 # Citations are cleaned before a sentence is shown, so what streams is final.
@@ -333,6 +347,7 @@ class AnswerEngine:
         if turn.translated:
             # Quoted from pages in another language: the visitor is told so in theirs.
             answer = [quoted_in_english(turn.language) or "", *answer]
+        answer = [*turn.premises, *answer]
         for part in answer:
             yield "sentence", part
 
@@ -382,6 +397,13 @@ def _quotes(passage: str, answer: str) -> bool:
     """Whether an answer quoted the passage: its first sentence is there word for word."""
     said = streamed_sentences(_CITATION_MARK.sub("", answer).replace("**", "") + " ")[0]
     return len(said) > 20 and " ".join(said.split()) in " ".join(passage.replace("**", "").split())
+
+
+def _without(text: str, missing: Sequence[tuple[str, str]]) -> str:
+    """The question asked of all plans: "the Plus plan" becomes "the plans"."""
+    for name, kind in missing:
+        text = re.sub(rf"\b{re.escape(name)}\s+{re.escape(kind)}s?\b", f"{kind}s", text, flags=re.I)
+    return text
 
 
 def _renumbered(part: str, found: Sequence[Passage], cited: Sequence[Passage]) -> str:

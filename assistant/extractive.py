@@ -57,6 +57,8 @@ _ANSWER_KINDS = (
         r"(?m)^\s*1[.)]\s",
     ),
 )
+# Words that say how a question asks, not what about: "how much" wants a price, not "much".
+_ASKING = re.compile(r"\bhow (?:much|many)\b", re.I)
 _ANSWER_KIND_PATTERNS = [
     (re.compile(asks, re.I), re.compile(answers, re.I)) for asks, answers in _ANSWER_KINDS
 ]
@@ -168,7 +170,7 @@ def extractive_answer(
     as [n]: one FAQ answer or how-to, or the best other part with the sentence it leans on
     and one more part that covers more of the question. `rarity` weighs the question's stems
     (BM25's idf): "PDF" says more about what is asked than "team"."""
-    wanted = _stems(question)
+    wanted = _stems(_ASKING.sub(" ", question))
     if not passages or not wanted:
         return []
     cut = [parts(passage.text) for passage in passages[:MAX_PASSAGES]]  # each read once

@@ -242,6 +242,27 @@ def asked_of_another_name(question: str, earlier: Sequence[str]) -> str | None:
     return None
 
 
+# "the Plus plan", "premium tier": what a question calls a plan. The words before "plan" that
+# describe one rather than name it are not names.
+_NAMED_KIND = re.compile(r"\b([A-Za-z][\w-]{1,30})\s+(plan|tier|edition|package)s?\b", re.I)
+_DESCRIBING = frozenset(
+    "a an the this that these those my our your their its which what each every any other "
+    "same new old current next previous right best cheapest cheaper lowest highest higher "
+    "lower bigger smaller biggest smallest top entry paid free trial annual yearly monthly "
+    "month year team company payment price pricing billing upgrade downgrade cancel change "
+    "choose pick select existing whole full one two three".split()
+)
+
+
+def named_kinds(text: str) -> list[tuple[str, str]]:
+    """The plans, tiers, editions or packages a message names: ("Plus", "plan")."""
+    return [
+        (name, kind.lower())
+        for name, kind in _NAMED_KIND.findall(text)
+        if name.casefold() not in _DESCRIBING
+    ]
+
+
 _WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 

@@ -37,6 +37,15 @@ REPLIES: dict[str, dict[str, str]] = {
         "es": "Soy el asistente virtual de {company}: respondo con nuestro centro de ayuda y "
         "puedo llamar a una persona de nuestro equipo cuando lo desee.",
     },
+    # Said before an answer whose question names a plan (tier, edition) the knowledge does not
+    # have; the answer that follows says what there is.
+    "no_such": {
+        "en": "There is no {name} {kind}.",
+        "de": "Einen {kind} „{name}“ gibt es bei uns nicht.",
+        "fr": "Il n'existe pas de {kind} « {name} ».",
+        "nl": "Een {kind} ‘{name}’ hebben we niet.",
+        "es": "No existe ningún {kind} «{name}».",
+    },
     "dont_know": {
         "en": "I'm sorry, I don't know the answer to that. Would you like me to connect you "
         "with a person?",
@@ -118,9 +127,9 @@ REPLIES: dict[str, dict[str, str]] = {
 }
 
 
-def say(key: str, language: str, company: str = "our company") -> str:
+def say(key: str, language: str, company: str = "our company", **slots: str) -> str:
     texts = REPLIES[key]
-    return texts.get(language, texts["en"]).format(company=company)
+    return texts.get(language, texts["en"]).format(company=company, **slots)
 
 
 def offers_person(text: str) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
-from journey.text import content_words, lines_and_sentences, stem
+from journey.text import content_words, lines_and_sentences, stem, words
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
@@ -93,6 +93,12 @@ def window_evidence(text: str, idf: dict[str, float]) -> float:
     return best / (sum(idf.values()) or 1.0)
 
 
+# A visitor's words and the one help centres write instead.
+SYNONYMS = {
+    "cost": "price", "costs": "prices", "yearly": "annually", "seats": "users",
+    "licenses": "users", "licences": "users", "login": "sign in", "log": "sign",
+    "cheaper": "price", "expensive": "price",
+}  # fmt: skip
 # "single sign-on (SSO)": the words and the abbreviation a page defines for them.
 _DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")
 
@@ -103,8 +109,8 @@ def abbreviations(texts: Iterable[str]) -> dict[str, str]:
     manager (CSM)"; not "Frankfurt (EU)")."""
     found: dict[str, str] = {}
     for text in texts:
-        for words, short in _DEFINED.findall(text.replace("**", "")):
-            spelled = _spelled(words.split(), short)
+        for before, short in _DEFINED.findall(text.replace("**", "")):
+            spelled = _spelled(before.split(), short)
             if spelled:
                 found.setdefault(short, spelled.lower())
                 found.setdefault(spelled.lower(), short)
@@ -158,6 +164,12 @@ class HybridRetriever:
         ]
         return f"{text} ({', '.join(extra)})" if extra else text
 
+    def with_synonyms(self, text: str) -> str:
+        """The text with the words a help centre uses for a visitor's ("cost" -> "price")."""
+        said = set(words(text))
+        extra = [SYNONYMS[w] for w in said if w in SYNONYMS and SYNONYMS[w] not in said]
+        return f"{text} ({' '.join(extra)})" if extra else text
+
     def abbreviations(self, session: Session) -> dict[str, str]:
         with self._abbreviations_lock:
             size = self.kb.keywords.count()
@@ -186,6 +198,20 @@ class HybridRetriever:
         columns = (KnowledgeChunk.text, KnowledgeChunk.title, KnowledgeChunk.section)
         rows = session.execute(select(*columns).where(KnowledgeChunk.id.in_(ids)))
         return any(word.search(value or "") for row in rows for value in row)
+
+    def names_as(self, session: Session, name: str, kind: str) -> bool:
+        """Whether the knowledge names something so: "Growth plan" is written somewhere, or
+        "Growth" is written as a name (a capital inside a sentence: "upgrade to Growth")."""
+        phrase = re.compile(rf"(?<![\w-]){re.escape(name)}\s+{re.escape(kind)}s?\b", re.I)
+        proper = re.compile(rf"[\w,;] {re.escape(name[:1].upper() + name[1:])}(?![\w-])")
+        ids = [cid for cid, _ in self.kb.keywords.search(name, MENTION_ROWS)]
+        if not ids:
+            return False
+        texts = session.scalars(select(KnowledgeChunk.text).where(KnowledgeChunk.id.in_(ids)))
+        return any(
+            phrase.search(plain) or proper.search(plain)
+            for plain in (text.replace("**", "") for text in texts)
+        )
 
     def best_match(self, text: str) -> float:
         """The best cosine similarity of the text to any passage."""
