@@ -92,7 +92,7 @@ class _Turn:
     question: str
     # Each question the message asks (in English) and the passages found for it.
     asked: Sequence[tuple[str, Sequence[Passage]]]
-    passages: Sequence[Passage]  # all of them, in the order they are cited
+    passages: list[Passage]  # all of them, in the order they are cited
     history: Sequence[tuple[str, str]]
     language: str
     reply: Reply
@@ -333,11 +333,21 @@ class AnswerEngine:
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
-        answer = [
-            _renumbered(part, found, turn.passages)
+        quoted = [
+            (part, found)
             for search, found in turn.asked
             for part in extractive_answer(search, found, self._rarity(search))
         ]
+        # Citations are numbered 1, 2... in the order the answer cites them: the passages
+        # are put in that order, the ones not cited after them.
+        cited = {
+            found[int(mark[1:-1]) - 1].id: None
+            for part, found in quoted
+            for mark in _CITATION_MARK.findall(part)
+        }
+        order = {passage_id: place for place, passage_id in enumerate(cited)}
+        turn.passages.sort(key=lambda p: order.get(p.id, len(order)))
+        answer = [_renumbered(part, found, turn.passages) for part, found in quoted]
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",

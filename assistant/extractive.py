@@ -18,7 +18,7 @@ MIN_GAIN = 0.1  # a second part must cover this share of the question's weight m
 MAX_PASSAGES = 2  # the passages whose parts compete; a lower-ranked one must match better
 RANK_WEIGHT = 0.15  # what being the nth passage adds to a part's score: RANK_WEIGHT / n
 HEADING_SHARE = 0.5  # a question's word found only in the part's section heading counts half
-ANSWER_KIND_WEIGHT = 0.25  # what holding the kind of words the question asks for adds
+ANSWER_KIND_WEIGHT = 0.5  # what holding the kind of words the question asks for adds
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
@@ -175,7 +175,8 @@ def extractive_answer(
         return []
     cut = [parts(passage.text) for passage in passages[:MAX_PASSAGES]]  # each read once
     top = passages[0]
-    if wanted <= _stems(f"{top.title} {top.section or ''}"):
+    kinds = answer_kinds(question)
+    if not kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
         # A question that only names what the page is about ("Is there a free trial?" on
         # "Free trial") is answered by the page's opening, as its writer meant it to be.
         opening = cut[0][:1] + (_leaned_on(cut[0][0], cut[0]) if cut[0] else [])
@@ -185,7 +186,6 @@ def extractive_answer(
         return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)
 
     total = weight(wanted)
-    kinds = answer_kinds(question)
     scored: list[tuple[float, int, Part]] = []
     for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
         # A section's heading speaks for its parts: under "Connecting an integration", "You

@@ -141,3 +141,26 @@ def test_a_question_naming_only_the_page_gets_its_opening() -> None:
         source="kb", title="Free trial", url=None, section=None, score=1.0, dense=0.5, keyword=1.0,
     )  # fmt: skip
     assert extractive_answer("Is there a free trial?", [trial]) == ["Try it free for 14 days. [1]"]
+
+
+def test_a_part_holding_what_the_question_asks_for_is_preferred() -> None:
+    connecting = Passage(
+        id="c", text="You need the **Admin** or **Owner** role.\n\n1. Go to **Settings → "
+        "Integrations**.\n2. Click **Connect**.\n\nOnce connected, Builders can use the "
+        "integration in any workflow.", source="kb", title="Integrations",
+        url=None, section="Integrations > Connecting an integration", score=1.0, dense=0.5,
+        keyword=1.0,
+    )  # fmt: skip
+    # "who": a role, which the section heading ties to connecting integrations.
+    assert "**Owner** role" in " ".join(
+        extractive_answer("Who may connect integrations?", [connecting])
+    )
+    # "where": a place in the product.
+    assert "Settings → Integrations" in " ".join(
+        extractive_answer("where do I connect an integration?", [connecting])
+    )
+
+
+def test_a_part_of_the_second_passage_can_answer() -> None:
+    answer = extractive_answer("which currency are invoices in?", [REFUNDS, INVOICES])
+    assert answer and all(part.endswith("[2]") for part in answer)

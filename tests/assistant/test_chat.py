@@ -32,7 +32,7 @@ PAGES = {
     "refunds.md": "# Refunds and cancellation\n\n## Annual plans\nAnnual plans get a full refund "
     "within 30 days of the first purchase. After 30 days there is no refund.\n\n## Monthly plans\n"
     "Monthly plans can be cancelled anytime, effective at the end of the current month.",
-    "sso.md": "# SSO setup\n\n## Okta\nSAML single sign-on is included in the Growth and "
+    "sso.md": "# SSO setup\n\n## Okta\nSAML single sign-on (SSO) is included in the Growth and "
     "Enterprise plans. In Okta, create a SAML 2.0 app and paste the ACS URL.",
     "pricing.md": "# Plans and pricing\n\n## Growth\nThe Growth plan costs 49 euros per user per "
     "month billed annually. It includes unlimited users and 50,000 workflow runs a month.",
@@ -310,7 +310,8 @@ def test_a_new_topic_is_searched_without_the_conversation(world: Any, db: Sessio
     ask(service, conversation.id, "Can I get my money back on an annual plan?")
     # A full question that finds its own passage: searched alone, answered from its own page.
     text, switched = ask(service, conversation.id, "How do I set up SAML single sign-on in Okta?")
-    assert switched.query == "How do I set up SAML single sign-on in Okta?"
+    # (with the abbreviation the page defines: it is searched both ways)
+    assert switched.query == "How do I set up SAML single sign-on in Okta? (SSO)"
     assert [c.title for c in switched.citations] == ["SSO setup"] and "refund" not in text
     # Pointing back carries the conversation on.
     _, follow_up = ask(service, conversation.id, "is it included in the Growth plan?")
@@ -350,3 +351,41 @@ def test_a_name_is_found_only_as_a_word(world: Any, db: Session) -> None:
     retriever: HybridRetriever = world[1]
     # "Okta" and "SAML" are words of the SSO page; "Ok" is only letters inside "Okta".
     assert retriever.unmentioned(db, ["Okta", "SAML", "Ok", "Plans"]) == ["Ok"]
+
+
+def test_a_plan_that_does_not_exist_is_said_so_and_the_real_one_given(
+    world: Any, db: Session
+) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v15")
+    text, reply = ask(service, conversation.id, "How much is the Premium plan per user?")
+    assert reply.kind == "answer" and text.startswith("There is no Premium plan.")
+    assert "49 euros" in text and [c.title for c in reply.citations] == ["Plans and pricing"]
+    # A plan the knowledge names is no false premise.
+    text, reply = ask(service, conversation.id, "How much is the Growth plan per user?")
+    assert reply.kind == "answer" and "There is no" not in text and "49 euros" in text
+
+
+def test_a_message_asking_two_things_gets_both_answered(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v16")
+    text, reply = ask(
+        service,
+        conversation.id,
+        "Can I get a refund on an annual plan, and does the Growth plan include SAML single "
+        "sign-on?",
+    )
+    assert reply.kind == "answer" and "30 days" in text and "single sign-on" in text
+    assert {c.title for c in reply.citations} == {"Refunds and cancellation", "SSO setup"}
+    # Each part cites its own passage by its place among the reply's citations.
+    assert sorted(c.number for c in reply.citations) == [1, 2]
+
+
+def test_an_abbreviation_the_knowledge_defines_is_searched_both_ways(
+    world: Any, db: Session
+) -> None:
+    retriever: HybridRetriever = world[1]
+    assert retriever.spelled_out(db, "Is sso in Growth?") == "Is sso in Growth? (single sign-on)"
+    assert retriever.spelled_out(db, "single sign-on on Growth?").endswith("(SSO)")
+    # As written, or three letters or more in lower case: "us" is not "US".
+    assert retriever.spelled_out(db, "Can you help us?") == "Can you help us?"

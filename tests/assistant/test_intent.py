@@ -147,3 +147,42 @@ def test_names_are_web_addresses_and_capitalised_words_inside_a_sentence() -> No
     assert names("how does that compare to monday.com pricing?") == ["monday.com"]
     assert names("What's the difference between SAML and OpenID? Thanks") == ["SAML", "OpenID"]
     assert names("I'm on Growth. Can I use Okta?") == ["Growth", "Okta"]
+
+
+def test_a_message_asking_two_things_is_two_questions() -> None:
+    from assistant.intent import questions
+
+    two = "Hi! We're a small agency. How long is the trial, and do you need my credit card?"
+    assert questions(two) == ["How long is the trial", "do you need my credit card?"]
+    assert questions("Where is Brightloop based? And do you have a US office?") == [
+        "Where is Brightloop based?",
+        "And do you have a US office?",
+    ]
+    # One question, or a second too short to be asked alone, stays whole.
+    for one in ("Is there a free trial?", "How do I export data? And why?"):
+        assert questions(one) == [one]
+
+
+def test_and_for_another_name_asks_the_last_question_again() -> None:
+    from assistant.intent import asked_of_another_name
+
+    earlier = ["What's the first-response time for email support on Growth?"]
+    assert asked_of_another_name("and for Enterprise?", earlier) == (
+        "What's the first-response time for email support on Enterprise?"
+    )
+    # A run of capitalised words is one name; a follow-up of the same form is looked past.
+    entra = ["What goes in the Identifier (Entity ID) field?", "And the Reply URL?"]
+    assert asked_of_another_name("and the Name ID?", entra) == (
+        "What goes in the Identifier (Name ID) field?"
+    )
+    assert asked_of_another_name("what about refunds?", earlier) is None  # not a name
+    assert asked_of_another_name("and for Enterprise?", ["how do refunds work?"]) is None
+
+
+def test_plans_a_question_names() -> None:
+    from assistant.intent import named_kinds
+
+    assert named_kinds("How much is the Plus plan?") == [("Plus", "plan")]
+    assert named_kinds("what does the premium tier include") == [("premium", "tier")]
+    for describing in ("Which plan fits us?", "Can I change my paid plan?", "the annual plan"):
+        assert named_kinds(describing) == [], describing
