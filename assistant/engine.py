@@ -85,6 +85,16 @@ class Reply:
 Event = tuple[str, Any]
 
 
+@dataclass(frozen=True)
+class Understood:
+    """What a message asks, ready to search the knowledge with."""
+
+    asked: list[str]  # each question it asks, as the visitor wrote it
+    english: list[str]  # ... in the knowledge's language, of the plans there are
+    searches: list[str]  # ... with the knowledge's abbreviations and words besides
+    missing: list[tuple[str, str]]  # a plan (tier, edition) it names that does not exist
+
+
 @dataclass
 class _Turn:
     """One question being answered: what the answering steps share."""
@@ -151,40 +161,26 @@ class AnswerEngine:
             yield from _say(Reply(text, "handoff", language, handoff_reason=reason))
             return
 
-        # The knowledge is searched in its own language: another language's question goes in
-        # with its help-centre words in English. Each question of the message is searched
-        # apart ("How long is the trial, and do you need my card?" asks two).
-        # "and for Enterprise?" is the last question asked again of Enterprise.
-        earlier = [text for role, text in history if role == "visitor"]
-        meant = asked_of_another_name(question, earlier) or question
-        asked_apart = questions(meant)
-        english = [self._english(asked, language) for asked in asked_apart]
-        # "What does the Plus plan cost?" with no Plus plan: the visitor is told so, and the
-        # question is answered for the plans there are.
-        missing = [
-            (name, kind)
-            for name, kind in named_kinds(" ".join(english))
-            if not self.retriever.names_as(session, name, kind)
-        ]
-        english = [_without(text, missing) for text in english]
-        searches = [
-            self.retriever.with_synonyms(self.retriever.spelled_out(session, text))
-            for text in english
-        ]
-        unknown = self.retriever.unmentioned(session, names(" ".join(searches)))
+        message = self.understand(session, question, history, language)
+        unknown = self.retriever.unmentioned(session, names(" ".join(message.searches)))
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
             # answer from the nearest page would be a guess. (The name is not repeated back:
             # a visitor's words are never the assistant's.)
             reply = Reply(
-                "", "dont_know", language, query=searches[0], notes=[f"unknown: {unknown[0]}"]
+                "",
+                "dont_know",
+                language,
+                query=message.searches[0],
+                notes=[f"unknown: {unknown[0]}"],
             )
             yield from _say(self._unanswered(reply, history))
             return
         asked: list[tuple[str, list[Passage]]] = []
         queries: list[str] = []
-        for said, search in zip(english, searches, strict=True):
-            found, query = self.find(session, search, history)
+        for said, search, (found, query) in zip(
+            message.english, message.searches, self.search(session, message, history), strict=True
+        ):
             queries.append(query)
             if found.passages and self.on_topic(found, search):
                 # Answered from the words the visitor used: the spelled-out abbreviation
@@ -198,10 +194,10 @@ class AnswerEngine:
             return
         # One list of passages for the whole reply, cited by their place in it.
         passages = list({p.id: p for _, found in asked for p in found}.values())
-        translated = english != asked_apart
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        premises = [say("no_such", language, company, name=n, kind=k) for n, k in missing]
+        premises = [say("no_such", language, company, name=n, kind=k) for n, k in message.missing]
+        translated = message.english != message.asked
         turn = _Turn(question, asked, passages, history, language, reply, translated, premises)
         for kind, value in self._answer(turn):
             if kind == "sentence":
@@ -222,6 +218,47 @@ class AnswerEngine:
         reply.groundedness = groundedness(text, passages) if used else 0.0
         yield "sources", reply.citations
         yield "done", reply
+
+    def understand(
+        self,
+        session: Session,
+        question: str,
+        history: Sequence[tuple[str, str]],
+        language: str = "en",
+    ) -> Understood:
+        """What a message asks, made ready to search the knowledge."""
+        # "and for Enterprise?" is the last question asked again of Enterprise.
+        earlier = [text for role, text in history if role == "visitor"]
+        meant = asked_of_another_name(question, earlier) or question
+        # Each question of the message is searched apart ("How long is the trial, and do you
+        # need my card?" asks two), in the knowledge's language: another language's question
+        # goes in with its help-centre words in English.
+        asked = questions(meant)
+        english = [self._english(text, language) for text in asked]
+        # "What does the Plus plan cost?" with no Plus plan: the visitor is told so, and the
+        # question is asked of the plans there are.
+        missing = [
+            (name, kind)
+            for name, kind in named_kinds(" ".join(english))
+            if not self.retriever.names_as(session, name, kind)
+        ]
+        english = [_without(text, missing) for text in english]
+        searches = [
+            self.retriever.with_synonyms(self.retriever.spelled_out(session, text))
+            for text in english
+        ]
+        return Understood(asked, english, searches, missing)
+
+    def search(
+        self,
+        session: Session,
+        message: Understood,
+        history: Sequence[tuple[str, str]],
+        k: int = 5,
+    ) -> list[tuple[Retrieved, str]]:
+        """The passages found for each question of the message, and the query that found
+        them."""
+        return [self.find(session, search, history, k) for search in message.searches]
 
     def _unanswered(self, reply: Reply, history: Sequence[tuple[str, str]]) -> Reply:
         """The closing words of a reply that does not answer: "I don't know" with the offer of a

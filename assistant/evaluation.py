@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,14 @@ def _rank_metrics(ranks: list[int | None], n: int) -> dict[str, float]:
     }
 
 
+def _interleaved(rankings: list[list[str]]) -> list[str]:
+    """The first of each ranking, then the second of each, and so on, each id once."""
+    merged: dict[str, None] = {}
+    for row in zip_longest(*rankings):
+        merged.update((cid, None) for cid in row if cid is not None)
+    return list(merged)
+
+
 def evaluate_retrieval(
     index: EvalIndex,
     dialogues: list[Dialogue],
@@ -170,11 +179,14 @@ def evaluate_retrieval(
         for done, dialogue in enumerate(scored, start=1):
             # The product's own search (the question, and for a follow-up the question in its
             # conversation); the baselines get the same queries, searched by one retriever.
-            found, query = engine.find(session, dialogue.question, dialogue.history, k=10)
-            queries = [dialogue.question] + ([query] if query != dialogue.question else [])
+            message = engine.understand(session, dialogue.question, dialogue.history)
+            searched = engine.search(session, message, dialogue.history, k=10)
+            queries = list(dict.fromkeys([*message.searches, *(q for _, q in searched)]))
             candidates = index.retriever.candidates_for(queries)
+            # A message asking two things: what each question found, in turn.
+            merged = _interleaved([[p.id for p in found.passages] for found, _ in searched])
             rankings = {
-                "hybrid": [passage.id for passage in found.passages],
+                "hybrid": merged,
                 "dense": candidates.ranking("dense"),
                 "keyword": candidates.ranking("keyword"),
             }
