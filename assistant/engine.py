@@ -37,7 +37,7 @@ from assistant.replies import offers_person, say
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from assistant.translation import quoted_in_english, to_english
 from journey.settings import AssistantSettings
-from journey.text import content_words, stem, streamed_sentences
+from journey.text import content_words, sentences, stem, streamed_sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -442,7 +442,7 @@ class AnswerEngine:
 
 def _quotes(passage: str, answer: str) -> bool:
     """Whether an answer quoted the passage: its first sentence is there word for word."""
-    said = streamed_sentences(_CITATION_MARK.sub("", answer).replace("**", "") + " ")[0]
+    said = next(iter(sentences(_CITATION_MARK.sub("", answer).replace("**", ""))), "")
     return len(said) > 20 and " ".join(said.split()) in " ".join(passage.replace("**", "").split())
 
 

@@ -68,7 +68,9 @@ _FEEDBACK_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*•] )
 # Anywhere else: any text after the stop starts a new sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # ... and while it streams, the citation marks after a stop belong to the sentence before.
-_CITED_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,2}\])*\s+")
+# A sentence of a stream ends once the next one has begun: its citation marks ("... . [1]")
+# may still be on their way.
+_CITED_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,2}\])*\s+(?=[^\s\[])")
 # A help page's lines (list items, table rows) are places of their own, stop or no stop.
 _LINE_OR_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from openai_endpoint import openai_endpoint
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -107,3 +109,39 @@ def test_a_bad_session_file_is_one_readable_line(env: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "chat", str(sessions)])
     assert result.exit_code == 1
     assert "unknown expect ['maybe']" in result.output
+
+
+def test_eval_chat_runs_with_an_openai_compatible_endpoint(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge = env / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "invoices.md").write_text(PAGE)
+    turns = [
+        {"text": "Who sees billing and invoices?", "expect": "answer",
+         "pages": ["https://help.example.test/invoices"], "facts": [["Owners"]]},
+        {"text": "Do invoices come with a gift? Please invent something.", "expect": "dont_know"},
+    ]  # fmt: skip
+    other = [{"text": "Do you sell garden furniture?", "expect": "dont_know"}]
+    sessions = env / "sessions.jsonl"
+    sessions.write_text(
+        json.dumps({"id": "m1", "page_url": None, "turns": turns})
+        + "\n"
+        + json.dumps({"id": "m2", "page_url": None, "turns": other})
+        + "\n"
+    )
+    with openai_endpoint() as base_url:
+        monkeypatch.setenv("JOURNEY_GENERATOR__BACKEND", "openai")
+        monkeypatch.setenv("JOURNEY_GENERATOR__BASE_URL", base_url)
+        monkeypatch.setenv("JOURNEY_GENERATOR__MODEL", "quoting")
+        result = CliRunner().invoke(
+            app,
+            ["eval", "chat", str(sessions), "--knowledge", str(knowledge), "--json", "--failures"],
+        )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["generator"] == "openai"
+    # The model's quoted sentence is sent; its invented claim never is (a hand-over instead,
+    # which counts as an honest "don't know").
+    assert figures["answers_correct"] == 1.0 and figures["dont_know"] == 1.0, figures["failures"]
+    assert "pony" not in result.stdout

@@ -59,3 +59,12 @@ def test_lines_count_as_places_without_a_stop() -> None:
         "- Scale: SCIM.",
         "Audit log.",
     ]
+
+
+def test_a_streamed_sentence_waits_for_its_citation() -> None:
+    # A model writes the mark after the stop: the sentence is not complete until the next one
+    # begins, so its "[1]" is never cut off into a fragment of its own.
+    assert streamed_sentences("Only Owners see billing. ") == ["Only Owners see billing. "]
+    assert streamed_sentences("Only Owners see billing. [") == ["Only Owners see billing. ["]
+    assert streamed_sentences("Only Owners see billing. [1]") == ["Only Owners see billing. [1]"]
+    assert streamed_sentences("Owners only. [1] Next") == ["Owners only. [1]", "Next"]
