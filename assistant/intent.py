@@ -264,7 +264,8 @@ def named_kinds(text: str) -> list[tuple[str, str]]:
 
 
 _WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][\w-]*")
+# A word as a name is written: "2FA" whole (not its "FA"), "Okta", "e-mail".
+_WORD = re.compile(r"(?<![\w-])[^\W_][\w-]*")
 
 
 def names(text: str) -> list[str]:

@@ -28,6 +28,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "langsam": "slow", "sprachen": "languages", "telefon": "phone", "zeiten": "hours",
         "öffnungszeiten": "support hours", "wann": "when", "wie": "how", "wo": "where",
         "herunterladen": "download", "ändern": "change", "einrichten": "set up",
+        "lange": "long", "dauert": "last", "wer": "who", "viel": "much", "wieviel": "how much",
     },
     "fr": {
         "abonnement": "subscription", "résilier": "cancel", "résilions": "cancel",
@@ -46,6 +47,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "lent": "slow", "téléphone": "phone", "horaires": "support hours", "quand": "when",
         "comment": "how", "où": "where", "compte": "account", "équipe": "team",
         "télécharger": "download", "modifier": "change", "configurer": "set up",
+        "combien": "how much", "durée": "how long", "dure": "last", "qui": "who",
     },
     "nl": {
         "abonnement": "subscription", "opzeggen": "cancel", "gegevens": "data",
@@ -62,6 +64,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "telefoon": "phone", "openingstijden": "support hours", "wanneer": "when",
         "hoe": "how", "waar": "where", "account": "account", "downloaden": "download",
         "wijzigen": "change", "instellen": "set up",
+        "lang": "long", "duurt": "last", "wie": "who", "hoeveel": "how much",
     },
     "es": {
         "suscripción": "subscription", "cancelar": "cancel", "datos": "data",
@@ -79,6 +82,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "dónde": "where", "contratamos": "buy", "contratar": "buy", "plan": "plan",
         "tiempo": "time", "evaluarlo": "evaluate", "pasa": "happens", "cuenta": "account",
         "descargar": "download", "cambiar": "change", "configurar": "set up",
+        "cuánto": "how much", "cuánta": "how much", "dura": "last", "quién": "who",
     },
 }  # fmt: skip
 LANGUAGES = tuple(_WORDS)

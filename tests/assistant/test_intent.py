@@ -186,3 +186,11 @@ def test_plans_a_question_names() -> None:
     assert named_kinds("what does the premium tier include") == [("premium", "tier")]
     for describing in ("Which plan fits us?", "Can I change my paid plan?", "the annual plan"):
         assert named_kinds(describing) == [], describing
+
+
+def test_a_name_with_digits_is_one_word() -> None:
+    from assistant.intent import names
+
+    # "2FA" is a name as written; its letters alone ("FA") are not a word of the question.
+    assert names("How do I reset my 2FA?") == ["2FA"]
+    assert names("Is the 2026 price final?") == []
