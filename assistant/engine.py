@@ -187,16 +187,16 @@ class AnswerEngine:
                 # only helped find the passages.
                 asked.append((said, found.passages))
         query = " | ".join(queries)
+        premises = [say("no_such", language, company, name=n, kind=k) for n, k in message.missing]
         if not asked:
-            yield from _say(
-                self._unanswered(Reply("", "dont_know", language, query=query), history)
-            )
+            unanswered = self._unanswered(Reply("", "dont_know", language, query=query), history)
+            unanswered.text = " ".join([*premises, unanswered.text])  # what is known is said
+            yield from _say(unanswered)
             return
         # One list of passages for the whole reply, cited by their place in it.
         passages = list({p.id: p for _, found in asked for p in found}.values())
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        premises = [say("no_such", language, company, name=n, kind=k) for n, k in message.missing]
         translated = message.english != message.asked
         turn = _Turn(question, asked, passages, history, language, reply, translated, premises)
         for kind, value in self._answer(turn):
@@ -447,9 +447,10 @@ def _quotes(passage: str, answer: str) -> bool:
 
 
 def _without(text: str, missing: Sequence[tuple[str, str]]) -> str:
-    """The question asked of all plans: "the Plus plan" becomes "the plans"."""
+    """The question asked of all plans: "the Plus plan" and "the Pro tier" become "the plans"
+    (what help centres call them)."""
     for name, kind in missing:
-        text = re.sub(rf"\b{re.escape(name)}\s+{re.escape(kind)}s?\b", f"{kind}s", text, flags=re.I)
+        text = re.sub(rf"\b{re.escape(name)}\s+{re.escape(kind)}s?\b", "plans", text, flags=re.I)
     return text
 
 
