@@ -51,6 +51,8 @@ _ANSWER_KINDS = (
         r"[€$£]\s?\d|\d\s?[€$£]|\bfree\b|\bcustom pric",
     ),
     (r"\bhow many\b|\blimits?\b|\bmaximum\b|\bup to\b", r"\d"),
+    # "Which integrations do you support?": a list, or a table's rows.
+    (r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w+s\b", r"\n"),
     (
         r"\bhow (?:do|can|should|to) (?:i |we |you )?\w+|\bhow to\b|\bsteps?\b|\bfix\b|"
         r"\bwhat should (?:i|we) (?:check|do)\b|\btroubleshoot",
