@@ -59,8 +59,6 @@ HANDOFF_REASONS = (
 _MODEL_DONT_KNOW = re.compile(r"\bI don'?t know\b", re.I)
 # A message with fewer content words than this cannot stand alone ("and the Name ID?").
 FULL_QUESTION_WORDS = 2
-# A full question this much of whose words the conversation never used opens a new topic.
-NEW_TOPIC_SHARE = 1.0
 
 
 @dataclass
@@ -312,8 +310,6 @@ class AnswerEngine:
             return False
         if self.says_it_follows_up(question):
             return True
-        if _own_words(question, context) >= NEW_TOPIC_SHARE:
-            return False  # a full question of its own words: "What are your support hours?"
         return self.retriever.best_match(question) < self.settings.standalone_relevance
 
     @staticmethod
@@ -463,13 +459,6 @@ def _renumbered(part: str, found: Sequence[Passage], cited: Sequence[Passage]) -
     its place among all the reply's passages."""
     place = {p.id: number for number, p in enumerate(cited, start=1)}
     return _CITATION_MARK.sub(lambda m: f"[{place[found[int(m[0][1:-1]) - 1].id]}]", part)
-
-
-def _own_words(question: str, context: str) -> float:
-    """The share of a question's content words (stemmed) that the conversation never used."""
-    asked = {stem(w) for w in content_words(question)}
-    said = {stem(w) for w in content_words(context)}
-    return len(asked - said) / len(asked) if asked else 0.0
 
 
 def _last_bot(history: Sequence[tuple[str, str]]) -> str:

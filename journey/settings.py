@@ -87,7 +87,7 @@ class AssistantSettings(BaseModel):
         "the conversation in front is on topic",
     )
     standalone_relevance: float = Field(
-        default=0.6,
+        default=0.7,
         description="a full question mid-conversation that comes this close (cosine) to a "
         "passage by itself is a new topic, searched without the conversation",
     )
