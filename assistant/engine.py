@@ -377,11 +377,7 @@ class AnswerEngine:
         ]
         # Citations are numbered 1, 2... in the order the answer cites them: the passages
         # are put in that order, the ones not cited after them.
-        cited = {
-            found[int(mark[1:-1]) - 1].id: None
-            for part, found in quoted
-            for mark in _CITATION_MARK.findall(part)
-        }
+        cited = {_cited_in(part, found).id: None for part, found in quoted}
         order = {passage_id: place for place, passage_id in enumerate(cited)}
         turn.passages.sort(key=lambda p: order.get(p.id, len(order)))
         answer = [_renumbered(part, found, turn.passages) for part, found in quoted]
@@ -454,11 +450,16 @@ def _without(text: str, missing: Sequence[tuple[str, str]]) -> str:
     return text
 
 
+def _cited_in(part: str, found: Sequence[Passage]) -> Passage:
+    """The passage a quoted part cites: its one mark, at its end."""
+    return found[int(part.rsplit("[", 1)[1].rstrip("]")) - 1]
+
+
 def _renumbered(part: str, found: Sequence[Passage], cited: Sequence[Passage]) -> str:
     """A part citing [n] of the passages found for its question, citing the same passage by
     its place among all the reply's passages."""
-    place = {p.id: number for number, p in enumerate(cited, start=1)}
-    return _CITATION_MARK.sub(lambda m: f"[{place[found[int(m[0][1:-1]) - 1].id]}]", part)
+    number = next(n for n, p in enumerate(cited, start=1) if p.id == _cited_in(part, found).id)
+    return f"{part.rsplit('[', 1)[0]}[{number}]"
 
 
 def _last_bot(history: Sequence[tuple[str, str]]) -> str:

@@ -26,6 +26,7 @@ _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
 MAX_LISTED = 10
+_MARK = re.compile(r"\s*\[\d{1,2}\]")
 
 
 # What answers a question, by how it asks: "who" is answered by a role, "where" by a place in
@@ -257,7 +258,9 @@ def _leaned_on(part: Part, neighbours: list[Part]) -> list[Part]:
 
 
 def _cited(part: Part, number: int) -> str:
-    return f"{_clean(part.text)} [{number}]"
+    """The part with its citation, the only mark it holds: a page's own "[3]" (a footnote)
+    would read as a citation of another passage."""
+    return f"{_MARK.sub('', _clean(part.text))} [{number}]"
 
 
 def _clean(text: str) -> str:

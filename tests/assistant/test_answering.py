@@ -164,3 +164,10 @@ def test_a_part_holding_what_the_question_asks_for_is_preferred() -> None:
 def test_a_part_of_the_second_passage_can_answer() -> None:
     answer = extractive_answer("which currency are invoices in?", [REFUNDS, INVOICES])
     assert answer and all(part.endswith("[2]") for part in answer)
+
+
+def test_a_pages_own_bracketed_number_is_no_citation() -> None:
+    footnoted = passage("Refunds are paid within 14 days [3]. Contact billing for help.", "Refunds")
+    assert extractive_answer("how fast are refunds paid?", [footnoted]) == [
+        "Refunds are paid within 14 days. [1]"
+    ]
