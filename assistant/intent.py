@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from feedback.moments import CHURN, ESCALATION
-from journey.text import content_words, sentences
+from journey.text import STOPWORDS, content_words, sentences
 
 # Small talk: a message made only of these phrases (and the filler words below), in the
 # languages the assistant speaks.
@@ -274,6 +274,8 @@ def names(text: str) -> list[str]:
     found = _WEB_NAME.findall(text)
     for sentence in sentences(_WEB_NAME.sub(" ", text)):
         for word in _WORD.findall(sentence)[1:]:
-            if word != "I" and any(c.isupper() for c in word):
+            # Not a letter ("Class D") nor a word of a sentence written with capitals
+            # ("Look, If...", "information about How").
+            if len(word) > 1 and word.casefold() not in STOPWORDS and any(map(str.isupper, word)):
                 found.append(word)
     return list(dict.fromkeys(found))

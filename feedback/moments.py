@@ -64,7 +64,9 @@ ESCALATION = re.compile(
     r"\b(escalate (?:this|it|the (?:issue|matter|ticket))|(?:speak|talk) to (?:a|your) "
     r"(?:manager|supervisor)|formal complaint|legal (?:action|steps|proceedings)|lawyers?|"
     r"unacceptable|ridiculous|worst|(?:want|demand|expect)\w* (?:a |my |our )?(?:full )?refund|"
-    r"compensation|(?:your|the) ceo)\b",
+    # Asking to be compensated, not "disability compensation" (a benefit someone asks about).
+    r"(?:want|demand|expect|ask\w* for|claim)\w* (?:some |a |an |any |our |my )?compensation|"
+    r"compensate (?:us|me)|(?:your|the) ceo)\b",
     re.IGNORECASE,
 )
 

@@ -194,3 +194,13 @@ def test_a_name_with_digits_is_one_word() -> None:
     # "2FA" is a name as written; its letters alone ("FA") are not a word of the question.
     assert names("How do I reset my 2FA?") == ["2FA"]
     assert names("Is the 2026 price final?") == []
+
+
+def test_letters_and_capitalised_small_words_are_no_names() -> None:
+    from assistant.intent import handoff_request, names
+
+    assert names("Can I change from a Class D to a Class E license?") == ["Class"]
+    assert names("Look, If somebody needs information about How to renew?") == []
+    # Asking about a benefit called compensation is no demand for compensation.
+    assert handoff_request("what is VA disability compensation?") is None
+    assert handoff_request("We expect compensation for the outage.") == "negative_sentiment"
