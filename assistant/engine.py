@@ -21,6 +21,7 @@ from assistant.extractive import extractive_answer
 from assistant.generation import prompt_messages, rewrite_messages, stream_text
 from assistant.grounding import clean_citations, groundedness
 from assistant.intent import (
+    KINDS,
     accepts,
     asked_of_another_name,
     asks,
@@ -197,7 +198,8 @@ class AnswerEngine:
         passages = list({p.id: p for _, found in asked for p in found}.values())
         reply = Reply("", "answer", language, query=query)
         shown: list[str] = []
-        translated = message.english != message.asked
+        # (An English question's words change too: "the Plus plan" is asked as "the plans".)
+        translated = language != "en" and message.english != message.asked
         turn = _Turn(question, asked, passages, history, language, reply, translated, premises)
         for kind, value in self._answer(turn):
             if kind == "sentence":
@@ -243,6 +245,11 @@ class AnswerEngine:
             if not self.retriever.names_as(session, name, kind)
         ]
         english = [_without(text, missing) for text in english]
+        if missing:
+            # ... and told which there are, in the knowledge's word for them ("Premium tier":
+            # "Brightloop has three plans: Starter, Growth and Enterprise."), first.
+            there_are = f"What {self.retriever.commonest(session, KINDS)}s do you have?"
+            asked, english = [there_are, *asked], [there_are, *english]
         searches = [
             self.retriever.with_synonyms(self.retriever.spelled_out(session, text))
             for text in english
@@ -380,7 +387,10 @@ class AnswerEngine:
         cited = {_cited_in(part, found).id: None for part, found in quoted}
         order = {passage_id: place for place, passage_id in enumerate(cited)}
         turn.passages.sort(key=lambda p: order.get(p.id, len(order)))
-        answer = [_renumbered(part, found, turn.passages) for part, found in quoted]
+        # A part two questions are answered by is said once.
+        answer = list(
+            dict.fromkeys(_renumbered(part, found, turn.passages) for part, found in quoted)
+        )
         if not answer:
             reply.kind, reply.handoff_reason = (
                 "handoff",

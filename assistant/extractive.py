@@ -27,6 +27,13 @@ _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
 MAX_LISTED = 10
 _MARK = re.compile(r"\s*\[\d{1,2}\]")
+# A sentence about the page itself points to an answer; it is none ("This article lists the
+# available integrations and explains how to connect them.").
+_SIGNPOST = re.compile(
+    r"^\W*(?:this|the following|the next|below,? this) (?:article|page|guide|section|document|"
+    r"table|list)\b",
+    re.I,
+)
 
 
 # What answers a question, by how it asks: "who" is answered by a role, "where" by a place in
@@ -49,11 +56,15 @@ _ANSWER_KINDS = (
     ),
     (
         r"\bhow much\b|\bcost|\bprice|\bpricing\b|\bcheap|\bexpensive\b|\bfees?\b",
-        r"[€$£]\s?\d|\d\s?[€$£]|\bfree\b|\bcustom pric",
+        r"[€$£]\s?\d|\d\s?(?:[€$£]|euros?\b|dollars?\b|pounds?\b)|\b(?:eur|usd|gbp)\s?\d|"
+        r"\bfree\b|\bcustom pric",
     ),
     (r"\bhow many\b|\blimits?\b|\bmaximum\b|\bup to\b", r"\d"),
     # "Which integrations do you support?": a list, or a table's rows.
-    (r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w+s\b", r"\n"),
+    (
+        r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w+s\b",
+        r"\n(?:[-*•]\s|\d{1,2}[.)]\s|[^:\n?]{1,60}: )",  # a second line: item, step or row
+    ),
     (
         r"\bhow (?:do|can|should|to) (?:i |we |you )?\w+|\bhow to\b|\bsteps?\b|\bfix\b|"
         r"\bwhat should (?:i|we) (?:check|do)\b|\btroubleshoot",
@@ -91,6 +102,27 @@ def _is_list(lines: list[str]) -> bool:
     return bool(lines) and (bullets or rows)
 
 
+def _table_at(blocks: list[list[str]], start: int) -> list[str]:
+    """The rows of a table starting at this block: two or more rows in the block, or in blocks
+    of one row each (the chunker writes long rows a paragraph apart); none inside a table."""
+
+    def row(line: str) -> bool:
+        return bool(_ROW.match(line)) and not _BULLET.match(line)
+
+    def one_row(block: list[str]) -> bool:
+        return len(block) == 1 and row(block[0])
+
+    lines = blocks[start]
+    if len(lines) > 1 and all(map(row, lines)):
+        return lines
+    if not one_row(lines) or (start > 0 and one_row(blocks[start - 1])):
+        return []
+    end = start
+    while end < len(blocks) and one_row(blocks[end]):
+        end += 1
+    return [block[0] for block in blocks[start:end]] if end - start > 1 else []
+
+
 def _is_question(line: str) -> bool:
     plain = _EMPHASIS.sub("", line).strip()
     return plain.endswith("?") and len(plain.split()) <= 25
@@ -113,15 +145,25 @@ def parts(text: str) -> list[Part]:
             found.append(Part(sentence, sentence, len(found), paragraph=number))
         paragraph.clear()
 
-    for block in re.split(r"\n\s*\n", text):
-        lines = [line for line in block.splitlines() if line.strip()]
+    blocks = [
+        [line for line in block.splitlines() if line.strip()]
+        for block in re.split(r"\n\s*\n", text)
+    ]
+    for start, lines in enumerate(blocks):
         flush()
         lead = found[-1] if found and found[-1].text.rstrip().endswith(":") else None
+        table = _table_at(blocks, start)
         if lead and not lead.whole and _is_list(lines):
             # "Current prices for all plans:" and its table or list: one answer, kept whole;
             # its items can still be quoted one by one.
             listed = "\n".join([lead.text, *lines[:MAX_LISTED]])
             found[-1] = Part(listed, listed, lead.position, whole=True)
+        elif table:
+            # A table's rows, as the chunker writes them ("Growth: billed annually €49; ..."),
+            # answer "what are your prices?" or "which integrations...?" together, kept whole;
+            # each row is still quoted alone for a question about one of them.
+            listed = "\n".join(table[:MAX_LISTED])
+            found.append(Part(listed, listed, len(found), whole=True))
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -195,6 +237,8 @@ def extractive_answer(
         # need the Admin or Owner role." answers "who can connect integrations?".
         heading = wanted & _stems((passage.section or passage.title).split(" > ")[-1])
         for part in passage_parts:
+            if _SIGNPOST.match(part.text):
+                continue
             words = _stems(part.match)
             overlap = wanted & words
             kind = ANSWER_KIND_WEIGHT * sum(1 for k in kinds if k.search(part.text))

@@ -244,13 +244,18 @@ def asked_of_another_name(question: str, earlier: Sequence[str]) -> str | None:
 
 # "the Plus plan", "premium tier": what a question calls a plan. The words before "plan" that
 # describe one rather than name it are not names.
-_NAMED_KIND = re.compile(r"\b([A-Za-z][\w-]{1,30})\s+(plan|tier|edition|package)s?\b", re.I)
+KINDS = ("plan", "tier", "edition", "package")  # what a product's levels are called
+_NAMED_KIND = re.compile(rf"\b([A-Za-z][\w-]{{1,30}})\s+({'|'.join(KINDS)})s?\b", re.I)
 _DESCRIBING = frozenset(
     "a an the this that these those my our your their its which what each every any other "
     "same new old current next previous right best cheapest cheaper lowest highest higher "
     "lower bigger smaller biggest smallest top entry paid free trial annual yearly monthly "
     "month year team company payment price pricing billing upgrade downgrade cancel change "
-    "choose pick select existing whole full one two three".split()
+    "choose pick select existing whole full one two three any no "
+    # "ningún plan", "kein Plan", "aucun plan", "geen plan": no plan at all, in a question of
+    # another language whose other words were put in English.
+    "ningún ningun ninguno ninguna algún algun un una el la kein keinen keine einen ein den "
+    "der die das aucun aucune le un une geen een het de".split()
 )
 
 

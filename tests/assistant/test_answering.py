@@ -171,3 +171,28 @@ def test_a_pages_own_bracketed_number_is_no_citation() -> None:
     assert extractive_answer("how fast are refunds paid?", [footnoted]) == [
         "Refunds are paid within 14 days. [1]"
     ]
+
+
+INTEGRATIONS = passage(
+    "Brightloop connects to the tools your team already uses. This article lists the available "
+    "integrations and explains how to connect them.\n\n"
+    "Salesforce: what you can do Start workflows from opportunities and accounts.\n\n"
+    "HubSpot: what you can do Start workflows from deals and companies.\n\n"
+    "Slack: what you can do Send notifications and approve requests in channels.",
+    "Integrations overview",
+)
+
+
+def test_a_tables_rows_answer_a_question_about_all_of_them() -> None:
+    # Rows written a paragraph apart (long rows) are one table; a sentence about the page
+    # ("This article lists the available integrations") points to the answer and is none.
+    answer = extractive_answer("Which integrations are available?", [INTEGRATIONS])
+    assert answer == [
+        "Salesforce: what you can do Start workflows from opportunities and accounts.\n"
+        "HubSpot: what you can do Start workflows from deals and companies.\n"
+        "Slack: what you can do Send notifications and approve requests in channels. [1]"
+    ]
+    # A question about one row still gets that row alone.
+    assert extractive_answer("What can I do with Slack?", [INTEGRATIONS]) == [
+        "Slack: what you can do Send notifications and approve requests in channels. [1]"
+    ]

@@ -34,7 +34,8 @@ PAGES = {
     "Monthly plans can be cancelled anytime, effective at the end of the current month.",
     "sso.md": "# SSO setup\n\n## Okta\nSAML single sign-on (SSO) is included in the Growth and "
     "Enterprise plans. In Okta, create a SAML 2.0 app and paste the ACS URL.",
-    "pricing.md": "# Plans and pricing\n\n## Growth\nThe Growth plan costs 49 euros per user per "
+    "pricing.md": "# Plans and pricing\n\nWe have three plans: Starter, Growth and Enterprise."
+    "\n\n## Growth\nThe Growth plan costs 49 euros per user per "
     "month billed annually. It includes unlimited users and 50,000 workflow runs a month.",
 }
 
@@ -360,7 +361,11 @@ def test_a_plan_that_does_not_exist_is_said_so_and_the_real_one_given(
     conversation = service.start(visitor_id="v15")
     text, reply = ask(service, conversation.id, "How much is the Premium plan per user?")
     assert reply.kind == "answer" and text.startswith("There is no Premium plan.")
-    assert "49 euros" in text and [c.title for c in reply.citations] == ["Plans and pricing"]
+    # ... and is told which plans there are, in the knowledge's word for them.
+    assert "three plans: Starter, Growth and Enterprise" in text
+    assert "49 euros" in text and {c.title for c in reply.citations} == {"Plans and pricing"}
+    text, reply = ask(service, conversation.id, "Does the Gold tier include SSO?")
+    assert text.startswith("There is no Gold tier. ") and "Growth" in text
     # A plan the knowledge names is no false premise.
     text, reply = ask(service, conversation.id, "How much is the Growth plan per user?")
     assert reply.kind == "answer" and "There is no" not in text and "49 euros" in text

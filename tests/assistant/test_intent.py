@@ -184,7 +184,14 @@ def test_plans_a_question_names() -> None:
 
     assert named_kinds("How much is the Plus plan?") == [("Plus", "plan")]
     assert named_kinds("what does the premium tier include") == [("premium", "tier")]
-    for describing in ("Which plan fits us?", "Can I change my paid plan?", "the annual plan"):
+    # "ningún plan" (no plan at all): a Spanish question with its help-centre words in English.
+    for describing in (
+        "Which plan fits us?",
+        "Can I change my paid plan?",
+        "the annual plan",
+        "what happens to my data if we do not take ningún plan?",
+        "und wenn wir keinen Plan nehmen?",
+    ):
         assert named_kinds(describing) == [], describing
 
 

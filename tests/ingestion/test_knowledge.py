@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.retrieval import HybridRetriever, fuse, window_evidence
+from assistant.retrieval import HybridRetriever, fuse, title_evidence, window_evidence
 from ingestion.embeddings import SentenceTransformerEmbedder
 from ingestion.keyword_index import KeywordIndex
 from ingestion.knowledge import KnowledgeBase, ingest
@@ -158,6 +158,13 @@ def test_window_evidence_rewards_the_question_words_held_together() -> None:
     assert window_evidence(together, idf) == pytest.approx(1.0)
     assert window_evidence(scattered, idf) == pytest.approx(3.0 / 5.5)
     assert window_evidence("Nothing relevant here.", idf) == 0.0
+
+
+def test_title_evidence_is_the_share_of_the_query_a_page_title_holds() -> None:
+    idf = {"plan": 1.0, "offer": 3.0}
+    assert title_evidence("Plans and pricing", idf) == pytest.approx(0.25)
+    assert title_evidence("What we offer: plans", idf) == pytest.approx(1.0)
+    assert title_evidence("Onboarding guide", idf) == 0.0
 
 
 def test_nothing_reaches_the_network(
