@@ -141,9 +141,14 @@ def accepts(text: str) -> bool:
 # A visitor answering the assistant ("yes", "no, I haven't") or carrying on ("and for
 # Enterprise?", "what about refunds?"): only the conversation says what it is about.
 _CONTINUATION = re.compile(
-    r"^\s*(?:yes|yeah|yep|no|nope|not|ok(?:ay)?|sure|right|correct|great|alright|"
+    r"^\s*(?:(?:oh|ah|actually|well|hmm)\W+)?"  # "Actually, yes.", "Oh yeah, I am."
+    r"(?:yes|yeah|yea|ya|yep|no|nope|not|ok(?:ay)?|sure|right|correct|great|alright|"
     r"i(?:'m| am| do| did| have| was)(?: not)?|we(?:'re| are| do| have)(?: not)?|"
-    r"i (?:don'?t|haven'?t|didn'?t)|not yet|and|but|so|also|then|what about|how about)\b",
+    r"i (?:don'?t|haven'?t|didn'?t)|not yet|and|but|so|also|then|what about|how about|"
+    # "Tell me more about it.", "give me an example", "what else?", "neither"
+    r"neither|all of (?:it|them)|nothing (?:more|else)|"
+    r"tell me more|give me (?:an example|more|the details)|go on|(?:what|anything) else|"
+    r"more (?:details|info|information)|can you (?:explain|elaborate)|please (?:explain|go on))\b",
     re.IGNORECASE,
 )
 

@@ -105,9 +105,24 @@ def test_handoff_requests(text: str, reason: str | None) -> None:
 
 
 def test_replies_and_continuations_are_told_from_new_questions() -> None:
-    for text in ("yes", "No, I haven't.", "and for Enterprise?", "What about refunds?", "ok"):
+    for text in (
+        "yes",
+        "No, I haven't.",
+        "and for Enterprise?",
+        "What about refunds?",
+        "ok",
+        "Actually, yes. Tell me more about it, please.",
+        "yea give me an example",
+        "what else?",
+    ):
         assert continues_conversation(text), text
-    for text in ("How do I set up SSO?", "Who painted the Mona Lisa?", "Yesterday it failed"):
+    for text in (
+        "How do I set up SSO?",
+        "Who painted the Mona Lisa?",
+        "Yesterday it failed",
+        "Actually, how do I set up SSO?",
+        "Well-known integrations?",
+    ):
         assert not continues_conversation(text), text
     assert not continues_conversation("yes " + "and more words " * 10)
 
