@@ -355,6 +355,7 @@ class AnswerEngine:
         return (
             found.relevance >= s.min_relevance
             or (found.keyword >= s.keyword_relevance and found.relevance >= s.keyword_min_relevance)
+            or (found.agreed and found.relevance >= s.keyword_min_relevance)
             or (
                 found.context_relevance >= s.context_relevance
                 and found.relevance >= s.follow_up_min_relevance

@@ -36,6 +36,8 @@ _SIGNPOST = re.compile(
 )
 
 
+# A question about where the company is rather than where something is in the product.
+_SITE = r"(?=.*\b(?:based|located|headquartered|headquarters|offices?|hq)\b)"
 # What answers a question, by how it asks: "who" is answered by a role, "where" by a place in
 # the product, "how do I" by steps. A part holding such words is preferred to one that only
 # shares the question's words ("where do I pick a plan?": "Go to Settings → Billing and click
@@ -46,9 +48,12 @@ _ANSWER_KINDS = (
         r"\b(?:owners?|admins?|administrators?|members?|managers?|roles?|only)\b",
     ),
     (
-        r"\bwhere\b|\bwhich (?:page|tab|menu|screen|setting)\b|\bhow (?:do|can) (?:i|we) find\b",
+        rf"\bwhere\b(?!{_SITE})|\bwhich (?:page|tab|menu|screen|setting)\b|"
+        r"\bhow (?:do|can) (?:i|we) find\b",
         r"→|›|\bgo to\b|\bunder \*\*|\btab\b|\bmenu\b|https?://|\bin \*\*",
     ),
+    # "Where are you based?": a city or a country, not a place in the product.
+    (rf"\bwhere\b{_SITE}|\bwhich (?:city|country)\b", r"\b(?:in|at)\s+(?:\*\*)?[A-Z][a-z]+"),
     (
         r"\bwhen\b|\bhow (?:long|often|soon|quickly|fast)\b|\bwhat time\b|\bhours\b",
         r"\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?|am|pm)\b|\d:\d\d|\b(?:daily|"

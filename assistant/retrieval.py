@@ -111,6 +111,7 @@ SYNONYMS = {
     "licenses": "users", "licences": "users", "login": "sign in", "log": "sign",
     "cheaper": "price", "expensive": "price", "tier": "plan", "tiers": "plans",
     "edition": "plan", "editions": "plans", "package": "plan", "packages": "plans",
+    "based": "headquartered", "located": "headquartered",
 }  # fmt: skip
 # "single sign-on (SSO)": the words and the abbreviation a page defines for them.
 _DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")
@@ -155,6 +156,7 @@ class Retrieved:
     relevance: float  # the question's best cosine similarity to a passage
     keyword: float  # the question's best BM25 score
     context_relevance: float = 0.0  # best cosine of the question with the conversation in front
+    agreed: bool = False  # the question's closest passage in meaning is its best by keywords
 
 
 class HybridRetriever:
@@ -263,6 +265,7 @@ class HybridRetriever:
             relevance=found.dense_top[0],
             keyword=found.keyword_top[0],
             context_relevance=max(found.dense_top[1:], default=0.0),
+            agreed=bool(found.dense[0][:1]) and found.dense[0][:1] == found.keyword[0][:1],
         )
 
     def rank(

@@ -196,3 +196,17 @@ def test_a_tables_rows_answer_a_question_about_all_of_them() -> None:
     assert extractive_answer("What can I do with Slack?", [INTEGRATIONS]) == [
         "Slack: what you can do Send notifications and approve requests in channels. [1]"
     ]
+
+
+def test_where_a_company_is_based_is_answered_by_a_place_not_a_url() -> None:
+    from assistant.extractive import answer_kinds
+
+    def answers(question: str, text: str) -> bool:
+        return any(kind.search(text) for kind in answer_kinds(question))
+
+    based = "Where is Acme based?"
+    assert answers(based, "Acme is headquartered in **Amsterdam, the Netherlands**.")
+    assert not answers(based, "**Base URL:** `https://api.example.com/v2`")
+    # Where something is in the product is still a place in the product.
+    assert answers("Where do I find my invoices?", "Go to **Settings → Billing**.")
+    assert not answers("Where do I find my invoices?", "Acme is headquartered in Amsterdam.")

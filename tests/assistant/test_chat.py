@@ -4,7 +4,7 @@ FTS5, SQLite); generation through LangChain's fake chat models, which are real B
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -394,3 +394,17 @@ def test_an_abbreviation_the_knowledge_defines_is_searched_both_ways(
     assert retriever.spelled_out(db, "single sign-on on Growth?").endswith("(SSO)")
     # As written, or three letters or more in lower case: "us" is not "US".
     assert retriever.spelled_out(db, "Can you help us?") == "Can you help us?"
+
+
+def test_a_short_question_both_retrievers_answer_with_one_passage_is_on_topic(
+    world: tuple[Engine, HybridRetriever], db: Session
+) -> None:
+    retriever = world[1]
+    engine = AnswerEngine(retriever, None, AssistantSettings())
+    found = retriever.search(db, "Okta ACS URL?")
+    # Meaning and keywords both put the Okta passage first: on topic, however short.
+    assert found.agreed and found.passages[0].section == "SSO setup > Okta"
+    assert engine.on_topic(replace(found, relevance=0.3), "Okta ACS URL?")
+    assert not engine.on_topic(replace(found, relevance=0.3, agreed=False), "Okta ACS URL?")
+    # A question of the world outside finds no passage by its words at all.
+    assert not retriever.search(db, "Who won the world cup in 1998?").agreed
