@@ -253,6 +253,10 @@ def extractive_answer(
             # question that matches counts twice; the kind of words asked for; lightly
             # favouring the better passage and short parts.
             asked = weight(wanted & _stems(part.question)) / total if part.question else 0.0
+            if kinds and not kind:
+                # An FAQ entry asking the same words but not answering as asked ("where?"
+                # answered with no place) counts its question once.
+                asked = 0.0
             score = (
                 (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
                 + asked

@@ -210,3 +210,18 @@ def test_where_a_company_is_based_is_answered_by_a_place_not_a_url() -> None:
     # Where something is in the product is still a place in the product.
     assert answers("Where do I find my invoices?", "Go to **Settings → Billing**.")
     assert not answers("Where do I find my invoices?", "Acme is headquartered in Amsterdam.")
+
+
+def test_an_faq_entry_not_answering_as_asked_gives_way_to_a_part_that_does() -> None:
+    status = passage(
+        "**Does a Slack outage show on your status page?**\n"
+        "We show our side of each integration and mention third-party outages.\n\n"
+        "Live service status is published at https://status.acme.io.",
+        "Status",
+    )
+    answer = extractive_answer("where can I see an outage status?", [status])
+    assert answer == ["Live service status is published at https://status.acme.io. [1]"]
+    # Asked without a kind of answer in mind, the FAQ entry matching the question answers.
+    assert extractive_answer("does a Slack outage show on the status page?", [status]) == [
+        "We show our side of each integration and mention third-party outages. [1]"
+    ]
