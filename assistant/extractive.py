@@ -300,7 +300,11 @@ def _leaned_on(part: Part, neighbours: list[Part]) -> list[Part]:
     """The sentences of the same paragraph that the part needs to be understood."""
     if part.paragraph < 0:
         return []
-    same = {p.position: p for p in neighbours if p.paragraph == part.paragraph}
+    same = {
+        p.position: p
+        for p in neighbours
+        if p.paragraph == part.paragraph and not _SIGNPOST.match(p.text)
+    }
     extra = []
     before, after = same.get(part.position - 1), same.get(part.position + 1)
     if before and _LEANS_BACK.match(part.text):

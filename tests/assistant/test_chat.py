@@ -247,6 +247,9 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
     ]
     assert conversation_context(history) == "Is SAML SSO in Growth? And SCIM? Yes ."
     assert conversation_context([]) is None
+    # A greeting and the greeting back say nothing of the topic.
+    assert conversation_context([("visitor", "Hi there"), ("bot", "Hello! What can I do?")]) is None
+    assert conversation_context(history[:1] + history[1:2] + history[4:]) == "And SCIM?"
     # A follow-up finds what it refers to through the context.
     _, follow_up = ask(service, conversation.id, "and is it billed annually?")
     assert follow_up.kind == "answer" and "Growth" in follow_up.text
