@@ -256,7 +256,7 @@ class AnswerEngine:
         if missing:
             # ... and told which there are, in the knowledge's word for them ("Premium tier":
             # "Brightloop has three plans: Starter, Growth and Enterprise."), first.
-            there_are = f"What {self.retriever.commonest(session, KINDS)}s do you have?"
+            there_are = f"What {self.retriever.commonest(KINDS)}s do you have?"
             asked, english = [there_are, *asked], [there_are, *english]
         searches = [
             self.retriever.with_synonyms(self.retriever.spelled_out(session, text))

@@ -228,7 +228,7 @@ class HybridRetriever:
             for plain in (text.replace("**", "") for text in texts)
         )
 
-    def commonest(self, session: Session, words: Sequence[str]) -> str:
+    def commonest(self, words: Sequence[str]) -> str:
         """The word the knowledge uses most of these (in the most passages)."""
         idf = self.kb.keywords.idf([stem(w) for w in words])
         return min(words, key=lambda w: idf.get(stem(w), math.inf))
@@ -269,39 +269,33 @@ class HybridRetriever:
         )
 
     def rank(
-        self,
-        found: Candidates,
-        texts: Callable[[list[str]], dict[str, str]],
-        titles: Callable[[list[str]], dict[str, str]] | None = None,
+        self, found: Candidates, chunks: Callable[[list[str]], dict[str, tuple[str, str]]]
     ) -> list[str]:
         """The hybrid ranking, its head re-ranked by `window_evidence` and the page title's
-        share of the query (`texts` and `titles` give those of the ids asked for)."""
+        share of the query (`chunks` gives the title and text of the ids asked for)."""
         fused = found.fused()
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
         head = ranked[:RERANK_DEPTH]
         stems = {stem(t) for query in found.queries for t in content_words(query)}
         idf = self.kb.keywords.idf(sorted(stems))
-        text_of = texts(head)
-        title_of = titles(head) if titles else {}
+        held = chunks(head)
         score = {
             cid: fused[cid]
-            + WINDOW_WEIGHT * window_evidence(text_of.get(cid, ""), idf)
-            + TITLE_WEIGHT * title_evidence(title_of.get(cid, ""), idf)
+            + WINDOW_WEIGHT * window_evidence(text, idf)
+            + TITLE_WEIGHT * title_evidence(title, idf)
             for cid in head
+            for title, text in [held.get(cid, ("", ""))]
         }
         return sorted(head, key=lambda cid: score[cid], reverse=True) + ranked[RERANK_DEPTH:]
 
     def passages(self, session: Session, found: Candidates, k: int) -> list[Passage]:
         rows: dict[str, tuple[KnowledgeChunk, str]] = {}
 
-        def texts(ids: list[str]) -> dict[str, str]:
+        def chunks(ids: list[str]) -> dict[str, tuple[str, str]]:
             rows.update(_chunks(session, ids))
-            return {cid: row.text for cid, (row, _) in rows.items()}
+            return {cid: (row.title, row.text) for cid, (row, _) in rows.items()}
 
-        def titles(ids: list[str]) -> dict[str, str]:
-            return {cid: rows[cid][0].title for cid in ids if cid in rows}
-
-        ranked = self.rank(found, texts, titles)
+        ranked = self.rank(found, chunks)
         fused = {cid: 1.0 / (rank + RRF_K) for rank, cid in enumerate(ranked, start=1)}
         missing = [cid for cid in ranked[: max(k * 3, k)] if cid not in rows]
         rows.update(_chunks(session, missing))
