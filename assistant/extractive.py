@@ -129,6 +129,9 @@ def _table_at(blocks: list[list[str]], start: int) -> list[str]:
 
 
 def _is_question(line: str) -> bool:
+    """An FAQ entry's question; never a step or an item ("1. Click **Forgot password?**")."""
+    if _NUMBERED.match(line) or _BULLET.match(line):
+        return False
     plain = _EMPHASIS.sub("", line).strip()
     return plain.endswith("?") and len(plain.split()) <= 25
 

@@ -225,3 +225,15 @@ def test_an_faq_entry_not_answering_as_asked_gives_way_to_a_part_that_does() -> 
     assert extractive_answer("does a Slack outage show on the status page?", [status]) == [
         "We show our side of each integration and mention third-party outages. [1]"
     ]
+
+
+def test_a_step_naming_a_button_that_asks_is_still_a_step() -> None:
+    reset = passage(
+        "1. On the sign-in page, click **Forgot password?**\n"
+        "2. Enter your work email address.\n3. Open the reset link.",
+        "Forgotten password",
+    )
+    assert extractive_answer("How do I reset my password?", [reset]) == [
+        "1. On the sign-in page, click **Forgot password?**\n"
+        "2. Enter your work email address.\n3. Open the reset link. [1]"
+    ]
