@@ -160,13 +160,12 @@ def parts(text: str) -> list[Part]:
     for start, lines in enumerate(blocks):
         flush()
         lead = found[-1] if found and found[-1].text.rstrip().endswith(":") else None
-        table = _table_at(blocks, start)
         if lead and not lead.whole and _is_list(lines):
             # "Current prices for all plans:" and its table or list: one answer, kept whole;
             # its items can still be quoted one by one.
             listed = "\n".join([lead.text, *lines[:MAX_LISTED]])
             found[-1] = Part(listed, listed, lead.position, whole=True)
-        elif table:
+        elif table := _table_at(blocks, start):
             # A table's rows, as the chunker writes them ("Growth: billed annually €49; ..."),
             # answer "what are your prices?" or "which integrations...?" together, kept whole;
             # each row is still quoted alone for a question about one of them.

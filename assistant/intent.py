@@ -260,7 +260,7 @@ _DESCRIBING = frozenset(
     # "ningún plan", "kein Plan", "aucun plan", "geen plan": no plan at all, in a question of
     # another language whose other words were put in English.
     "ningún ningun ninguno ninguna algún algun un una el la kein keinen keine einen ein den "
-    "der die das aucun aucune le un une geen een het de".split()
+    "der die das aucun aucune le une geen een het de".split()
 )
 
 
