@@ -28,7 +28,7 @@ from assistant.intent import (
     continues_conversation,
     handoff_request,
     named_kinds,
-    names,
+    names_asked_about,
     opens_new_topic,
     points_back,
     questions,
@@ -171,7 +171,7 @@ class AnswerEngine:
             return
 
         message = self.understand(session, question, history, language)
-        unknown = self.retriever.unmentioned(session, names(" ".join(message.searches)))
+        unknown = self.retriever.unmentioned(session, names_asked_about(" ".join(message.searches)))
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
             # answer from the nearest page would be a guess. (The name is not repeated back:

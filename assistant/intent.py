@@ -14,7 +14,8 @@ from journey.text import STOPWORDS, content_words, sentences
 # languages the assistant speaks.
 _SMALL_TALK = {
     "identity": (
-        r"are you (?:a |an )?(?:bot|robot|ai|human|real(?: person)?|person|machine|chatbot)|"
+        r"(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real(?: person)?|person|machine|"
+        r"chatbot)(?: or (?:a |an )?(?:bot|robot|ai|human|real person|person|machine))?|"
         r"am i (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|human|"
         r"real person|person|machine)|is this (?:a |an )?(?:bot|robot|ai|real person|human)|"
         r"bist du (?:ein )?(?:bot|mensch)|êtes-vous (?:un )?(?:robot|humain)|"
@@ -87,7 +88,8 @@ _COMMITMENT = re.compile(
 # Anger and leaving, beyond what the feedback analysis already reads as churn or escalation.
 _ANGER = re.compile(
     r"\b(?:this is (?:a joke|ridiculous|absurd|insane)|fed up|sick (?:and tired )?of|furious|"
-    r"angry|outrageous|useless|waste of (?:time|money)|never again|"
+    r"angry|annoyed|frustrated|disappointed|unhappy|not happy|outrageous|useless|"
+    r"waste of (?:time|money)|never again|bait[- ]and[- ]switch|rip-?off|scam|"
     r"(?:seriously |really )?(?:thinking about|considering) (?:cancell?ing|leaving|switching))\b",
     re.IGNORECASE,
 )
@@ -112,13 +114,29 @@ def handoff_request(text: str) -> str | None:
     commitment only a person may make, anger or leaving, buying intent; None for a question."""
     if _COMMITMENT.search(text):
         return "policy_restriction"
-    if _ANGER.search(text) or CHURN.search(text) or ESCALATION.search(text):
+    if _ANGER.search(text) or _leaving(text) or ESCALATION.search(text):
         return "negative_sentiment"
     if _BUYING.search(text) or any(_large(size) for size in _TEAM_SIZE.findall(text)):
         return "sales_opportunity"
     if _HUMAN.search(text):
         return "customer_request"
     return None
+
+
+# What makes talk of cancelling a question about the policy, not a threat: "if I cancel
+# today, do we get the rest of the month back?", "how do we cancel?".
+_SUPPOSING = re.compile(
+    r"\b(?:if|when|whether|once|after|how|can|could|what happens)\b", re.IGNORECASE
+)
+
+
+def _leaving(text: str) -> bool:
+    """Whether the message says the visitor is leaving, rather than asking how leaving works."""
+    return any(
+        not _SUPPOSING.search(sentence[: match.start()])
+        for sentence in sentences(text)
+        for match in CHURN.finditer(sentence)
+    )
 
 
 def _large(size: str) -> bool:
@@ -273,7 +291,8 @@ def named_kinds(text: str) -> list[tuple[str, str]]:
     ]
 
 
-_WEB_NAME = re.compile(r"\b[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
+# (Not the domain of an e-mail address: "onboarding@acme-legal.com" names no product.)
+_WEB_NAME = re.compile(r"(?<![\w.@-])[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b", re.IGNORECASE)
 # A word as a name is written: "2FA" whole (not its "FA"), "Okta", "e-mail".
 _WORD = re.compile(r"(?<![\w-])[^\W_][\w-]*")
 
@@ -289,3 +308,10 @@ def names(text: str) -> list[str]:
             if len(word) > 1 and word.casefold() not in STOPWORDS and any(map(str.isupper, word)):
                 found.append(word)
     return list(dict.fromkeys(found))
+
+
+def names_asked_about(text: str) -> list[str]:
+    """The names in the sentences of a message that ask: what a visitor says of themselves
+    ("my colleague Priya", "our contract runs until 31 December") is not what they ask about."""
+    asking = [sentence for sentence in sentences(text) if sentence.rstrip().endswith("?")]
+    return names(" ".join(asking) if asking else text)

@@ -72,6 +72,8 @@ def test_guess_stage(text: str, page: str | None, known: str | None, stage: str)
         ("tot ziens", "bye"),
         ("are you a bot?", "identity"),
         ("Hi, am I talking to a real person?", "identity"),
+        # Asking what the assistant is, not asking for a person.
+        ("r u a bot or a real person?", "identity"),
         ("Hi, how do I reset my password?", None),
         ("thanks, but the export still fails when I include attachments", None),
         ("Good morning, is SSO included in Growth?", None),
@@ -97,6 +99,11 @@ def test_small_talk(text: str, kind: str | None) -> None:
         ("How do humans use it?", None),
         ("Can Brightloop talk to Salesforce?", None),
         ("How do I cancel a scheduled export?", None),
+        # Asking how cancelling works is a question for the policy, saying so is leaving.
+        ("if i cancel today, do we get the rest of the month back?", None),
+        ("How do we cancel our subscription?", None),
+        ("We're cancelling our subscription. How do I export the data?", "negative_sentiment"),
+        ("Feels like a bait and switch, I'm really annoyed.", "negative_sentiment"),
         ("What are your support team's hours?", None),
     ],
 )
@@ -162,6 +169,16 @@ def test_names_are_web_addresses_and_capitalised_words_inside_a_sentence() -> No
     assert names("how does that compare to monday.com pricing?") == ["monday.com"]
     assert names("What's the difference between SAML and OpenID? Thanks") == ["SAML", "OpenID"]
     assert names("I'm on Growth. Can I use Okta?") == ["Growth", "Okta"]
+    assert names("We send from onboarding@acme-legal.com, is that a problem?") == []
+
+
+def test_only_the_sentences_that_ask_name_what_is_asked_about() -> None:
+    from assistant.intent import names_asked_about
+
+    told = "I'm leaving, so I'll hand over to my colleague Priya. How do I transfer ownership?"
+    assert names_asked_about(told) == []
+    assert names_asked_about("We use Pipedrive. Do you integrate with Pipedrive?") == ["Pipedrive"]
+    assert names_asked_about("Support for OpenID Connect") == ["OpenID", "Connect"]
 
 
 def test_a_message_asking_two_things_is_two_questions() -> None:
