@@ -19,6 +19,7 @@ MAX_PASSAGES = 2  # the passages whose parts compete; a lower-ranked one must ma
 RANK_WEIGHT = 0.15  # what being the nth passage adds to a part's score: RANK_WEIGHT / n
 HEADING_SHARE = 0.5  # a question's word found only in the part's section heading counts half
 ANSWER_KIND_WEIGHT = 0.5  # what holding the kind of words the question asks for adds
+SHORT_PARAGRAPH = 3  # a paragraph of this many sentences or fewer is quoted whole
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
@@ -307,6 +308,11 @@ def _leaned_on(part: Part, neighbours: list[Part]) -> list[Part]:
         for p in neighbours
         if p.paragraph == part.paragraph and not _SIGNPOST.match(p.text)
     }
+    if len(same) <= SHORT_PARAGRAPH and not any(_ROW.match(p.text) for p in same.values()):
+        # Its writer's whole thought ("An Owner can make another user an Owner under ...
+        # To leave, an Owner must first make sure another Owner exists."); a table's rows
+        # are not one.
+        return [p for p in same.values() if p.position != part.position]
     extra = []
     before, after = same.get(part.position - 1), same.get(part.position + 1)
     if before and _LEANS_BACK.match(part.text):

@@ -98,7 +98,8 @@ USAGE = passage(
     "Extra runs cost €10 per 1,000 runs. You can follow your usage under Settings → Billing → "
     "Usage. Owners can also set a usage cap there. Enterprise plans include unlimited runs.\n\n"
     "SAML assertions are only valid for a short time. If the clock differs by more than 3 "
-    "minutes, the assertion is rejected. Our team can help.",
+    "minutes, the assertion is rejected. Check the clock of your identity provider. Our team "
+    "can help.",
     "Usage",
 )
 
@@ -110,9 +111,20 @@ def test_a_sentence_comes_with_the_one_it_leans_on() -> None:
     assert "3 minutes" in " ".join(expired) and "Our team" not in " ".join(expired)
 
 
+def test_a_short_paragraph_is_quoted_whole() -> None:
+    text = passage(
+        "An Owner can make another user an Owner under Settings → Users → Change role. To "
+        "leave the workspace, an Owner must first make sure another Owner exists.\n\n"
+        "Deactivated users lose access at once.",
+        "Roles",
+    )
+    answer = " ".join(extractive_answer("I'm the only owner and leaving, what do I do?", [text]))
+    assert "Change role" in answer and "Deactivated" not in answer
+
+
 def test_rare_question_words_decide_between_sentences() -> None:
     text = passage(
-        "Your finance team gets a copy of every invoice. Download any invoice as a PDF.", "Docs"
+        "Your finance team gets a copy of every invoice.\n\nDownload any invoice as a PDF.", "Docs"
     )
     question = "where do I download invoices as PDFs for our finance team?"
     rarity = {"pdf": 3.0, "download": 2.5, "invoic": 1.2, "financ": 0.4, "team": 0.2}
@@ -137,7 +149,7 @@ def test_a_yes_or_no_faq_answer_brings_its_question() -> None:
 
 def test_a_question_naming_only_the_page_gets_its_opening() -> None:
     trial = Passage(
-        id="t", text="Try it free for 14 days. Enterprise features are not part of the trial.",
+        id="t", text="Try it free for 14 days.\n\nEnterprise features are not part of the trial.",
         source="kb", title="Free trial", url=None, section=None, score=1.0, dense=0.5, keyword=1.0,
     )  # fmt: skip
     assert extractive_answer("Is there a free trial?", [trial]) == ["Try it free for 14 days. [1]"]
@@ -167,7 +179,9 @@ def test_a_part_of_the_second_passage_can_answer() -> None:
 
 
 def test_a_pages_own_bracketed_number_is_no_citation() -> None:
-    footnoted = passage("Refunds are paid within 14 days [3]. Contact billing for help.", "Refunds")
+    footnoted = passage(
+        "Refunds are paid within 14 days [3].\n\nContact billing for help.", "Refunds"
+    )
     assert extractive_answer("how fast are refunds paid?", [footnoted]) == [
         "Refunds are paid within 14 days. [1]"
     ]
