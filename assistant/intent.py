@@ -82,7 +82,9 @@ _COMMITMENT = re.compile(
     r"(?:discount|exception|price|pricing|€|\$|£|%|refund|deal|free|waive|fee|per (?:user|seat))|"
     r"\bconfirm (?:it|this|that)?\s*(?:here|in (?:the )?chat|in writing)|"
     r"\b\d+ ?% (?:discount|off)\b|\bif (?:i|we) sign (?:today|this week|now|by)\b|"
-    r"\brefund (?:us|me)? ?anyway\b",
+    r"\brefund (?:us|me)? ?anyway\b|\bgoodwill\b|\bas a (?:gesture|favou?r)\b|"
+    r"\bjust (?:refund|waive|credit|give (?:us|me))\b|"
+    r"\byou can (?:approve|authori[sz]e|sign off) (?:that|this|it)\b",
     re.IGNORECASE,
 )
 # Anger and leaving, beyond what the feedback analysis already reads as churn or escalation.
@@ -285,10 +287,17 @@ _DESCRIBING = frozenset(
 def named_kinds(text: str) -> list[tuple[str, str]]:
     """The plans, tiers, editions or packages a message names: ("Plus", "plan")."""
     return [
-        (name, kind.lower())
-        for name, kind in _NAMED_KIND.findall(text)
-        if name.casefold() not in _DESCRIBING
+        (match[1], match[2].lower())
+        for match in _NAMED_KIND.finditer(text)
+        if match[1].casefold() not in _DESCRIBING or _capitalised_inside(text, match.start())
     ]
+
+
+def _capitalised_inside(text: str, start: int) -> bool:
+    """Whether the word at `start` is written with a capital inside a sentence: a name ("the
+    Team plan"), though the same word may describe ("our team plan")."""
+    before = text[:start].rstrip()
+    return text[start].isupper() and bool(before) and before[-1] not in ".?!"
 
 
 # (Not the domain of an e-mail address: "onboarding@acme-legal.com" names no product.)

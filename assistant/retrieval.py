@@ -216,17 +216,16 @@ class HybridRetriever:
 
     def names_as(self, session: Session, name: str, kind: str) -> bool:
         """Whether the knowledge names something so: "Growth plan" is written somewhere, or
-        "Growth" is written as a name (a capital inside a sentence: "upgrade to Growth")."""
+        "Growth" is written as a name (a capital inside a sentence: "upgrade to Growth") in
+        more than one passage (a table cell may start with a capital: "outcome Team invited")."""
         phrase = re.compile(rf"(?<![\w-]){re.escape(name)}\s+{re.escape(kind)}s?\b", re.I)
         proper = re.compile(rf"[\w,;] {re.escape(name[:1].upper() + name[1:])}(?![\w-])")
         ids = [cid for cid, _ in self.kb.keywords.search(name, MENTION_ROWS)]
         if not ids:
             return False
         texts = session.scalars(select(KnowledgeChunk.text).where(KnowledgeChunk.id.in_(ids)))
-        return any(
-            phrase.search(plain) or proper.search(plain)
-            for plain in (text.replace("**", "") for text in texts)
-        )
+        plain = [text.replace("**", "") for text in texts]
+        return any(map(phrase.search, plain)) or sum(bool(proper.search(t)) for t in plain) > 1
 
     def commonest(self, words: Sequence[str]) -> str:
         """The word the knowledge uses most of these (in the most passages)."""

@@ -37,6 +37,7 @@ PAGES = {
     "pricing.md": "# Plans and pricing\n\nWe have three plans: Starter, Growth and Enterprise."
     "\n\n## Growth\nThe Growth plan costs 49 euros per user per "
     "month billed annually. It includes unlimited users and 50,000 workflow runs a month.",
+    "changes.md": "# Release notes\n\nMarch: area Team inbox; change Faster search.",
 }
 
 
@@ -367,6 +368,9 @@ def test_a_plan_that_does_not_exist_is_said_so_and_the_real_one_given(
     # ... and is told which plans there are, in the knowledge's word for them.
     assert "three plans: Starter, Growth and Enterprise" in text
     assert "49 euros" in text and {c.title for c in reply.citations} == {"Plans and pricing"}
+    # A word the knowledge capitalises once, starting a table cell, names no plan.
+    text, reply = ask(service, conversation.id, "What's included in the Team plan?")
+    assert text.startswith("There is no Team plan.")
     text, reply = ask(service, conversation.id, "Does the Gold tier include SSO?")
     assert text.startswith("There is no Gold tier. ") and "Growth" in text
     # A plan the knowledge names is no false premise.
@@ -411,3 +415,12 @@ def test_a_short_question_both_retrievers_answer_with_one_passage_is_on_topic(
     assert not engine.on_topic(replace(found, relevance=0.3, agreed=False), "Okta ACS URL?")
     # A question of the world outside finds no passage by its words at all.
     assert not retriever.search(db, "Who won the world cup in 1998?").agreed
+
+
+def test_a_question_pointing_back_is_answered_in_its_conversation(world: Any, db: Session) -> None:
+    service = chat(world, db)
+    conversation = service.start(visitor_id="v30")
+    ask(service, conversation.id, "Is SAML single sign-on in the Growth plan?")
+    # Far from every passage alone; close with the conversation in front.
+    text, reply = ask(service, conversation.id, "who on our side can do that?")
+    assert reply.kind == "answer" and [c.title for c in reply.citations] == ["SSO setup"]

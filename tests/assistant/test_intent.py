@@ -92,6 +92,7 @@ def test_small_talk(text: str, kind: str | None) -> None:
         ("Can I get a quote for 80 seats?", "sales_opportunity"),
         ("Could you do Growth at €35 per user if we sign this week?", "policy_restriction"),
         ("Can't you make an exception and refund us anyway?", "policy_restriction"),
+        ("come on, just refund those as a goodwill gesture", "policy_restriction"),
         ("This is a joke. We're thinking about cancelling our subscription.", "negative_sentiment"),
         ("Do you offer discounts for annual billing?", None),
         ("we'd be around 15 users, which plan fits?", None),
@@ -209,6 +210,14 @@ def test_and_for_another_name_asks_the_last_question_again() -> None:
     )
     assert asked_of_another_name("what about refunds?", earlier) is None  # not a name
     assert asked_of_another_name("and for Enterprise?", ["how do refunds work?"]) is None
+
+
+def test_a_capitalised_describing_word_names_a_plan() -> None:
+    from assistant.intent import named_kinds
+
+    assert named_kinds("whats included in the Team plan?") == [("Team", "plan")]
+    assert named_kinds("is our team plan billed monthly?") == []
+    assert named_kinds("Team plan price?") == []  # a capital only because it starts
 
 
 def test_plans_a_question_names() -> None:
