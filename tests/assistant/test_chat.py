@@ -422,5 +422,5 @@ def test_a_question_pointing_back_is_answered_in_its_conversation(world: Any, db
     conversation = service.start(visitor_id="v30")
     ask(service, conversation.id, "Is SAML single sign-on in the Growth plan?")
     # Far from every passage alone; close with the conversation in front.
-    text, reply = ask(service, conversation.id, "who on our side can do that?")
+    _, reply = ask(service, conversation.id, "who on our side can do that?")
     assert reply.kind == "answer" and [c.title for c in reply.citations] == ["SSO setup"]
