@@ -212,6 +212,18 @@ def parts(text: str) -> list[Part]:
     return found
 
 
+def _says(part: Part) -> bool:
+    """Whether the part can answer: not a sentence about the page itself, nor a question
+    asked for effect ("Can't sign in to Brightloop? This article covers...")."""
+    return part.whole or not (_SIGNPOST.match(part.text) or part.text.rstrip().endswith("?"))
+
+
+def _opening(passage_parts: list[Part]) -> list[Part]:
+    """The passage's first part that can answer, with the sentences it needs."""
+    first = next((part for part in passage_parts if _says(part)), None)
+    return [first, *_leaned_on(first, passage_parts)] if first else []
+
+
 def _stems(text: str) -> set[str]:
     return {stem(word) for word in content_words(text)}
 
@@ -232,8 +244,7 @@ def extractive_answer(
     if not kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
         # A question that only names what the page is about ("Is there a free trial?" on
         # "Free trial") is answered by the page's opening, as its writer meant it to be.
-        opening = cut[0][:1] + (_leaned_on(cut[0][0], cut[0]) if cut[0] else [])
-        return [_cited(part, 1) for part in opening]
+        return [_cited(part, 1) for part in _opening(cut[0])]
 
     def weight(stems: set[str]) -> float:
         return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)
@@ -245,7 +256,7 @@ def extractive_answer(
         # need the Admin or Owner role." answers "who can connect integrations?".
         heading = wanted & _stems((passage.section or passage.title).split(" > ")[-1])
         for part in passage_parts:
-            if _SIGNPOST.match(part.text):
+            if not _says(part):
                 continue
             words = _stems(part.match)
             overlap = wanted & words
@@ -269,8 +280,8 @@ def extractive_answer(
             )
             scored.append((score, number, part))
     if not scored:
-        # Nothing overlaps word for word (a paraphrase): the best passage's opening part.
-        return [_cited(cut[0][0], 1)] if cut[0] else []
+        # Nothing overlaps word for word (a paraphrase): the best passage's opening.
+        return [_cited(part, 1) for part in _opening(cut[0])]
     scored.sort(key=lambda item: item[0], reverse=True)
     best = scored[0]
     chosen = [best]
@@ -303,11 +314,7 @@ def _leaned_on(part: Part, neighbours: list[Part]) -> list[Part]:
     """The sentences of the same paragraph that the part needs to be understood."""
     if part.paragraph < 0:
         return []
-    same = {
-        p.position: p
-        for p in neighbours
-        if p.paragraph == part.paragraph and not _SIGNPOST.match(p.text)
-    }
+    same = {p.position: p for p in neighbours if p.paragraph == part.paragraph and _says(p)}
     if len(same) <= SHORT_PARAGRAPH and not any(_ROW.match(p.text) for p in same.values()):
         # Its writer's whole thought ("An Owner can make another user an Owner under ...
         # To leave, an Owner must first make sure another Owner exists."); a table's rows

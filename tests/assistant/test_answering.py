@@ -251,3 +251,13 @@ def test_a_step_naming_a_button_that_asks_is_still_a_step() -> None:
         "1. On the sign-in page, click **Forgot password?**\n"
         "2. Enter your work email address.\n3. Open the reset link. [1]"
     ]
+
+
+def test_a_question_asked_for_effect_is_no_answer() -> None:
+    login = Passage(
+        id="l", text="Can't sign in to Brightloop? This article covers passwords and 2FA.\n\n"
+        "Sign in at app.brightloop.io with your work email address.", source="kb",
+        title="Login problems", url=None, section=None, score=1.0, dense=0.5, keyword=1.0,
+    )  # fmt: skip
+    answer = extractive_answer("can't sign in to brightloop", [login])
+    assert answer == ["Sign in at app.brightloop.io with your work email address. [1]"]
