@@ -19,6 +19,7 @@ MAX_PASSAGES = 2  # the passages whose parts compete; a lower-ranked one must ma
 RANK_WEIGHT = 0.15  # what being the nth passage adds to a part's score: RANK_WEIGHT / n
 HEADING_SHARE = 0.5  # a question's word found only in the part's section heading counts half
 ANSWER_KIND_WEIGHT = 0.5  # what holding the kind of words the question asks for adds
+TOLD_SHARE = 0.25  # a word only of what the visitor tells, not of what they ask, counts this much
 SHORT_PARAGRAPH = 3  # a paragraph of this many sentences or fewer is quoted whole
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
@@ -158,15 +159,18 @@ def parts(text: str) -> list[Part]:
         [line for line in block.splitlines() if line.strip()]
         for block in re.split(r"\n\s*\n", text)
     ]
+    rows: set[str] = set()  # the lines of the tables found so far
     for start, lines in enumerate(blocks):
         flush()
         lead = found[-1] if found and found[-1].text.rstrip().endswith(":") else None
+        table = _table_at(blocks, start)
+        rows.update(table)
         if lead and not lead.whole and _is_list(lines):
             # "Current prices for all plans:" and its table or list: one answer, kept whole;
             # its items can still be quoted one by one.
             listed = "\n".join([lead.text, *lines[:MAX_LISTED]])
             found[-1] = Part(listed, listed, lead.position, whole=True)
-        elif table := _table_at(blocks, start):
+        elif table:
             # A table's rows, as the chunker writes them ("Growth: billed annually €49; ..."),
             # answer "what are your prices?" or "which integrations...?" together, kept whole;
             # each row is still quoted alone for a question about one of them.
@@ -202,8 +206,8 @@ def parts(text: str) -> list[Part]:
                 steps = "\n".join(lines[index:end])
                 add(f"{intro}\n{steps}" if intro else steps, whole=True)
                 index = end
-            elif _BULLET.match(line):
-                add(line)  # a list item, whole
+            elif _BULLET.match(line) or line in rows:
+                add(line)  # a list item or a table's row, whole: its cells say one thing
                 index += 1
             else:
                 paragraph.append(line)
@@ -246,8 +250,16 @@ def extractive_answer(
         # "Free trial") is answered by the page's opening, as its writer meant it to be.
         return [_cited(part, 1) for part in _opening(cut[0])]
 
+    # What the visitor tells before asking ("Our contract runs until December... What's the
+    # latest we can tell you?") says less of what would answer than the question itself.
+    asking = [sentence for sentence in sentences(question) if sentence.rstrip().endswith("?")]
+    told = wanted - _stems(" ".join(asking)) if asking else set()
+
     def weight(stems: set[str]) -> float:
-        return sum(rarity.get(s, 1.0) if rarity else 1.0 for s in stems)
+        return sum(
+            (rarity.get(s, 1.0) if rarity else 1.0) * (TOLD_SHARE if s in told else 1.0)
+            for s in stems
+        )
 
     total = weight(wanted)
     scored: list[tuple[float, int, Part]] = []

@@ -261,3 +261,26 @@ def test_a_question_asked_for_effect_is_no_answer() -> None:
     )  # fmt: skip
     answer = extractive_answer("can't sign in to brightloop", [login])
     assert answer == ["Sign in at app.brightloop.io with your work email address. [1]"]
+
+
+TIMELINE = passage(
+    "All plans auto-renew at the end of each term, monthly or annual.\n\n"
+    "60 days before term end: what happens We send a renewal notice.\n\n"
+    "30 days before term end: what happens Cancellation notice deadline. To stop the renewal, "
+    "tell us by this date.\n\n"
+    "Term end: what happens The plan renews.",
+    "Contract renewal",
+)
+
+
+def test_a_table_row_is_quoted_whole_though_it_holds_two_sentences() -> None:
+    answer = extractive_answer("by when must we tell you to stop the renewal?", [TIMELINE])
+    assert answer[0].startswith("30 days before term end") and "tell us by this date" in answer[0]
+
+
+def test_what_a_visitor_tells_counts_less_than_what_they_ask() -> None:
+    question = (
+        "Our annual contract ends in December and we won't continue. What's the latest we can "
+        "tell you so we don't get auto-renewed?"
+    )
+    assert "30 days" in " ".join(extractive_answer(question, [TIMELINE]))
