@@ -57,7 +57,10 @@ _ANSWER_KINDS = (
     # "Where are you based?": a city or a country, not a place in the product.
     (rf"\bwhere\b{_SITE}|\bwhich (?:city|country)\b", r"\b(?:in|at)\s+(?:\*\*)?[A-Z][a-z]+"),
     (
-        r"\bwhen\b|\bhow (?:long|often|soon|quickly|fast)\b|\bwhat time\b|\bhours\b",
+        # "When does...?", not "notified when there's an incident".
+        r"\bwhen (?:do|does|did|is|are|was|were|will|would|can|could|should|must|has|have)\b|"
+        r"^\W*(?:\w+\W+){0,2}when\b|\bhow (?:long|often|soon|quickly|fast)\b|\bwhat time\b|"
+        r"\bhours\b|\bby when\b",
         r"\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?|am|pm)\b|\d:\d\d|\b(?:daily|"
         r"weekly|monthly|every|within|real time|immediately|monday|cet|utc|24/7)\b",
     ),

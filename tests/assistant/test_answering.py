@@ -226,6 +226,13 @@ def test_where_a_company_is_based_is_answered_by_a_place_not_a_url() -> None:
     assert not answers("Where do I find my invoices?", "Acme is headquartered in Amsterdam.")
 
 
+def test_when_asks_for_a_time_only_when_it_asks() -> None:
+    from assistant.extractive import answer_kinds
+
+    assert answer_kinds("When is chat available?") and answer_kinds("and when do invoices go?")
+    assert not answer_kinds("can we get notified when there's an incident?")
+
+
 def test_an_faq_entry_not_answering_as_asked_gives_way_to_a_part_that_does() -> None:
     status = passage(
         "**Does a Slack outage show on your status page?**\n"
