@@ -244,7 +244,7 @@ class AnswerEngine:
         # need my card?" asks two), in the knowledge's language: another language's question
         # goes in with its help-centre words in English.
         asked = questions(meant)
-        english = [self._english(text, language) for text in asked]
+        english = [self.retriever.spelled_right(self._english(text, language)) for text in asked]
         # "What does the Plus plan cost?" with no Plus plan: the visitor is told so, and the
         # question is asked of the plans there are.
         missing = [

@@ -69,7 +69,12 @@ _ANSWER_KINDS = (
         r"[€$£]\s?\d|\d\s?(?:[€$£]|euros?\b|dollars?\b|pounds?\b)|\b(?:eur|usd|gbp)\s?\d|"
         r"\bfree\b|\bcustom pric",
     ),
-    (r"\bhow many\b|\blimits?\b|\bmaximum\b|\bup to\b", r"\d"),
+    # "What's the rate limit?" asks for a number; "is the limit per key or per workspace?" not.
+    (
+        r"\bhow many\b|\bmaximum\b|\bmax\b|\bup to\b|\b(?:what|which)(?:'s| is| are)? "
+        r"(?:the )?(?:\w+ ){0,2}limits?\b|\b(?:is|are) there (?:a|any) (?:\w+ ){0,2}limits?\b",
+        r"\d",
+    ),
     # "Which integrations do you support?": a list, or a table's rows.
     (
         r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w+s\b",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
-from journey.text import content_words, lines_and_sentences, stem, words
+from journey.text import STOPWORDS, content_words, lines_and_sentences, stem, words
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
@@ -27,6 +27,8 @@ WINDOW_WEIGHT = 0.2
 # onboarding guide's "four-week plan". 0.1 of 0.05, 0.1 and 0.2 on the Brightloop DEV
 # sessions; doc2dial DEV recall@5 0.844 -> 0.848 at 0.1, no domain lower.
 TITLE_WEIGHT = 0.1
+MIN_SLIP_LENGTH = 5  # a shorter word one letter off another is most often another word
+_LETTERS = re.compile(r"[^\W\d_]+")
 MENTION_ROWS = 50  # passages holding a name's words that are read for it as a whole word
 
 
@@ -178,6 +180,19 @@ class HybridRetriever:
             if other.casefold() not in text.casefold() and _uses(text, said)
         ]
         return f"{text} ({', '.join(extra)})" if extra else text
+
+    def spelled_right(self, text: str) -> str:
+        """The text with each word the knowledge never uses, one slip away from a word it does,
+        written as that word ("is there an andriod app?": "android"; as its stem, which is what
+        search and answers match on). Short words are left: "pin" is not "ping" mistyped."""
+
+        def fixed(match: re.Match[str]) -> str:
+            word = match[0]
+            if len(word) < MIN_SLIP_LENGTH or not word.islower() or word in STOPWORDS:
+                return word
+            return self.kb.keywords.nearest_term(stem(word)) or word
+
+        return _LETTERS.sub(fixed, text)
 
     def with_synonyms(self, text: str) -> str:
         """The text with the words a help centre uses for a visitor's ("cost" -> "price")."""

@@ -12,6 +12,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
 from journey.text import content_words, stem
 
 # A term in more chunks than both of these is left out of a query (the 3 rarest terms of a
@@ -135,6 +138,24 @@ class KeywordIndex:
             df = self._chunk_counts(stems)
             n = self._size()
         return {s: math.log(1 + (n - k + 0.5) / (k + 0.5)) for s, k in df.items() if k > 0}
+
+    def nearest_term(self, stemmed: str) -> str | None:
+        """The stem of this collection one slip of the keyboard away from an unknown one (a
+        letter missed, added, changed, or two swapped: "andriod" for "android"), the commonest
+        of several; None when the stem is known or none is that close."""
+        with self._lock:
+            if self._chunk_counts([stemmed]):
+                return None
+            near = self._db.execute(
+                "SELECT term, df FROM terms WHERE collection = ? AND df > 0 "
+                "AND length(term) BETWEEN ? AND ?",
+                (self.collection, len(stemmed) - 1, len(stemmed) + 1),
+            ).fetchall()
+        df = dict(near)
+        slips = process.extract(
+            stemmed, list(df), scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+        )
+        return max((term for term, _, _ in slips), key=df.__getitem__, default=None)
 
     def _chunk_counts(self, stems: Sequence[str]) -> dict[str, int]:
         """How many chunks of this collection each stem is found in (absent: none)."""

@@ -231,6 +231,9 @@ def test_when_asks_for_a_time_only_when_it_asks() -> None:
 
     assert answer_kinds("When is chat available?") and answer_kinds("and when do invoices go?")
     assert not answer_kinds("can we get notified when there's an incident?")
+    # "limit" asks for a number when the question asks what it is.
+    assert answer_kinds("What's the API rate limit on Growth?")
+    assert not answer_kinds("is the limit per API key or per workspace?")
 
 
 def test_an_faq_entry_not_answering_as_asked_gives_way_to_a_part_that_does() -> None:

@@ -424,3 +424,10 @@ def test_a_question_pointing_back_is_answered_in_its_conversation(world: Any, db
     # Far from every passage alone; close with the conversation in front.
     _, reply = ask(service, conversation.id, "who on our side can do that?")
     assert reply.kind == "answer" and [c.title for c in reply.citations] == ["SSO setup"]
+
+
+def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session) -> None:
+    retriever: HybridRetriever = world[1]
+    assert retriever.spelled_right("is SAML in the growht plan?") == "is SAML in the growth plan?"
+    # Short words, capitalised names and words of no slip are left as written.
+    assert retriever.spelled_right("pln for Okta, or Oktaa?") == "pln for Okta, or Oktaa?"

@@ -18,7 +18,7 @@ from ingestion.knowledge import KnowledgeBase, ingest
 from ingestion.vector_index import ChromaIndex
 from journey.db import make_engine, make_session_factory, migrate
 from journey.models import KnowledgeChunk
-from journey.text import content_words
+from journey.text import content_words, stem
 
 SSO = """---
 title: SSO setup
@@ -239,3 +239,15 @@ def test_keyword_index_counts_stems_and_keeps_vague_queries_cheap(
     assert reopened._selective_terms(["apply", "account"]) == ["account"]
     assert reopened.search("applications", 1)[0][0].startswith("c")
     reopened.close()
+
+
+def test_a_mistyped_word_is_known_by_the_word_it_is_one_slip_from(tmp_path: Path) -> None:
+    index = KeywordIndex(tmp_path / "kw.db", "knowledge")
+    index.upsert(["a", "b", "c"], ["Get the Android app", "Android tablets", "the workspace"])
+    assert index.nearest_term(stem("andriod")) == "android"  # two letters swapped
+    assert index.nearest_term(stem("workspce")) == stem("workspace")  # a letter missed
+    assert index.nearest_term("android") is None  # known
+    assert index.nearest_term("kubernetes") is None  # nothing close
+    index.delete(["a", "b"])
+    assert index.nearest_term(stem("andriod")) is None  # a word no chunk holds any more
+    index.close()
