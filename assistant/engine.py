@@ -171,7 +171,13 @@ class AnswerEngine:
             return
 
         message = self.understand(session, question, history, language)
-        unknown = self.retriever.unmentioned(session, names_asked_about(" ".join(message.searches)))
+        # The names of what the visitor asks about that the search carries (another language's
+        # words put in English are none: "Amerika" is searched as "US").
+        searched = " ".join(message.english)
+        asked_about = [
+            n for n in names_asked_about(" ".join(message.asked), language) if n in searched
+        ]
+        unknown = self.retriever.unmentioned(session, asked_about)
         if unknown:
             # "How does it compare to monday.com?": nothing in the knowledge says, and an
             # answer from the nearest page would be a guess. (The name is not repeated back:

@@ -319,8 +319,14 @@ def names(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def names_asked_about(text: str) -> list[str]:
+def names_asked_about(text: str, language: str = "en") -> list[str]:
     """The names in the sentences of a message that ask: what a visitor says of themselves
-    ("my colleague Priya", "our contract runs until 31 December") is not what they ask about."""
+    ("my colleague Priya", "our contract runs until 31 December") is not what they ask about.
+    German writes every noun with a capital: there, only acronyms and words with a digit or a
+    capital inside are names ("SOC" of "den SOC-2-Bericht", not "Bericht")."""
     asking = [sentence for sentence in sentences(text) if sentence.rstrip().endswith("?")]
-    return names(" ".join(asking) if asking else text)
+    found = names(" ".join(asking) if asking else text)
+    if language != "de":
+        return found
+    parts = [part for name in found for part in name.split("-")]
+    return [p for p in parts if len(p) > 1 and (not p[1:].islower() or not p.isalpha())]

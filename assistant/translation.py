@@ -11,6 +11,15 @@ from journey.text import sentences
 # Help-centre words of each language and their English; several words may share one.
 _WORDS: dict[str, dict[str, str]] = {
     "de": {
+        "bericht": "report", "kauf": "purchase", "kaufen": "buy", "bekommen": "get",
+        "währung": "currency", "pfund": "GBP", "euro": "EUR", "dollar": "USD",
+        "bestellnummer": "purchase order", "handy": "mobile phone", "app": "app",
+        "benachrichtigung": "notification", "benachrichtigungen": "notifications",
+        "rolle": "role", "rollen": "roles", "besitzer": "owner", "administrator": "admin",
+        "arbeitsbereich": "workspace", "limit": "limit", "grenze": "limit", "anfragen": "requests",
+        "fragebogen": "questionnaire", "kündigungsfrist": "cancellation notice",
+        "verlängerung": "renewal", "testen": "test", "zugang": "access", "schlüssel": "key",
+        "fehlermeldung": "error message", "warten": "wait", "erneut": "retry",
         "abo": "subscription", "abonnement": "subscription", "kündigen": "cancel",
         "kündigung": "cancel", "daten": "data", "gelöscht": "deleted", "löschen": "delete",
         "exportieren": "export", "rechnung": "invoice", "rechnungen": "invoices",
@@ -31,6 +40,15 @@ _WORDS: dict[str, dict[str, str]] = {
         "lange": "long", "dauert": "last", "wer": "who", "viel": "much", "wieviel": "how much",
     },
     "fr": {
+        "livres": "GBP", "sterling": "GBP", "euros": "EUR", "dollars": "USD",
+        "devise": "currency", "facturés": "invoiced", "facturer": "invoice", "numéro": "number",
+        "commande": "purchase order", "achats": "purchasing", "rapport": "report",
+        "obtenir": "get", "questionnaire": "questionnaire", "application": "app",
+        "mobile": "mobile", "notifications": "notifications", "rôle": "role",
+        "propriétaire": "owner", "administrateur": "admin", "limite": "limit",
+        "requêtes": "requests", "clé": "key", "attendre": "wait", "réessayer": "retry",
+        "en-tête": "header", "erreurs": "errors", "renouvellement": "renewal",
+        "préavis": "notice", "tester": "test",
         "abonnement": "subscription", "résilier": "cancel", "résilions": "cancel",
         "résiliation": "cancellation", "annuler": "cancel", "données": "data",
         "supprimées": "deleted", "supprimer": "delete", "suppression": "deletion",
@@ -50,6 +68,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "combien": "how much", "durée": "how long", "dure": "last", "qui": "who",
     },
     "nl": {
+        "rapport": "report", "krijgen": "get", "valuta": "currency", "pond": "GBP",
+        "euro": "EUR", "factureren": "invoice", "inkoopordernummer": "purchase order",
+        "bestelnummer": "purchase order", "app": "app", "melding": "notification",
+        "meldingen": "notifications", "rol": "role", "eigenaar": "owner", "beheerder": "admin",
+        "werkruimte": "workspace", "limiet": "limit", "verzoeken": "requests",
+        "sleutel": "key", "wachten": "wait", "opnieuw": "retry", "foutmelding": "error",
+        "verlenging": "renewal", "opzegtermijn": "notice", "vragenlijst": "questionnaire",
+        "testen": "test",
         "abonnement": "subscription", "opzeggen": "cancel", "gegevens": "data",
         "verwijderd": "deleted", "verwijderen": "delete", "exporteren": "export",
         "factuur": "invoice", "facturen": "invoices", "betaling": "payment", "betalen": "pay",
@@ -67,6 +93,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "lang": "long", "duurt": "last", "wie": "who", "hoeveel": "how much",
     },
     "es": {
+        "cabecera": "header", "encabezado": "header", "esperar": "wait",
+        "reintentar": "retry", "errores": "errors", "informe": "report", "obtener": "get",
+        "moneda": "currency", "libras": "GBP", "euros": "EUR", "facturar": "invoice",
+        "pedido": "purchase order", "compra": "purchase", "aplicación": "app",
+        "móvil": "mobile", "notificaciones": "notifications", "rol": "role",
+        "propietario": "owner", "administrador": "admin", "límite": "limit",
+        "solicitudes": "requests", "clave": "key", "renovación": "renewal", "aviso": "notice",
+        "cuestionario": "questionnaire", "probar": "test",
         "suscripción": "subscription", "cancelar": "cancel", "datos": "data",
         "eliminados": "deleted", "borrar": "delete", "eliminar": "delete",
         "exportar": "export", "factura": "invoice", "facturas": "invoices", "pago": "payment",
@@ -90,19 +124,24 @@ _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 
 
 def to_english(text: str, language: str) -> str | None:
-    """The question's help-centre words in English, with the names it holds (capitalised or
-    all-caps words: products, plans, acronyms); None when nothing could be carried over."""
+    """The question's help-centre words in English, with the names and numbers it holds
+    (capitalised or all-caps words: products, plans, acronyms; "429"); None when nothing could
+    be carried over."""
     words = _WORDS.get(language)
     if not words:
         return None
     carried: list[str] = []
     for sentence in sentences(text):
-        for position, word in enumerate(_WORD.findall(sentence)):
-            english = words.get(word.casefold())
-            if english:
-                carried.append(english)
-            elif position and (word[:1].isupper() or word.isupper()) and len(word) > 1:
-                carried.append(word)  # a name: Brightloop, Okta, SSO
+        for position, whole in enumerate(_WORD.findall(sentence)):
+            # A compound is looked up whole, else by its parts ("IT-Sicherheit": IT, security).
+            found = words.get(whole.casefold())
+            parts = [whole] if found or "-" not in whole else whole.split("-")
+            for place, word in enumerate(parts, start=position):
+                english = words.get(word.casefold())
+                if english:
+                    carried.append(english)
+                elif word.isdigit() or (place and word[:1].isupper() and len(word) > 1):
+                    carried.append(word)  # a name or number: Brightloop, Okta, SSO, 429
     return " ".join(carried) or None
 
 

@@ -155,6 +155,18 @@ def test_help_centre_words_are_carried_into_english() -> None:
     )
     assert to_english("Waar is Brightloop gevestigd?", "nl") == "where Brightloop based"
     assert to_english("hello", "en") is None and to_english("xyz qrs", "fr") is None
+    # A compound by its parts, and numbers kept.
+    assert to_english("Können wir den SOC-2-Bericht bekommen?", "de") == "SOC 2 report get"
+    assert to_english("Recibimos errores 429.", "es") == "errors 429"
+
+
+def test_german_nouns_are_no_names_but_its_acronyms_are() -> None:
+    from assistant.intent import names_asked_about
+
+    asked = "Können wir den SOC-2-Bericht für unsere IT-Sicherheit bekommen?"
+    assert names_asked_about(asked, "de") == ["SOC", "IT"]
+    assert names_asked_about("Kann ich den Bericht sehen?", "de") == []
+    assert names_asked_about("Ist es wie Monday.com?", "de") == ["Monday.com"]
 
 
 def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
