@@ -431,3 +431,5 @@ def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session)
     assert retriever.spelled_right("is SAML in the growht plan?") == "is SAML in the growth plan?"
     # Short words, capitalised names and words of no slip are left as written.
     assert retriever.spelled_right("pln for Okta, or Oktaa?") == "pln for Okta, or Oktaa?"
+    # A stem of four letters is left ("whats" is no slip from "chat"; "monts" one from "month").
+    assert retriever.spelled_right("monts") == "monts"
