@@ -33,7 +33,10 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(renew|renewal|cancel|downgrade|contract end|notice period|refund|money back|"
             r"invoices?|billing|card payment|payment (?:failed|fails)|overage|usage cap|"
-            r"résili|kündig|rechnung|factur|cancelar|opzeggen)",
+            r"résili|kündig|rechnung|factur|cancelar|opzeggen|"
+            # A customer's anger is a risk to keeping them.
+            r"fed up|annoyed|frustrat\w*|unacceptable|ridiculous|this is a joke|bait and switch|"
+            r"(?:price|pricing) (?:increase|rise|hike)|increase)",
             re.I,
         ),
     ),
@@ -42,7 +45,7 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "onboarding",
         re.compile(
             r"\b(set ?up|setting up|setup|configur\w*|invit\w*|onboard\w*|import|"
-            r"getting started|first workflow)",
+            r"getting started|first workflow|template|verify\w* (?:our |your |the )?domain)",
             re.I,
         ),
     ),
@@ -52,9 +55,15 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(fail\w*|error|not working|broken|doesn'?t work|isn'?t (?:working|triggering)|"
             r"disconnected|too slow|super slow|slow|expired|bug|troubleshoot\w*|status|outage|"
+            r"stuck|locked out|redirect loop|can'?t (?:log|sign) ?in|not receiv\w*|"
             r"störung|panne|caído)",
             re.I,
         ),
+    ),
+    (
+        # Trying it out is evaluating it, whatever feature is tried.
+        "consideration",
+        re.compile(r"\b(trial|prueba|essai|testversion|testphase|proefperiode)", re.I),
     ),
     (
         "onboarding",
@@ -65,7 +74,10 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(quote|contract|dpa|security review|procurement|proposal|purchase|buy|"
             r"sign(?:ed|ing)? (?:the |a |our )?(?:contract|deal|order|today|this week|now)|"
-            r"pick a plan|data residency|keep (?:all )?our data|eu hosting|hosting|discount)",
+            r"pick a plan|data residency|keep (?:all )?our data|eu hosting|hosting|discount|"
+            # Due diligence before buying, and asking for sales.
+            r"gdpr|subprocessors?|soc ?2|iso ?27001|hipaa|complian\w*|questionnaire|"
+            r"penetration test|pen test|sales team|talk numbers|(?:talk|speak) to sales)",
             re.I,
         ),
     ),

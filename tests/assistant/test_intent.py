@@ -29,6 +29,24 @@ from journey.vocabulary import Vocabulary
         # A customer asking about plans is an expansion (retention) question.
         ("What does the Enterprise plan cost?", None, "adoption", "retention"),
         ("I want to cancel our contract", None, "adoption", "retention"),
+        # Due diligence before buying, on any page.
+        (
+            "where's your list of subprocessors?",
+            "https://help.x.io/articles/gdpr",
+            None,
+            "decision",
+        ),
+        ("Are you HIPAA compliant?", None, None, "decision"),
+        # Something broke while using it, and trying it out is evaluating it.
+        ("users are stuck in a redirect loop after we switched SSO on", None, None, "adoption"),
+        (
+            "We're on the trial: can we test SCIM?",
+            "https://help.x.io/articles/t",
+            None,
+            "consideration",
+        ),
+        # A customer's anger at a price increase is about keeping them.
+        ("you hit us with a 25% increase, I'm really annoyed", None, None, "retention"),
         ("hello there", "https://help.brightloop.io/articles/x", None, "adoption"),
         ("hello there", None, "advocacy", "advocacy"),
         # On the help centre the visitor is a customer: how-tos are adoption, set-ups onboarding.
