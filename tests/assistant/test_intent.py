@@ -38,7 +38,12 @@ from journey.vocabulary import Vocabulary
         ),
         ("Are you HIPAA compliant?", None, None, "decision"),
         # Something broke while using it, and trying it out is evaluating it.
-        ("users are stuck in a redirect loop after we switched SSO on", None, None, "adoption"),
+        (
+            "users are stuck in a redirect loop after we switched SSO on",
+            "https://help.x.io/articles/sso",
+            None,
+            "adoption",
+        ),
         (
             "We're on the trial: can we test SCIM?",
             "https://help.x.io/articles/t",
