@@ -156,7 +156,13 @@ def _tables_as_sentences(lines: list[str]) -> list[str]:
                 pairs = [
                     f"{h.lower()} {c}" for h, c in zip(header[1:], cells[1:], strict=False) if c
                 ]
-                out.append(f"{cells[0]}: {'; '.join(pairs)}." if pairs else cells[0])
+                said = "; ".join(pairs)
+                # One full stop: a cell may end a sentence of its own ("... becomes read-only.").
+                out.append(
+                    f"{cells[0]}: {said}{'' if said.endswith(('.', '!', '?')) else '.'}"
+                    if pairs
+                    else cells[0]
+                )
                 index += 1
             out.append("")
             continue

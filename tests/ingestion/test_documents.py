@@ -17,6 +17,7 @@ url: https://example.com/pricing
 |---|---|---|
 | **Starter** | €24 | Up to 10 |
 | Growth | €59 | Unlimited |
+| Trial | – | Read-only after day 14. |
 
 ```
 | not | a | table |
@@ -34,6 +35,7 @@ def test_markdown_tables_become_sentences(tmp_path: Path) -> None:
     assert glance.heading == "Pricing > At a glance"
     assert "Starter: monthly €24; users Up to 10." in glance.text
     assert "Growth: monthly €59; users Unlimited." in glance.text
+    assert "Trial: monthly –; users Read-only after day 14.\n" in glance.text  # one full stop
     assert len(document.sections) == 1  # the fenced "heading" is not a heading
 
 
