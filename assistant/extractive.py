@@ -254,9 +254,21 @@ def extractive_answer(
     top = passages[0]
     kinds = answer_kinds(question)
     if not kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
-        # A question that only names what the page is about ("Is there a free trial?" on
-        # "Free trial") is answered by the page's opening, as its writer meant it to be.
-        return [_cited(part, 1) for part in _opening(cut[0])]
+        # A question that only names what the page (or section) is about ("Is there a free
+        # trial?" on "Free trial", "What does Brightloop do?" on "About Brightloop") is
+        # answered by its opening, as its writer meant it to be: the page's own, when the
+        # question names only the page and its opening was found.
+        number = next(
+            (
+                n
+                for n, p in enumerate(passages, start=1)
+                if p.title == top.title and " > " not in (p.section or "")
+            ),
+            1,
+        )
+        if number == 1 or not wanted <= _stems(top.title):
+            return [_cited(part, 1) for part in _opening(cut[0])]
+        return [_cited(part, number) for part in _opening(parts(passages[number - 1].text))]
 
     # What the visitor tells before asking ("Our contract runs until December... What's the
     # latest we can tell you?") says less of what would answer than the question itself.

@@ -77,7 +77,8 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"pick a plan|data residency|keep (?:all )?our data|eu hosting|hosting|discount|"
             # Due diligence before buying, and asking for sales.
             r"gdpr|subprocessors?|soc ?2|iso ?27001|hipaa|complian\w*|questionnaire|"
-            r"penetration test|pen test|your sales (?:team|rep)|talk numbers|(?:talk|speak) to sales)",
+            r"penetration test|pen test|your sales (?:team|rep)|talk numbers|"
+            r"(?:talk|speak) to sales)",
             re.I,
         ),
     ),

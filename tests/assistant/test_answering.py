@@ -294,3 +294,17 @@ def test_what_a_visitor_tells_counts_less_than_what_they_ask() -> None:
         "tell you so we don't get auto-renewed?"
     )
     assert "30 days" in " ".join(extractive_answer(question, [TIMELINE]))
+
+
+def test_a_question_naming_only_the_page_gets_the_pages_own_opening() -> None:
+    def about(section: str, text: str) -> Passage:
+        return Passage(
+            id=section, text=text, source="kb", title="About Acme", url=None, section=section,
+            score=1.0, dense=0.5, keyword=1.0,
+        )  # fmt: skip
+
+    sites = about("About Acme > Find your way", "acme.io: what you'll find Product information.")
+    opening = about("About Acme", "Acme is a workflow platform for B2B teams.")
+    assert extractive_answer("what does Acme do?", [sites, opening]) == [
+        "Acme is a workflow platform for B2B teams. [2]"
+    ]
