@@ -18,8 +18,10 @@ _NOT_WORD = re.compile(r"[\W_]+")
 STOPWORDS = frozenset(
     """a about an and are as at be been but by can could did do does for from had has have how
     i if in into is it its me my of on or our should so than that the their them then there these
-    they this to was we were what when where which who why will with would you your yours""".split()
-)
+    they this to was we were what when where which who why will with would you your yours
+    actually really exactly basically just even please also still currently typically usually
+    very quite maybe perhaps""".split()
+)  # the last words only colour a question: "what does it actually do?" asks what it does
 
 
 def words(text: str) -> list[str]:

@@ -21,6 +21,8 @@ def test_words_split_where_fts5_splits() -> None:
         "set", "user", "id", "42", "in", "the", "api", "then", "reload",
     ]  # fmt: skip
     assert content_words("How do I set the user_id and the ID?") == ["set", "user", "id"]
+    # Words that only colour a question say nothing of what it asks.
+    assert content_words("what does Brightloop actually do, exactly?") == ["brightloop"]
     assert content_hash("Refund  policy!") == content_hash("refund policy")
     assert stem("applications") == stem("application") == "applic"
 
