@@ -113,7 +113,12 @@ SYNONYMS = {
     "licenses": "users", "licences": "users", "login": "sign in", "log": "sign",
     "cheaper": "price", "expensive": "price", "tier": "plan", "tiers": "plans",
     "edition": "plan", "editions": "plans", "package": "plan", "packages": "plans",
-    "based": "headquartered", "located": "headquartered",
+    "based": "headquartered", "located": "headquartered", "backup": "export",
+    "backups": "export", "ping": "notifications", "pinging": "notifications",
+    "pings": "notifications", "notified": "notifications", "resell": "partner",
+    "reseller": "partner", "reselling": "partner", "colleagues": "users",
+    "teammates": "users", "coworkers": "users", "erase": "delete", "receipt": "invoice",
+    "receipts": "invoices", "terminate": "cancel",
 }  # fmt: skip
 # "single sign-on (SSO)": the words and the abbreviation a page defines for them.
 _DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")

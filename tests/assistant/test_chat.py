@@ -433,3 +433,11 @@ def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session)
     assert retriever.spelled_right("pln for Okta, or Oktaa?") == "pln for Okta, or Oktaa?"
     # A stem of four letters is left ("whats" is no slip from "chat"; "monts" one from "month").
     assert retriever.spelled_right("monts") == "monts"
+
+
+def test_a_visitors_word_is_searched_with_the_help_centres(world: Any) -> None:
+    retriever: HybridRetriever = world[1]
+    assert retriever.with_synonyms("how do we backup everything?") == (
+        "how do we backup everything? (export)"
+    )
+    assert retriever.with_synonyms("how do I export it?") == "how do I export it?"
