@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from wordfreq import zipf_frequency
 
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
-from journey.text import STOPWORDS, content_words, lines_and_sentences, stem, words
+from journey.text import content_words, lines_and_sentences, stem, words
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
@@ -28,6 +29,9 @@ WINDOW_WEIGHT = 0.2
 # sessions; doc2dial DEV recall@5 0.844 -> 0.848 at 0.1, no domain lower.
 TITLE_WEIGHT = 0.1
 MIN_SLIP_LENGTH = 5  # a shorter stem one letter off another is most often another word
+# A word this common in English (Zipf scale: 3 is once per million words) is meant as written;
+# a slip of the keyboard is rare ("andriod" 1.75, "workspce" 0, "point" 5.5).
+ENGLISH_WORD = 2.0
 _LETTERS = re.compile(r"[^\W\d_]+")
 MENTION_ROWS = 50  # passages holding a name's words that are read for it as a whole word
 
@@ -193,8 +197,12 @@ class HybridRetriever:
 
         def fixed(match: re.Match[str]) -> str:
             word, stemmed = match[0], stem(match[0])
-            if len(stemmed) < MIN_SLIP_LENGTH or not word.islower() or word in STOPWORDS:
-                return word  # "whats" is no slip from "chat"
+            if (
+                len(stemmed) < MIN_SLIP_LENGTH  # "whats" is no slip from "chat"
+                or not word.islower()
+                or zipf_frequency(word, "en") >= ENGLISH_WORD  # "point" is no slip from "joint"
+            ):
+                return word
             return self.kb.keywords.nearest_term(stemmed) or word
 
         return _LETTERS.sub(fixed, text)

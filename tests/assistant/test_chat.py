@@ -433,6 +433,8 @@ def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session)
     assert retriever.spelled_right("pln for Okta, or Oktaa?") == "pln for Okta, or Oktaa?"
     # A stem of four letters is left ("whats" is no slip from "chat"; "monts" one from "month").
     assert retriever.spelled_right("monts") == "monts"
+    # An English word is meant as written, however close to a word of the knowledge.
+    assert retriever.spelled_right("any pasta?") == "any pasta?"  # one slip from "paste"
 
 
 def test_a_visitors_word_is_searched_with_the_help_centres(world: Any) -> None:
