@@ -361,9 +361,8 @@ class AnswerEngine:
     def on_topic(self, found: Retrieved, question: str) -> bool:
         """Whether the knowledge speaks to the question: close in meaning; or sharing rare
         words with a passage while not far off; or, as a follow-up, close with the conversation
-        in front while not far off alone; or, as a reply, continuation or question pointing back
-        ("yes", "and for Enterprise?", "who can do that?"), close enough with the conversation
-        in front. The follow-up ways let
+        in front while not far off alone; or, as a reply or continuation ("yes", "and for
+        Enterprise?"), close enough with the conversation in front. The follow-up ways let
         some off-topic questions through mid-conversation: `journey eval answers` measures
         both refusal rates."""
         s = self.settings
@@ -377,7 +376,7 @@ class AnswerEngine:
             )
             or (
                 found.context_relevance >= s.continuation_relevance
-                and (continues_conversation(question) or points_back(question))
+                and continues_conversation(question)
             )
         )
 

@@ -417,15 +417,6 @@ def test_a_short_question_both_retrievers_answer_with_one_passage_is_on_topic(
     assert not retriever.search(db, "Who won the world cup in 1998?").agreed
 
 
-def test_a_question_pointing_back_is_answered_in_its_conversation(world: Any, db: Session) -> None:
-    service = chat(world, db)
-    conversation = service.start(visitor_id="v30")
-    ask(service, conversation.id, "Is SAML single sign-on in the Growth plan?")
-    # Far from every passage alone; close with the conversation in front.
-    _, reply = ask(service, conversation.id, "who on our side can do that?")
-    assert reply.kind == "answer" and [c.title for c in reply.citations] == ["SSO setup"]
-
-
 def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session) -> None:
     retriever: HybridRetriever = world[1]
     assert retriever.spelled_right("is SAML in the growht plan?") == "is SAML in the growth plan?"
