@@ -298,15 +298,18 @@ class AnswerEngine:
         """The passages for a message, and the query that found them."""
         in_context = self.search_context(question, history)
         found = self.retriever.search(session, question, in_context, k)
+        last = _last_bot(history)
+        quoted_page = next((p.title for p in found.passages if _quotes(p.text, last)), None)
         if (
             in_context
             and not self.says_it_follows_up(question)
             and found.passages
-            and _quotes(found.passages[0].text, _last_bot(history))
+            and found.passages[0].title == quoted_page
         ):
-            # A full question answered from the very passage the last answer quoted is a new
-            # question taken for a follow-up ("Which integrations do you support?" after the
-            # free trial) when it finds an answer of its own: searched alone.
+            # A full question answered from the page the last answer quoted is a new question
+            # taken for a follow-up ("Which integrations do you support?" after the free trial,
+            # "How much is the Team plan?" after the support hours) when it finds an answer of
+            # its own: searched alone.
             alone = self.retriever.search(session, question, None, k)
             if alone.relevance >= self.settings.follow_up_min_relevance:
                 return alone, question

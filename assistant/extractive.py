@@ -81,13 +81,16 @@ _ANSWER_KINDS = (
         r"\n(?:[-*•]\s|\d{1,2}[.)]\s|[^:\n?]{1,60}: )",  # a second line: item, step or row
     ),
     (
-        r"\bhow (?:do|can|should|to) (?:i |we |you )?\w+|\bhow to\b|\bsteps?\b|\bfix\b|"
-        r"\bwhat should (?:i|we) (?:check|do)\b|\btroubleshoot",
+        r"\bsteps?\b|\bfix\b|\bwhat should (?:i|we) (?:check|do)\b|\btroubleshoot",
         r"(?m)^\s*1[.)]\s",
     ),
+    # "How do I change the card?": steps, or one instruction ("To update your card, go to
+    # Settings → Billing → Payment method and click Update card.").
+    (
+        r"\bhow (?:do|can|should|to) (?:i |we |you )?\w+|\bhow to\b",
+        r"(?m)^\s*1[.)]\s|\bgo to\b|\bclick\b|→",
+    ),
 )
-# Words that say how a question asks, not what about: "how much" wants a price, not "much".
-_ASKING = re.compile(r"\bhow (?:much|many)\b", re.I)
 _ANSWER_KIND_PATTERNS = [
     (re.compile(asks, re.I), re.compile(answers, re.I)) for asks, answers in _ANSWER_KINDS
 ]
@@ -247,7 +250,7 @@ def extractive_answer(
     as [n]: one FAQ answer or how-to, or the best other part with the sentence it leans on
     and one more part that covers more of the question. `rarity` weighs the question's stems
     (BM25's idf): "PDF" says more about what is asked than "team"."""
-    wanted = _stems(_ASKING.sub(" ", question))
+    wanted = _stems(question)
     if not passages or not wanted:
         return []
     cut = [parts(passage.text) for passage in passages[:MAX_PASSAGES]]  # each read once

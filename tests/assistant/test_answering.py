@@ -308,3 +308,14 @@ def test_a_question_naming_only_the_page_gets_the_pages_own_opening() -> None:
     assert extractive_answer("what does Acme do?", [sites, opening]) == [
         "Acme is a workflow platform for B2B teams. [2]"
     ]
+
+
+def test_how_do_i_is_answered_by_an_instruction_as_well_as_by_steps() -> None:
+    billing = passage(
+        "**Is there a free trial?**\nYes. You get 14 days and no credit card is required.\n\n"
+        "We accept Visa and Mastercard. To update your card, go to **Settings → Billing** and "
+        "click **Update card**. Cards are charged on the first day of each month.",
+        "Billing",
+    )
+    answer = " ".join(extractive_answer("How do I change the credit card on file?", [billing]))
+    assert "Update card" in answer and "free trial" not in answer

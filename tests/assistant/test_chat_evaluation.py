@@ -145,3 +145,14 @@ def test_eval_chat_runs_with_an_openai_compatible_endpoint(
     # which counts as an honest "don't know").
     assert figures["answers_correct"] == 1.0 and figures["dont_know"] == 1.0, figures["failures"]
     assert "pony" not in result.stdout
+
+
+@pytest.mark.slow
+def test_questions_switching_topic_cite_their_own_pages_on_the_demo(env: Path) -> None:
+    """The demo company's help centre and our own conversations of topic switches (a greeting,
+    then a question on another page each time): a later question is not drawn back to the page
+    an earlier answer quoted ("How much is the Team plan?" after the support hours)."""
+    switches = Path(__file__).parents[2] / "bench" / "topic_switches.jsonl"
+    result = CliRunner().invoke(app, ["eval", "chat", str(switches), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["answers_right_page"] >= 0.9

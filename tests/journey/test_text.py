@@ -23,6 +23,7 @@ def test_words_split_where_fts5_splits() -> None:
     assert content_words("How do I set the user_id and the ID?") == ["set", "user", "id"]
     # Words that only colour a question say nothing of what it asks.
     assert content_words("what does Brightloop actually do, exactly?") == ["brightloop"]
+    assert content_words("how much is Growth, for how many users?") == ["growth", "users"]
     assert content_hash("Refund  policy!") == content_hash("refund policy")
     assert stem("applications") == stem("application") == "applic"
 
