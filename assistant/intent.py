@@ -15,32 +15,42 @@ from journey.text import STOPWORDS, content_words, sentences
 _SMALL_TALK = {
     "identity": (
         r"(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real(?: person)?|person|machine|"
-        r"chatbot)(?: or (?:a |an )?(?:bot|robot|ai|human|real person|person|machine))?|"
-        r"am i (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|human|"
-        r"real person|person|machine)|is this (?:a |an )?(?:bot|robot|ai|real person|human)|"
+        r"chatbot|chatgpt|gpt|automated)(?: or (?:a |an )?(?:bot|robot|ai|human|real person|"
+        r"person|machine))?|(?:you'?re|ur) (?:a |an )?(?:bot|robot|ai|human)(?: right)?|"
+        r"(?:am i|are we) (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|"
+        r"human|real person|person|machine)|(?:who|what) am i (?:talking|chatting|speaking) "
+        r"(?:to|with)|what are you|is this (?:a |an )?(?:bot|robot|ai|real person|human|"
+        r"automated)|(?:talk|talking|chat|chatting) to a bot|"
         r"bist du (?:ein )?(?:bot|mensch)|êtes-vous (?:un )?(?:robot|humain)|"
         r"eres (?:un )?(?:bot|robot|humano)|ben je (?:een )?(?:bot|mens)"
     ),
     "bye": (
-        r"bye(?: bye)?|goodbye|see (?:you|ya)|cya|that'?s all|have a (?:nice|good|great) "
-        r"(?:day|one|weekend)|tschüss?|auf wiedersehen|au revoir|à bientôt|adi[oó]s|"
+        r"bye(?: bye| for now)?|goodbye|see (?:you|ya)|cya|ttyl|later|take care|"
+        r"(?:no,? |nope,? )?that'?s (?:all|it)(?: i needed)?|have a (?:nice|good|great) "
+        r"(?:day|one|weekend)|tschüss?|auf wiedersehen|au revoir|à bientôt|adi[oó]s|ciao|"
         r"hasta luego|doei|tot ziens"
     ),
     "thanks": (
-        r"thanks?(?: you)?(?: (?:so|very) much| a lot| again| for (?:your|the) help)?|thx|ty|"
-        r"cheers|many thanks|danke(?: schön| sehr)?|dankeschön|vielen dank|merci(?: beaucoup)?|"
-        r"(?:muchas )?gracias|bedankt|dank (?:je|u)(?: wel)?|grazie"
+        r"(?:thank (?:you|u)|thanks?)(?: (?:so|very) much| a lot| a ton| again)?"
+        r"(?: for (?:your|the|all the|all your) help)?|thx|ty|tysm|cheers|many thanks|"
+        r"appreciate it|much appreciated|all good|dank (?:je|u)(?: wel)?|"
+        r"(?:vielen )?dank(?:e)?(?: schön| sehr)?(?: für (?:die|ihre|deine) hilfe)?|dankeschön|"
+        r"merci(?: beaucoup)?(?: pour (?:votre|ton) aide)?|(?:muchas )?gracias(?: por (?:la|tu|su) "
+        r"ayuda)?|(?:hartelijk )?bedankt(?: voor (?:de|je|uw) hulp)?|grazie"
     ),
     "greeting": (
-        r"(?:hi|hello|hey|hiya|howdy)(?: there| team| all| everyone)?|good (?:morning|afternoon|"
-        r"evening|day)|morning|hallo(?: zusammen)?|guten (?:tag|morgen|abend)|moin|servus|"
-        r"bonjour|salut|bonsoir|hola|buen(?:os|as) (?:d[ií]as|tardes|noches)|buenas|hoi|"
-        r"goedemorgen|goedemiddag|goedenavond|dag|can (?:you|u) help(?: me| us)?|"
-        r"i have a (?:quick )?question|quick question|are you there|anyone there|how are you"
+        r"(?:(?:hi|hello|hey|hiya|howdy|yo|greetings)|good (?:morning|afternoon|evening|day)|"
+        r"morning)(?: (?:there|team|all|everyone|again|guys|folks))?|hallo(?: zusammen)?|"
+        r"guten (?:tag|morgen|abend)|moin|servus|bonjour|salut|bonsoir|hola|"
+        r"buen(?:os|as) (?:d[ií]as|tardes|noches)|buenas|hoi|goedemorgen|goedemiddag|"
+        r"goedenavond|dag|can (?:you|u) help(?: me| us)?|i have a (?:quick )?question|"
+        r"quick question|(?:is )?(?:anyone|anybody|someone) (?:here|there)|are you there|"
+        r"how are you"
     ),
 }
 _FILLER = re.compile(
-    r"\b(?:ok(?:ay)?|cool|great|perfect|awesome|nice|super|alright|fine|good|oh|well|so|yes|"
+    r"\b(?:ok(?:ay)?|kk|cool|great|perfect|awesome|nice(?: one)?|super|alright|fine|good|oh|"
+    r"well|so|yes|"
     r"yeah|yep|sure|got it|understood|that helps|that'?s (?:helpful|great)|very helpful|ja|"
     r"oui|s[ií]|vale|prima|genial|parfait|top|bien|perfecto|perfekt|gut|mooi|fijn|for now)\b",
     re.IGNORECASE,
