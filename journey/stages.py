@@ -61,9 +61,25 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        # Trying it out is evaluating it, whatever feature is tried.
+        # Trying it out is evaluating it, whatever feature is tried; so is asking which plan
+        # has a feature.
         "consideration",
-        re.compile(r"\b(trial|prueba|essai|testversion|testphase|proefperiode)", re.I),
+        re.compile(
+            r"\b(trial|prueba|essai|testversion|testphase|proefperiode|(?:included|available) "
+            r"(?:in|on|with) (?:the |all |every |our |your )?(?:\w+ )?(?:plans?|tiers?)\b|"
+            r"(?:which|what) (?:plans?|tiers?)\b)",
+            re.I,
+        ),
+    ),
+    (
+        # What the product is and does, and whom it is for.
+        "awareness",
+        re.compile(
+            r"\b(what (?:is|does) (?:\w+ ){0,2}(?:do|offer)\b|what is \w+\W*$|what do you "
+            r"(?:do|offer)\b|how does it work\b|who (?:is|are) (?:you|it) for\b|use cases?\b|"
+            r"what kind of (?:\w+ )?(?:do|does|is|are) (?:people|companies|teams|ppl))",
+            re.I,
+        ),
     ),
     (
         "onboarding",

@@ -50,6 +50,14 @@ from journey.vocabulary import Vocabulary
             None,
             "consideration",
         ),
+        # Which plan has a feature is a comparison; what the product is, awareness.
+        (
+            "Is SSO included in the Growth plan?",
+            "https://help.x.io/articles/sso",
+            None,
+            "consideration",
+        ),
+        ("what does Acme actually do?", "https://help.x.io/articles/a", None, "awareness"),
         # A customer's anger at a price increase is about keeping them.
         ("you hit us with a 25% increase, I'm really annoyed", None, None, "retention"),
         ("hello there", "https://help.brightloop.io/articles/x", None, "adoption"),
