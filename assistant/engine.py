@@ -298,13 +298,11 @@ class AnswerEngine:
         """The passages for a message, and the query that found them."""
         in_context = self.search_context(question, history)
         found = self.retriever.search(session, question, in_context, k)
-        last = _last_bot(history)
-        quoted_page = next((p.title for p in found.passages if _quotes(p.text, last)), None)
         if (
             in_context
             and not self.says_it_follows_up(question)
             and found.passages
-            and found.passages[0].title == quoted_page
+            and found.passages[0].title == _quoted_page(found.passages, _last_bot(history))
         ):
             # A full question answered from the page the last answer quoted is a new question
             # taken for a follow-up ("Which integrations do you support?" after the free trial,
@@ -462,6 +460,11 @@ class AnswerEngine:
             reply.kind, reply.handoff_reason = "handoff", "low_confidence"
             return False
         return True
+
+
+def _quoted_page(passages: Sequence[Passage], answer: str) -> str | None:
+    """The title of the page whose passage the answer quoted, if it is among these."""
+    return next((p.title for p in passages if _quotes(p.text, answer)), None)
 
 
 def _quotes(passage: str, answer: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.retrieval import Passage
-from journey.text import content_words, sentences, stem
+from journey.text import asking_sentences, content_words, sentences, stem
 
 MAX_PARTS = 2
 MIN_GAIN = 0.1  # a second part must cover this share of the question's weight more
@@ -275,7 +275,7 @@ def extractive_answer(
 
     # What the visitor tells before asking ("Our contract runs until December... What's the
     # latest we can tell you?") says less of what would answer than the question itself.
-    asking = [sentence for sentence in sentences(question) if sentence.rstrip().endswith("?")]
+    asking = asking_sentences(question)
     told = wanted - _stems(" ".join(asking)) if asking else set()
 
     def weight(stems: set[str]) -> float:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from feedback.moments import CHURN, ESCALATION
-from journey.text import STOPWORDS, content_words, sentences
+from journey.text import STOPWORDS, asking_sentences, content_words, sentences
 
 # Small talk: a message made only of these phrases (and the filler words below), in the
 # languages the assistant speaks.
@@ -240,8 +240,7 @@ def questions(text: str) -> list[str]:
     question's search towards itself.)"""
     asked = [
         piece
-        for sentence in sentences(text)
-        if sentence.rstrip().endswith("?")
+        for sentence in asking_sentences(text)
         for piece in _SECOND_QUESTION.split(sentence)
         if len(content_words(piece)) >= _ASKED_ALONE_WORDS
     ]
@@ -334,7 +333,7 @@ def names_asked_about(text: str, language: str = "en") -> list[str]:
     ("my colleague Priya", "our contract runs until 31 December") is not what they ask about.
     German writes every noun with a capital: there, only acronyms and words with a digit or a
     capital inside are names ("SOC" of "den SOC-2-Bericht", not "Bericht")."""
-    asking = [sentence for sentence in sentences(text) if sentence.rstrip().endswith("?")]
+    asking = asking_sentences(text)
     found = names(" ".join(asking) if asking else text)
     if language != "de":
         return found

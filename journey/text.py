@@ -97,6 +97,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
 
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of a message that ask (end with a question mark)."""
+    return [sentence for sentence in sentences(text) if sentence.endswith("?")]
+
+
 def streamed_sentences(text: str) -> list[str]:
     """The complete sentences of a streaming answer (each with its citation marks), and last
     the unfinished rest."""
