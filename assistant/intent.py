@@ -10,17 +10,20 @@ from collections.abc import Sequence
 from feedback.moments import CHURN, ESCALATION
 from journey.text import STOPWORDS, asking_sentences, content_words, sentences
 
+# What a visitor may take the assistant for: "a bot", "a real human or a bot", "automated".
+_ANSWERER = (
+    r"(?:a |an )?(?:real |actual |live )?(?:bot|robot|ai|human(?: being)?|person|machine|chatbot|"
+    r"chatgpt|gpt|automated|real)"
+)
+_WHAT_ANSWERS = rf"{_ANSWERER}(?: or (?:a |an )?{_ANSWERER})?"
 # Small talk: a message made only of these phrases (and the filler words below), in the
 # languages the assistant speaks.
 _SMALL_TALK = {
     "identity": (
-        r"(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real(?: person)?|person|machine|"
-        r"chatbot|chatgpt|gpt|automated)(?: or (?:a |an )?(?:bot|robot|ai|human|real person|"
-        r"person|machine))?|(?:you'?re|ur) (?:a |an )?(?:bot|robot|ai|human)(?: right)?|"
-        r"(?:am i|are we) (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|"
-        r"human|real person|person|machine)|(?:who|what) am i (?:talking|chatting|speaking) "
-        r"(?:to|with)|what are you|is this (?:a |an )?(?:bot|robot|ai|real person|human|"
-        r"automated)|(?:talk|talking|chat|chatting) to a bot|"
+        rf"(?:are|r) (?:you|u) {_WHAT_ANSWERS}|(?:you'?re|ur) (?:a |an )?(?:bot|robot|ai|human)"
+        rf"(?: right)?|(?:am i|are we) (?:talking|chatting|speaking) (?:to|with) {_WHAT_ANSWERS}|"
+        r"(?:who|what) am i (?:talking|chatting|speaking) (?:to|with)|what are you|"
+        rf"is this {_WHAT_ANSWERS}|(?:talk|talking|chat|chatting) to a bot|"
         r"bist du (?:ein )?(?:bot|mensch)|êtes-vous (?:un )?(?:robot|humain)|"
         r"eres (?:un )?(?:bot|robot|humano)|ben je (?:een )?(?:bot|mens)"
     ),
@@ -50,6 +53,8 @@ _SMALL_TALK = {
 }
 _FILLER = re.compile(
     r"\b(?:ok(?:ay)?|kk|cool|great|perfect|awesome|nice(?: one)?|super|alright|fine|good|oh|"
+    r"brilliant|lovely|excellent|wonderful|amazing|fantastic|sweet|splendid|ace|grand|"
+    r"(?:that'?s |this is )?(?:exactly )?what i (?:needed|was looking for)|"
     r"well|so|yes|"
     r"yeah|yep|sure|got it|understood|that helps|that'?s (?:helpful|great)|very helpful|ja|"
     r"oui|s[ií]|vale|prima|genial|parfait|top|bien|perfecto|perfekt|gut|mooi|fijn|for now)\b",
@@ -80,7 +85,14 @@ _HUMAN = re.compile(
     r"\b(?:human|(?:real|actual|live) (?:person|agent|human)|(?:talk|speak|chat) (?:to|with) "
     r"(?:a |an |your |one of your |a real |an actual )?(?:person|someone|somebody|agent|"
     r"representative|rep|support|team|colleague|manager)|connect me|call me|representative|"
-    r"someone from (?:your|the) team)\b",
+    r"someone from (?:your|the) team|"
+    r"(?:get|find|put|pass|transfer|send) me (?:through )?(?:to |over to )?(?:a |an |one of your )?"
+    r"(?:person|human|someone|somebody|agent|colleague)|"
+    # ... in the other languages the assistant speaks
+    r"(?:hablar|habla) con (?:una persona|alguien|un humano|un agente)|pas(?:ar|arme|ame) con "
+    r"alguien|mit (?:einem menschen|einer person|jemandem|einem mitarbeiter)|"
+    r"parler (?:à|a|avec) (?:un humain|une personne|quelqu'un|un conseiller)|"
+    r"(?:met|spreken met|praten met) (?:een mens|iemand|een medewerker))\b",
     re.IGNORECASE,
 )
 # Asking the assistant to commit to what only a person may: a special price, an exception,
@@ -113,11 +125,15 @@ _TEAM_SIZE = re.compile(
     re.IGNORECASE,
 )
 _BUYING = re.compile(
-    r"\b(?:proposal|quote|quotation|custom (?:contract|pricing|terms)|"
-    r"procurement|purchase order|security (?:review|questionnaire)|rfp|company-?wide|"
+    r"\b(?:proposal|quote|quotation|custom (?:contract|pricing|terms)|rfp|company-?wide|"
     r"(?:talk|speak) (?:to|with) (?:sales|your sales)|sales (?:team|rep|person)|book a demo|"
     r"demo call|volume (?:discount|pricing))\b",
     re.IGNORECASE,
+)
+# A buying process that a question only mentions ("our procurement needs the PO number on
+# every invoice, possible?") asks for an answer; with a large team, it is worth a salesperson.
+_BUYING_PROCESS = re.compile(
+    r"\b(?:procurement|purchase order|security (?:review|questionnaire))\b", re.IGNORECASE
 )
 
 
@@ -143,12 +159,16 @@ _SUPPOSING = re.compile(
 
 
 def _leaving(text: str) -> bool:
-    """Whether the message says the visitor is leaving, rather than asking how leaving works."""
-    return any(
+    """Whether the message says the visitor is leaving, rather than asking how leaving works,
+    and asks nothing else: "we're not renewing. how do I export everything?" is answered (the
+    analysis still flags it for the team)."""
+    said = sentences(text)
+    leaving = any(
         not _SUPPOSING.search(sentence[: match.start()])
-        for sentence in sentences(text)
+        for sentence in said
         for match in CHURN.finditer(sentence)
     )
+    return leaving and all(CHURN.search(asked) for asked in asking_sentences(text))
 
 
 def _large(size: str) -> bool:

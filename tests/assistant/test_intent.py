@@ -105,6 +105,9 @@ def test_guess_stage(text: str, page: str | None, known: str | None, stage: str)
         ("Hi, am I talking to a real person?", "identity"),
         # Asking what the assistant is, not asking for a person.
         ("r u a bot or a real person?", "identity"),
+        ("hi there, am I chatting with a real human or a bot?", "identity"),
+        ("brilliant, cheers!", "thanks"),
+        ("lovely, that's exactly what I needed, thanks", "thanks"),
         ("who am I talking to?", "identity"),
         ("is this automated?", "identity"),
         ("hi, anyone here?", "greeting"),
@@ -148,7 +151,18 @@ def test_small_talk(text: str, kind: str | None) -> None:
         # Asking how cancelling works is a question for the policy, saying so is leaving.
         ("if i cancel today, do we get the rest of the month back?", None),
         ("How do we cancel our subscription?", None),
-        ("We're cancelling our subscription. How do I export the data?", "negative_sentiment"),
+        ("We're cancelling our subscription.", "negative_sentiment"),
+        # Leaving calmly, with a question of its own: the question is answered.
+        ("We're cancelling our subscription. How do I export the data?", None),
+        ("we're not renewing. Will you delete our data?", None),
+        # A buying process a question mentions asks for an answer; with a big team, sales.
+        ("our procurement needs the PO number on every invoice. possible?", None),
+        ("Procurement for our 400 users starts next week, who do we talk to?", "sales_opportunity"),
+        ("tbh I'd rather have a call. can you get me a person?", "customer_request"),
+        ("Prefiero hablar con una persona, ¿me podéis pasar con alguien?", "customer_request"),
+        ("Kann ich bitte mit einem Menschen sprechen?", "customer_request"),
+        ("Je voudrais parler à quelqu'un de votre équipe.", "customer_request"),
+        ("Kan ik met iemand spreken?", "customer_request"),
         ("Feels like a bait and switch, I'm really annoyed.", "negative_sentiment"),
         ("What are your support team's hours?", None),
     ],
