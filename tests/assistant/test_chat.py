@@ -434,3 +434,6 @@ def test_a_visitors_word_is_searched_with_the_help_centres(world: Any) -> None:
         "how do we backup everything? (export)"
     )
     assert retriever.with_synonyms("how do I export it?") == "how do I export it?"
+    assert retriever.with_synonyms("do you do external pen tests?") == (
+        "do you do external pen tests? (penetration)"
+    )

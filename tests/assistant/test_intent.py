@@ -217,6 +217,12 @@ def test_help_centre_words_are_carried_into_english() -> None:
     # A compound by its parts, and numbers kept.
     assert to_english("Können wir den SOC-2-Bericht bekommen?", "de") == "SOC 2 report get"
     assert to_english("Recibimos errores 429.", "es") == "errors 429"
+    assert to_english("Où trouver la liste de vos sous-traitants ?", "fr") == (
+        "where find list subprocessors"
+    )
+    assert to_english("¿El chat está disponible los fines de semana?", "es") == (
+        "chat available weekends week"
+    )
 
 
 def test_german_nouns_are_no_names_but_its_acronyms_are() -> None:
