@@ -24,7 +24,21 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "advocacy",
         re.compile(
             r"\b(referr?al|refer (?:a|other|clients|customers)|partner program|affiliate|"
-            r"case study|write a review|recommend (?:you|it|your product))",
+            r"case study|(?:write|leave) (?:you |us )?a review|review (?:you|brightloop)|g2|"
+            r"capterra|recommend (?:you|it|your product))",
+            re.I,
+        ),
+    ),
+    # What a visitor says of where they are: not bought yet, whatever they ask about.
+    (
+        "decision",
+        re.compile(r"\bbefore (?:we|i) (?:sign|buy|purchase|commit)", re.I),
+    ),
+    (
+        "consideration",
+        re.compile(
+            r"\b(?:we'?re|we are|i'?m|i am|currently) (?:\w+ )?(?:evaluating|considering|"
+            r"comparing|trialing|trialling)\b|\b(?:évaluons|evaluamos|evalueren|evaluieren)\b",
             re.I,
         ),
     ),
@@ -33,6 +47,7 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(renew|renewal|cancel|downgrade|contract end|notice period|refund|money back|"
             r"invoices?|billing|card payment|payment (?:failed|fails)|overage|usage cap|"
+            r"fewer (?:seats|users|licen[cs]es)|seat count|(?:term|contract) ends|"
             r"résili|kündig|rechnung|factur|cancelar|opzeggen|"
             # A customer's anger is a risk to keeping them.
             r"fed up|annoyed|frustrat\w*|unacceptable|ridiculous|this is a joke|bait and switch|"
@@ -44,7 +59,9 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # Setting something up, even when it fails on the way.
         "onboarding",
         re.compile(
-            r"\b(set ?up|setting up|setup|configur\w*|invit\w*|onboard\w*|import|"
+            # (Inviting someone, not the invitation e-mail that never arrived.)
+            r"\b(set ?up|setting up|setup|configur\w*|invit(?!\w* (?:e-?mails?|links?))\w*|"
+            r"onboard\w*|import|"
             r"getting started|first workflow|template|verify\w* (?:our |your |the )?domain)",
             re.I,
         ),
@@ -55,7 +72,8 @@ _STAGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(fail\w*|error|not working|broken|doesn'?t work|isn'?t (?:working|triggering)|"
             r"disconnected|too slow|super slow|slow|expired|bug|troubleshoot\w*|status|outage|"
-            r"stuck|locked out|redirect loop|can'?t (?:log|sign) ?in|not receiv\w*|"
+            r"stuck|locked out|redirect loop|can'?t (?:log|sign) ?in|"
+            r"(?:not|never) rec(?:ei|ie)v\w*|never (?:got|get|arrive\w*)|"
             r"störung|panne|caído)",
             re.I,
         ),

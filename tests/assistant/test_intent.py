@@ -80,6 +80,17 @@ from journey.vocabulary import Vocabulary
         ("Do you have a referral programme?", None, None, "advocacy"),
         ("When was the company founded?", "https://www.x.io/about", None, "awareness"),
         ("Does the Starter plan come with single sign-on?", None, None, "consideration"),
+        # What visitors say of where they are decides over what they ask about.
+        (
+            "before we sign: can you put our PO number on every invoice?",
+            "https://help.x.io/articles/billing",
+            None,
+            "decision",
+        ),
+        ("we're evaluating it. does it connect to HubSpot?", None, None, "consideration"),
+        ("our term ends in December, can we go to fewer seats?", None, None, "retention"),
+        ("clients never receive our invite emails", None, "onboarding", "adoption"),
+        ("where can I leave you a review?", None, None, "advocacy"),
     ],
 )
 def test_guess_stage(text: str, page: str | None, known: str | None, stage: str) -> None:
