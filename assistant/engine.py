@@ -25,6 +25,7 @@ from assistant.intent import (
     accepts,
     asked_of_another_name,
     asks,
+    asks_for_another,
     continues_conversation,
     handoff_request,
     named_kinds,
@@ -393,10 +394,12 @@ class AnswerEngine:
                 reply.notes.append(f"model_failure: {exc.__class__.__name__}")
                 if reply.kind != "answer":
                     return
+        # "Is there anything faster?" is not answered with what was just said.
+        said = _last_bot(turn.history) if asks_for_another(turn.question) else ""
         quoted = [
             (part, found)
             for search, found in turn.asked
-            for part in extractive_answer(search, found, self._rarity(search))
+            for part in extractive_answer(search, found, self._rarity(search), said)
         ]
         # Citations are numbered 1, 2... in the order the answer cites them: the passages
         # are put in that order, the ones not cited after them.

@@ -211,11 +211,16 @@ def parts(text: str) -> list[Part]:
                     and (_NUMBERED.match(lines[end]) or not _BULLET.match(lines[end]))
                 ):
                     end += 1
-                intro = found[-1].text if found and found[-1].text.rstrip().endswith(":") else ""
-                if intro:
+                lead = found[-1] if found and found[-1].text.rstrip().endswith(":") else None
+                if lead:
                     found.pop()
                 steps = "\n".join(lines[index:end])
-                add(f"{intro}\n{steps}" if intro else steps, whole=True)
+                said = f"{lead.text}\n{steps}" if lead else steps
+                # Steps led in by a paragraph's last sentence belong to that paragraph: "If
+                # you're an Owner, you can't reset your own 2FA. Contact support:" and how.
+                found.append(
+                    Part(said, said, len(found), True, paragraph=lead.paragraph if lead else -1)
+                )
                 index = end
             elif _BULLET.match(line) or line in rows:
                 add(line)  # a list item or a table's row, whole: its cells say one thing
@@ -244,12 +249,16 @@ def _stems(text: str) -> set[str]:
 
 
 def extractive_answer(
-    question: str, passages: Sequence[Passage], rarity: Mapping[str, float] | None = None
+    question: str,
+    passages: Sequence[Passage],
+    rarity: Mapping[str, float] | None = None,
+    said: str = "",
 ) -> list[str]:
     """The parts of the best passage that answer the question, in reading order, each cited
     as [n]: one FAQ answer or how-to, or the best other part with the sentence it leans on
     and one more part that covers more of the question. `rarity` weighs the question's stems
-    (BM25's idf): "PDF" says more about what is asked than "team"."""
+    (BM25's idf): "PDF" says more about what is asked than "team". A part in `said` is not
+    said again ("is there anything faster?" asks for another answer than the last)."""
     wanted = _stems(question)
     if not passages or not wanted:
         return []
@@ -291,7 +300,7 @@ def extractive_answer(
         # need the Admin or Owner role." answers "who can connect integrations?".
         heading = wanted & _stems((passage.section or passage.title).split(" > ")[-1])
         for part in passage_parts:
-            if not _says(part):
+            if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
                 continue
             words = _stems(part.match)
             overlap = wanted & words

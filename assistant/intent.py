@@ -222,6 +222,18 @@ _POINTS_BACK = re.compile(
     r"\b(?:that|this)\W*$",
     re.IGNORECASE,
 )
+# Asking for something other than what was just said: "is there anything faster?", "another
+# way?", "what else can I try?"; a comparison with nothing to compare to points back too.
+_ANOTHER = re.compile(
+    r"\b(?:anything|something|any|a|an)\s+(?:\w+\s+)?(?:faster|quicker|easier|simpler|"
+    r"cheaper|better|shorter|safer)\b(?!\s+than\b)|\b(?:another|other|different) "
+    r"(?:way|option|solution|fix)s?\b|\b(?:what|anything) else\b|\balternatives?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_another(text: str) -> bool:
+    return bool(_ANOTHER.search(text))
 
 
 def opens_new_topic(text: str) -> bool:
@@ -229,7 +241,7 @@ def opens_new_topic(text: str) -> bool:
 
 
 def points_back(text: str) -> bool:
-    return bool(_POINTS_BACK.search(text))
+    return bool(_POINTS_BACK.search(text) or _ANOTHER.search(text))
 
 
 # A question of its own, however short: "What are the plans?" (not "pricing?").

@@ -319,3 +319,24 @@ def test_how_do_i_is_answered_by_an_instruction_as_well_as_by_steps() -> None:
     )
     answer = " ".join(extractive_answer("How do I change the credit card on file?", [billing]))
     assert "Update card" in answer and "free trial" not in answer
+
+
+TWO_FACTOR = passage(
+    "If your codes are rejected, turn on automatic date and time on your phone.\n\n"
+    "- If you saved recovery codes, click **Use a recovery code** on the sign-in page.\n\n"
+    "**If you're an Owner**, you can't reset your own 2FA through another user. Contact "
+    "support:\n\n1. Email support from the Owner's address.\n2. We verify your identity.",
+    "Two-factor authentication",
+)
+
+
+def test_steps_led_in_by_a_paragraph_come_with_it() -> None:
+    answer = " ".join(extractive_answer("I'm an owner and lost my 2FA phone", [TWO_FACTOR]))
+    assert "If you're an Owner" in answer and "We verify your identity" in answer
+
+
+def test_what_was_just_said_is_not_said_again() -> None:
+    first = extractive_answer("my 2FA codes are rejected", [TWO_FACTOR])
+    assert "automatic date and time" in first[0]
+    again = extractive_answer("my 2FA codes are rejected", [TWO_FACTOR], said=" ".join(first))
+    assert again and "automatic date and time" not in " ".join(again)

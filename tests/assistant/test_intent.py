@@ -245,6 +245,14 @@ def test_german_nouns_are_no_names_but_its_acronyms_are() -> None:
     assert names_asked_about("Ist es wie Monday.com?", "de") == ["Monday.com"]
 
 
+def test_asking_for_something_else_points_back() -> None:
+    from assistant.intent import asks_for_another, points_back
+
+    for text in ("is there anything faster?", "any other way?", "what else can I try?"):
+        assert asks_for_another(text) and points_back(text)
+    assert not asks_for_another("is the API faster than Zapier?")
+
+
 def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
     from assistant.intent import asks
 
