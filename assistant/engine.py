@@ -128,7 +128,12 @@ def conversation_context(history: Sequence[tuple[str, str]]) -> str | None:
         elif not (role == "bot" and kept and kept[-1][0] == "small_talk"):
             kept.append((role, text))
     visitor = [text for role, text in kept if role == "visitor"][-2:]
-    answer = [_CITATION_MARK.sub("", text) for role, text in kept if role == "bot"][-1:]
+    # An answer cites; "I don't know" or a hand-off says nothing of the topic.
+    answer = [
+        _CITATION_MARK.sub("", text)
+        for role, text in kept
+        if role == "bot" and _CITATION_MARK.search(text)
+    ][-1:]
     return " ".join(visitor + answer) or None
 
 
@@ -280,7 +285,13 @@ class AnswerEngine:
     ) -> list[tuple[Retrieved, str]]:
         """The passages found for each question of the message, and the query that found
         them."""
-        return [self.find(session, search, history, k) for search in message.searches]
+        # "What plans do you have?", asked for a visitor who named one there is not, is a
+        # question of its own: the conversation does not belong in its search.
+        alone = 1 if message.missing else 0  # the first search is that question
+        return [
+            self.find(session, search, history if place >= alone else (), k)
+            for place, search in enumerate(message.searches)
+        ]
 
     def _unanswered(self, reply: Reply, history: Sequence[tuple[str, str]]) -> Reply:
         """The closing words of a reply that does not answer: "I don't know" with the offer of a

@@ -347,6 +347,10 @@ _WEB_NAME = re.compile(r"(?<![\w.@-])[\w-]+\.(?:com|io|net|org|ai|co|app|dev)\b"
 _WORD = re.compile(r"(?<![\w-])[^\W_][\w-]*")
 
 
+# An acronym with an English ending is the acronym: "POSTing", "PDFs", "URLs", "SSO'd".
+_INFLECTED_ACRONYM = re.compile(r"^([A-Z]{2,})(?:s|es|ing|ed|'s|'d)$")
+
+
 def names(text: str) -> list[str]:
     """What a message names: web addresses, and words written with a capital inside a
     sentence (products, companies, standards: "monday.com", "OpenID")."""
@@ -356,7 +360,7 @@ def names(text: str) -> list[str]:
             # Not a letter ("Class D") nor a word of a sentence written with capitals
             # ("Look, If...", "information about How").
             if len(word) > 1 and word.casefold() not in STOPWORDS and any(map(str.isupper, word)):
-                found.append(word)
+                found.append(_INFLECTED_ACRONYM.sub(r"\1", word))
     return list(dict.fromkeys(found))
 
 

@@ -251,6 +251,9 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
     # A greeting and the greeting back say nothing of the topic.
     assert conversation_context([("visitor", "Hi there"), ("bot", "Hello! What can I do?")]) is None
     assert conversation_context(history[:1] + history[1:2] + history[4:]) == "And SCIM?"
+    # "I don't know" says nothing of it either: an answer cites.
+    unanswered = [("visitor", "Any SDK?"), ("bot", "I don't know. Shall I get a person?")]
+    assert conversation_context(unanswered) == "Any SDK?"
     # A follow-up finds what it refers to through the context.
     _, follow_up = ask(service, conversation.id, "and is it billed annually?")
     assert follow_up.kind == "answer" and "Growth" in follow_up.text

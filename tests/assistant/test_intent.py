@@ -332,6 +332,12 @@ def test_plans_a_question_names() -> None:
         assert named_kinds(describing) == [], describing
 
 
+def test_an_acronym_with_an_english_ending_is_the_acronym() -> None:
+    from assistant.intent import names
+
+    assert names("also POSTing a run with two PDFs gives me a 413") == ["POST", "PDF"]
+
+
 def test_a_name_with_digits_is_one_word() -> None:
     from assistant.intent import names
 
