@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -203,7 +203,8 @@ class AnswerEngine:
             message.english, message.searches, self.search(session, message, history), strict=True
         ):
             queries.append(query)
-            if found.passages and self.on_topic(found, search):
+            answered_on = {passages[0].title for _, passages in asked}
+            if found.passages and self.on_topic(found, search, answered_on):
                 # Answered from the words the visitor used: the spelled-out abbreviation
                 # only helped find the passages.
                 asked.append((said, found.passages))
@@ -371,16 +372,19 @@ class AnswerEngine:
                 log.warning("query rewriting failed: %s", exc)
         return f"{context} {question}"
 
-    def on_topic(self, found: Retrieved, question: str) -> bool:
+    def on_topic(self, found: Retrieved, question: str, answered_on: Collection[str] = ()) -> bool:
         """Whether the knowledge speaks to the question: close in meaning; or sharing rare
         words with a passage while not far off; or, as a follow-up, close with the conversation
         in front while not far off alone; or, as a reply or continuation ("yes", "and for
-        Enterprise?"), close enough with the conversation in front. The follow-up ways let
-        some off-topic questions through mid-conversation: `journey eval answers` measures
-        both refusal rates."""
+        Enterprise?"), close enough with the conversation in front; or not far off on a page
+        (`answered_on`) another question of the message is answered from ("the base url for
+        your api, and how do i auth"). The follow-up ways let some off-topic questions through
+        mid-conversation: `journey eval answers` measures both refusal rates."""
         s = self.settings
+        beside = bool(found.passages) and found.passages[0].title in answered_on
         return (
-            found.relevance >= s.min_relevance
+            (beside and found.relevance >= s.follow_up_min_relevance)
+            or found.relevance >= s.min_relevance
             or (found.keyword >= s.keyword_relevance and found.relevance >= s.keyword_min_relevance)
             or (found.agreed and found.relevance >= s.keyword_min_relevance)
             or (

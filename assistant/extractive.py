@@ -77,7 +77,8 @@ _ANSWER_KINDS = (
     ),
     # "Which integrations do you support?": a list, or a table's rows.
     (
-        r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w+s\b",
+        # (A plural: "what access", "which address" are none.)
+        r"\b(?:which|what) (?!does\b|is\b|was\b|has\b)\w*[^\Ws]s\b",
         r"\n(?:[-*•]\s|\d{1,2}[.)]\s|[^:\n?]{1,60}: )",  # a second line: item, step or row
     ),
     (

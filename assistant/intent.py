@@ -270,12 +270,15 @@ def questions(text: str) -> list[str]:
     """The questions a message asks, each as it can be searched alone; a message asking one
     thing is itself. (What it says besides, "We're a 6-person agency.", would pull each
     question's search towards itself.)"""
-    asked = [
-        piece
-        for sentence in asking_sentences(text)
-        for piece in _SECOND_QUESTION.split(sentence)
-        if len(content_words(piece)) >= _ASKED_ALONE_WORDS
-    ]
+    asked: list[str] = []
+    # (A message with no question mark is asked by all it says.)
+    for sentence in asking_sentences(text) or [text]:
+        first, *more = _SECOND_QUESTION.split(sentence)
+        if len(content_words(first)) >= _ASKED_ALONE_WORDS:
+            asked.append(first)
+        # A second question has its question word: one more word is enough ("and how do i
+        # auth").
+        asked += [piece for piece in more if content_words(piece)]
     return asked if len(asked) > 1 else [text]
 
 

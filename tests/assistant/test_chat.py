@@ -420,6 +420,20 @@ def test_a_short_question_both_retrievers_answer_with_one_passage_is_on_topic(
     assert not retriever.search(db, "Who won the world cup in 1998?").agreed
 
 
+def test_a_question_found_on_the_page_another_question_is_answered_from_is_on_topic(
+    world: tuple[Engine, HybridRetriever], db: Session
+) -> None:
+    # "... and how many users": too far alone, but on the page the message's other question
+    # is answered from.
+    retriever = world[1]
+    engine = AnswerEngine(retriever, None, AssistantSettings())
+    found = replace(retriever.search(db, "how many users"), agreed=False)
+    assert found.passages[0].title == "Plans and pricing" and found.relevance < 0.41
+    assert not engine.on_topic(found, "how many users")
+    assert engine.on_topic(found, "how many users", {"Plans and pricing"})
+    assert not engine.on_topic(found, "how many users", {"SSO setup"})
+
+
 def test_a_mistyped_word_is_read_as_the_knowledges_word(world: Any, db: Session) -> None:
     retriever: HybridRetriever = world[1]
     assert retriever.spelled_right("is SAML in the growht plan?") == "is SAML in the growth plan?"

@@ -287,6 +287,11 @@ def test_a_message_asking_two_things_is_two_questions() -> None:
         "Where is Brightloop based?",
         "And do you have a US office?",
     ]
+    # With no question mark, and a second question of one word more than its question word.
+    assert questions("whats the base url for your rest api and how do i auth") == [
+        "whats the base url for your rest api",
+        "how do i auth",
+    ]
     # One question, or a second too short to be asked alone, stays whole.
     for one in ("Is there a free trial?", "How do I export data? And why?"):
         assert questions(one) == [one]
