@@ -14,7 +14,7 @@ from wordfreq import zipf_frequency
 
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
-from journey.text import content_words, lines_and_sentences, stem, words
+from journey.text import asking_sentences, content_words, lines_and_sentences, stem, words
 
 RRF_K = 5  # small: tuned on doc2dial DEV, where 60 (the usual) lost 4 points of recall@5
 CANDIDATES = 50
@@ -33,6 +33,7 @@ MIN_SLIP_LENGTH = 5  # a shorter stem one letter off another is most often anoth
 # a slip of the keyboard is rare ("andriod" 1.75, "workspce" 0, "point" 5.5).
 ENGLISH_WORD = 2.0
 _LETTERS = re.compile(r"[^\W\d_]+")
+ASKED_WORDS = 2  # "possible?" alone is no search of its own
 MENTION_ROWS = 50  # passages holding a name's words that are read for it as a whole word
 
 
@@ -287,6 +288,11 @@ class HybridRetriever:
         the context finds what a follow-up refers to, the question alone survives a change of
         topic."""
         queries = [question] + ([in_context] if in_context else [])
+        # What a message asks is searched besides all it says: "we're not renewing at the end
+        # of the month. how do I export everything?" is about exporting.
+        asked = " ".join(asking_sentences(question))
+        if asked != question and len(content_words(asked)) >= ASKED_WORDS:
+            queries.append(asked)
         found = self.candidates_for(queries)
         # How on-topic the question is, judged on the question alone: with the conversation
         # in front, any question would look on-topic.
@@ -294,7 +300,7 @@ class HybridRetriever:
             passages=self.passages(session, found, k),
             relevance=found.dense_top[0],
             keyword=found.keyword_top[0],
-            context_relevance=max(found.dense_top[1:], default=0.0),
+            context_relevance=found.dense_top[1] if in_context else 0.0,
             agreed=bool(found.dense[0][:1]) and found.dense[0][:1] == found.keyword[0][:1],
         )
 

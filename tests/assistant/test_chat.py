@@ -420,6 +420,13 @@ def test_a_short_question_both_retrievers_answer_with_one_passage_is_on_topic(
     assert not retriever.search(db, "Who won the world cup in 1998?").agreed
 
 
+def test_what_a_message_asks_is_searched_besides_what_it_tells(
+    world: tuple[Engine, HybridRetriever], db: Session
+) -> None:
+    found = world[1].search(db, "Our SSO with Okta works great. How long do we have for a refund?")
+    assert found.passages[0].title == "Refunds and cancellation"
+
+
 def test_a_question_found_on_the_page_another_question_is_answered_from_is_on_topic(
     world: tuple[Engine, HybridRetriever], db: Session
 ) -> None:
