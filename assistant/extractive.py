@@ -21,12 +21,14 @@ HEADING_SHARE = 0.5  # a question's word found only in the part's section headin
 ANSWER_KIND_WEIGHT = 0.5  # what holding the kind of words the question asks for adds
 TOLD_SHARE = 0.25  # a word only of what the visitor tells, not of what they ask, counts this much
 SHORT_PARAGRAPH = 3  # a paragraph of this many sentences or fewer is quoted whole
+ENTRY_WEIGHT = 0.5  # what being the table row or list entry of what is asked about adds
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
+_HEAD = re.compile(r"^([^:.?!\n]{1,60}):\s")  # a row's or an entry's head: "Android: ..."
 MAX_LISTED = 10
 _MARK = re.compile(r"\s*\[\d{1,2}\]")
 # A sentence about the page itself points to an answer; it is none ("This article lists the
@@ -245,6 +247,13 @@ def _opening(passage_parts: list[Part]) -> list[Part]:
     return [first, *_leaned_on(first, passage_parts)] if first else []
 
 
+def _entry_about(part: Part, asked: set[str]) -> bool:
+    """Whether the part is a table row or list entry headed by what the question asks about."""
+    head = _HEAD.match(_BULLET.sub("", _EMPHASIS.sub("", part.text), count=1))
+    stems = _stems(head[1]) if head else set()
+    return bool(stems) and stems <= asked
+
+
 def _stems(text: str) -> set[str]:
     return {stem(word) for word in content_words(text)}
 
@@ -316,10 +325,14 @@ def extractive_answer(
                 # An FAQ entry asking the same words but not answering as asked ("where?"
                 # answered with no place) counts its question once.
                 asked = 0.0
+            # The entry about what is asked: "Android: search Brightloop in Google Play" for
+            # "is there an android app?", "- **Builder**: designs forms" for "builder vs member".
+            entry = ENTRY_WEIGHT if _entry_about(part, wanted - told) else 0.0
             score = (
                 (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
                 + asked
                 + kind
+                + entry
                 + RANK_WEIGHT / number
                 - 0.01 * math.log1p(len(words))
             )

@@ -340,3 +340,16 @@ def test_what_was_just_said_is_not_said_again() -> None:
     assert "automatic date and time" in first[0]
     again = extractive_answer("my 2FA codes are rejected", [TWO_FACTOR], said=" ".join(first))
     assert again and "automatic date and time" not in " ".join(again)
+
+
+def test_the_entry_about_what_is_asked_answers() -> None:
+    roles = passage(
+        "Invite and remove users: owner ✓; admin ✓; builder –; member –.\n"
+        "Submit forms: owner ✓; admin ✓; builder ✓; member ✓.\n\n"
+        "- **Owner:** full control, including billing.\n"
+        "- **Builder:** designs forms and workflows, and publishes them.\n"
+        "- **Member:** takes part in processes and fills in forms.",
+        "Users and roles",
+    )
+    answer = " ".join(extractive_answer("whats the diff between a builder and a member", [roles]))
+    assert "designs forms" in answer and "takes part" in answer and "✓" not in answer
