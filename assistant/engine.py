@@ -34,6 +34,7 @@ from assistant.intent import (
     points_back,
     questions,
     small_talk,
+    without_manner,
 )
 from assistant.replies import offers_person, say
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
@@ -252,7 +253,7 @@ class AnswerEngine:
         """What a message asks, made ready to search the knowledge."""
         # "and for Enterprise?" is the last question asked again of Enterprise.
         earlier = [text for role, text in history if role == "visitor"]
-        meant = asked_of_another_name(question, earlier) or question
+        meant = without_manner(asked_of_another_name(question, earlier) or question)
         # Each question of the message is searched apart ("How long is the trial, and do you
         # need my card?" asks two), in the knowledge's language: another language's question
         # goes in with its help-centre words in English.

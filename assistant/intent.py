@@ -282,6 +282,20 @@ def questions(text: str) -> list[str]:
     return asked if len(asked) > 1 else [text]
 
 
+# How a visitor wants to be answered, and laughter, which say nothing of what is asked: "so
+# what does it actually do, in plain english? lol".
+_MANNER = re.compile(
+    r"\b(?:in (?:plain|simple|layman'?s?|normal|everyday) (?:english|terms|words|language)|"
+    r"in a nutshell|in (?:a )?few words|in one sentence|in short|tl;?dr|eli5|"
+    r"lol|lmao|haha+|hehe)\b",
+    re.IGNORECASE,
+)
+
+
+def without_manner(text: str) -> str:
+    return " ".join(_MANNER.sub(" ", text).split())
+
+
 # "and for Enterprise?", "what about HubSpot?": the last question asked again of another name.
 _ANOTHER_NAME = re.compile(
     r"^\W*(?i:and|but|what about|how about|and what about|same for|and how about)\s+"

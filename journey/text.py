@@ -15,14 +15,15 @@ import snowballstemmer
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
-# The last words only colour or quantify a question: "what does it actually do?" asks what it
-# does, "how much is Growth?" asks about Growth.
+# The last words only colour or quantify a question ("what does it actually do?" asks what it
+# does, "how much is Growth?" asks about Growth) or are chat ("ok. so what...": not "200 OK").
 STOPWORDS = frozenset(
     """a about an and are as at be been but by can could did do does for from had has have how
     i if in into is it its me my of on or our should so than that the their them then there these
     they this to was we were what when where which who why will with would you your yours
     actually really exactly basically just even please also still currently typically usually
-    very quite maybe perhaps much many""".split()
+    very quite maybe perhaps much many
+    ok okay hey hi hello thanks pls plz yeah yep""".split()
 )
 
 

@@ -253,6 +253,13 @@ def test_asking_for_something_else_points_back() -> None:
     assert not asks_for_another("is the API faster than Zapier?")
 
 
+def test_how_a_visitor_wants_it_said_is_not_what_they_ask() -> None:
+    from assistant.intent import without_manner
+
+    assert without_manner("lol so what does it do, in plain english?") == "so what does it do, ?"
+    assert without_manner("Is English supported?") == "Is English supported?"
+
+
 def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
     from assistant.intent import asks
 
