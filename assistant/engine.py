@@ -36,7 +36,7 @@ from assistant.intent import (
     small_talk,
     without_manner,
 )
-from assistant.replies import offers_person, say
+from assistant.replies import offers_person, say, without_closing
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
 from assistant.translation import quoted_in_english, to_english
 from journey.settings import AssistantSettings
@@ -129,12 +129,9 @@ def conversation_context(history: Sequence[tuple[str, str]]) -> str | None:
         elif not (role == "bot" and kept and kept[-1][0] == "small_talk"):
             kept.append((role, text))
     visitor = [text for role, text in kept if role == "visitor"][-2:]
-    # An answer cites; "I don't know" or a hand-off says nothing of the topic.
-    answer = [
-        _CITATION_MARK.sub("", text)
-        for role, text in kept
-        if role == "bot" and _CITATION_MARK.search(text)
-    ][-1:]
+    # "I don't know" or a hand-off says nothing of the topic.
+    said = [without_closing(text) for role, text in kept if role == "bot"]
+    answer = [_CITATION_MARK.sub("", text) for text in said if text][-1:]
     return " ".join(visitor + answer) or None
 
 

@@ -135,3 +135,25 @@ def say(key: str, language: str, company: str = "our company", **slots: str) -> 
 def offers_person(text: str) -> bool:
     """Whether the assistant's message offered to bring in a person, in any language."""
     return any(text.endswith(offer) for offer in REPLIES["dont_know"].values())
+
+
+# The replies that close a turn without an answer.
+_UNANSWERED = (
+    "dont_know",
+    "not_sure",
+    "customer_request",
+    "missing_knowledge",
+    "sales_opportunity",
+    "negative_sentiment",
+    "policy_restriction",
+)
+
+
+def without_closing(text: str) -> str:
+    """The assistant's message without the words that close a turn unanswered ("I don't know",
+    a hand-off), in any language: what it said of the topic, if anything."""
+    for key in _UNANSWERED:
+        for closing in REPLIES[key].values():
+            if text.endswith(closing):
+                return text.removesuffix(closing).strip()
+    return text

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from assistant.engine import AnswerEngine, Reply, conversation_context
+from assistant.replies import say
 from assistant.retrieval import HybridRetriever
 from assistant.service import ConversationService, answer_message, receive_message
 from ingestion.embeddings import SentenceTransformerEmbedder
@@ -251,8 +252,8 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
     # A greeting and the greeting back say nothing of the topic.
     assert conversation_context([("visitor", "Hi there"), ("bot", "Hello! What can I do?")]) is None
     assert conversation_context(history[:1] + history[1:2] + history[4:]) == "And SCIM?"
-    # "I don't know" says nothing of it either: an answer cites.
-    unanswered = [("visitor", "Any SDK?"), ("bot", "I don't know. Shall I get a person?")]
+    # "I don't know" says nothing of it either.
+    unanswered = [("visitor", "Any SDK?"), ("bot", say("dont_know", "de"))]
     assert conversation_context(unanswered) == "Any SDK?"
     # A follow-up finds what it refers to through the context.
     _, follow_up = ask(service, conversation.id, "and is it billed annually?")
