@@ -368,6 +368,10 @@ _WORD = re.compile(r"(?<![\w-])[^\W_][\w-]*")
 _INFLECTED_ACRONYM = re.compile(r"^([A-Z]{2,})(?:s|es|ing|ed|'s|'d)$")
 
 
+# Who a visitor works with, never a product: "our DPO wants written proof".
+_JOB_TITLES = frozenset("CEO CFO CTO COO CIO CISO CMO CRO CPO DPO VP HR IT PM QA".split())
+
+
 def names(text: str) -> list[str]:
     """What a message names: web addresses, and words written with a capital inside a
     sentence (products, companies, standards: "monday.com", "OpenID")."""
@@ -376,8 +380,14 @@ def names(text: str) -> list[str]:
         for word in _WORD.findall(sentence)[1:]:
             # Not a letter ("Class D") nor a word of a sentence written with capitals
             # ("Look, If...", "information about How").
-            if len(word) > 1 and word.casefold() not in STOPWORDS and any(map(str.isupper, word)):
-                found.append(_INFLECTED_ACRONYM.sub(r"\1", word))
+            word = _INFLECTED_ACRONYM.sub(r"\1", word)
+            if (
+                len(word) > 1
+                and word.casefold() not in STOPWORDS
+                and word not in _JOB_TITLES
+                and any(map(str.isupper, word))
+            ):
+                found.append(word)
     return list(dict.fromkeys(found))
 
 

@@ -348,6 +348,8 @@ def test_an_acronym_with_an_english_ending_is_the_acronym() -> None:
     from assistant.intent import names
 
     assert names("also POSTing a run with two PDFs gives me a 413") == ["POST", "PDF"]
+    # Job titles are who a visitor works with.
+    assert names("our DPO and my CFO want written proof from Okta") == ["Okta"]
 
 
 def test_a_name_with_digits_is_one_word() -> None:
