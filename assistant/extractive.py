@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.intent import names_asked_about
 from assistant.retrieval import Passage
 from journey.text import asking_sentences, content_words, sentences, stem
 
@@ -22,6 +23,7 @@ ANSWER_KIND_WEIGHT = 0.5  # what holding the kind of words the question asks for
 TOLD_SHARE = 0.25  # a word only of what the visitor tells, not of what they ask, counts this much
 SHORT_PARAGRAPH = 3  # a paragraph of this many sentences or fewer is quoted whole
 ENTRY_WEIGHT = 0.5  # what being the table row or list entry of what is asked about adds
+NAMED_WEIGHT = 0.5  # what naming all the visitor names adds
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
@@ -304,11 +306,13 @@ def extractive_answer(
         )
 
     total = weight(wanted)
+    named = _stems(" ".join(names_asked_about(question)))
     scored: list[tuple[float, int, Part]] = []
     for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
         # A section's heading speaks for its parts: under "Connecting an integration", "You
         # need the Admin or Owner role." answers "who can connect integrations?".
-        heading = wanted & _stems((passage.section or passage.title).split(" > ")[-1])
+        section = (passage.section or passage.title).split(" > ")[-1]
+        heading = wanted & _stems(section)
         for part in passage_parts:
             if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
                 continue
@@ -328,6 +332,10 @@ def extractive_answer(
             # The entry about what is asked: "Android: search Brightloop in Google Play" for
             # "is there an android app?", "- **Builder**: designs forms" for "builder vs member".
             entry = ENTRY_WEIGHT if _entry_about(part, wanted - told) else 0.0
+            # What the visitor names, said in the part or its heading: "connect Teams" is
+            # answered under "Connecting Microsoft Teams", not "Connecting Slack".
+            if named and named <= _stems(f"{part.text} {section}"):
+                entry += NAMED_WEIGHT
             score = (
                 (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
                 + asked

@@ -353,3 +353,20 @@ def test_the_entry_about_what_is_asked_answers() -> None:
     )
     answer = " ".join(extractive_answer("whats the diff between a builder and a member", [roles]))
     assert "designs forms" in answer and "takes part" in answer and "✓" not in answer
+
+
+def test_the_part_naming_what_the_visitor_names_is_preferred() -> None:
+    slack = passage(
+        "1. Go to **Settings → Integrations → Slack** and click **Connect**.\n"
+        "2. A Slack admin may need to approve the app.",
+        "Connecting Slack",
+    )
+    teams = passage(
+        "1. Go to **Settings → Integrations → Microsoft Teams** and click **Connect**.\n"
+        "2. A Microsoft 365 admin may need to grant consent.",
+        "Connecting Microsoft Teams",
+    )
+    answer = extractive_answer(
+        "trying to connect Teams and it needs admin approval??", [slack, teams]
+    )
+    assert "grant consent" in " ".join(answer)
