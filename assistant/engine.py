@@ -26,6 +26,7 @@ from assistant.intent import (
     asked_of_another_name,
     asks,
     asks_for_another,
+    by_full_names,
     continues_conversation,
     handoff_request,
     named_kinds,
@@ -250,7 +251,7 @@ class AnswerEngine:
         """What a message asks, made ready to search the knowledge."""
         # "and for Enterprise?" is the last question asked again of Enterprise.
         earlier = [text for role, text in history if role == "visitor"]
-        meant = without_manner(asked_of_another_name(question, earlier) or question)
+        meant = by_full_names(without_manner(asked_of_another_name(question, earlier) or question))
         # Each question of the message is searched apart ("How long is the trial, and do you
         # need my card?" asks two), in the knowledge's language: another language's question
         # goes in with its help-centre words in English.

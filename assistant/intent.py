@@ -296,6 +296,21 @@ def without_manner(text: str) -> str:
     return " ".join(_MANNER.sub(" ", text).split())
 
 
+# What people call the tools a B2B product connects to, and their names.
+_NICKNAMES = {
+    "SF": "Salesforce", "SFDC": "Salesforce", "HS": "HubSpot", "AAD": "Azure AD",
+    "M365": "Microsoft 365", "O365": "Microsoft 365", "GWS": "Google Workspace",
+    "gdrive": "Google Drive", "GDrive": "Google Drive", "MS Teams": "Microsoft Teams",
+}  # fmt: skip
+_NICKNAME = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, _NICKNAMES))})(?![\w-])")
+
+
+def by_full_names(text: str) -> str:
+    """The text with the full names of tools it calls by a nickname: "field updates back to SF
+    keep failing" is about Salesforce."""
+    return _NICKNAME.sub(lambda match: _NICKNAMES[match[0]], text)
+
+
 # "and for Enterprise?", "what about HubSpot?": the last question asked again of another name.
 _ANOTHER_NAME = re.compile(
     r"^\W*(?i:and|but|what about|how about|and what about|same for|and how about)\s+"

@@ -260,6 +260,15 @@ def test_how_a_visitor_wants_it_said_is_not_what_they_ask() -> None:
     assert without_manner("Is English supported?") == "Is English supported?"
 
 
+def test_tools_called_by_a_nickname_are_called_by_their_names() -> None:
+    from assistant.intent import by_full_names
+
+    assert by_full_names("field updates back to SF fail, SFDC sandbox, MS Teams") == (
+        "field updates back to Salesforce fail, Salesforce sandbox, Microsoft Teams"
+    )
+    assert by_full_names("SFTP and HS-256") == "SFTP and HS-256"
+
+
 def test_a_short_question_of_its_own_is_told_from_a_fragment() -> None:
     from assistant.intent import asks
 
