@@ -334,13 +334,13 @@ def extractive_answer(
             entry = ENTRY_WEIGHT if _entry_about(part, wanted - told) else 0.0
             # What the visitor names, said in the part or its heading: "connect Teams" is
             # answered under "Connecting Microsoft Teams", not "Connecting Slack".
-            if named and named <= _stems(f"{part.text} {section}"):
-                entry += NAMED_WEIGHT
+            naming = NAMED_WEIGHT if named and named <= _stems(f"{part.text} {section}") else 0.0
             score = (
                 (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
                 + asked
                 + kind
                 + entry
+                + naming
                 + RANK_WEIGHT / number
                 - 0.01 * math.log1p(len(words))
             )
