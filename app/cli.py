@@ -68,6 +68,9 @@ def _serve(c: Any, host: str | None, port: int | None) -> None:
 
     with friendly_errors():
         c.init()
+        # The first visitor's message would load the embedder (3 s on 2 cores): it is loaded
+        # before the server listens.
+        c.answer_engine.warm_up()
     host = host or c.settings.server.host
     port = port or c.settings.server.port
     url = f"http://{host}:{port}"

@@ -152,6 +152,12 @@ class AnswerEngine:
         # short database writes of other requests of the interpreter.
         self.capacity = threading.BoundedSemaphore(concurrency)
 
+    def warm_up(self) -> None:
+        """Load what the first answer would wait for: the embedder's model and the English
+        word frequencies that typo reading consults."""
+        self.retriever.best_match("warm up")
+        self.retriever.spelled_right("answering questions")
+
     def stream(
         self,
         session: Session,
