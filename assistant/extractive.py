@@ -30,6 +30,11 @@ _BULLET = re.compile(r"^\s*[-*•]\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
+_OPEN = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|but|also|then)\W+)*"
+    r"(?:what|which|who|where|when|why|how)(?:'?s)?\b",
+    re.I,
+)
 _HEAD = re.compile(r"^([^:.?!\n]{1,60}):\s")  # a row's or an entry's head: "Android: ..."
 MAX_LISTED = 10
 _MARK = re.compile(r"\s*\[\d{1,2}\]")
@@ -306,6 +311,8 @@ def extractive_answer(
         )
 
     total = weight(wanted)
+    # A question of what, how or when: a yes or a no answers another one.
+    open_question = all(_OPEN.match(sentence) for sentence in asking or [question])
     named = _stems(" ".join(names_asked_about(question)))
     scored: list[tuple[float, int, Part]] = []
     for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
@@ -315,6 +322,10 @@ def extractive_answer(
         heading = wanted & _stems(section)
         for part in passage_parts:
             if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
+                continue
+            if open_question and part.question and _YES_NO.match(part.text[len(part.question) :]):
+                # "How long does the trial last?" is not answered by "No." (to "Can I extend
+                # my trial more than once?").
                 continue
             words = _stems(part.match)
             overlap = wanted & words

@@ -370,3 +370,16 @@ def test_the_part_naming_what_the_visitor_names_is_preferred() -> None:
         "trying to connect Teams and it needs admin approval??", [slack, teams]
     )
     assert "grant consent" in " ".join(answer)
+
+
+def test_a_yes_or_no_does_not_answer_a_question_of_how_long() -> None:
+    trial = passage(
+        "**Can I extend my trial more than once?**\nNo. The trial can be extended once, by 7 days."
+        "\n\nYou can extend your trial once by 7 days, giving you up to 21 days in total.",
+        "Free trial",
+    )
+    answer = " ".join(extractive_answer("how long does the trial last?", [trial]))
+    assert "21 days" in answer and "No." not in answer
+    # Asked as a yes or no, it is answered so.
+    again = " ".join(extractive_answer("Can I extend my trial more than once?", [trial]))
+    assert again.startswith("**Can I extend my trial more than once?**\nNo.")
