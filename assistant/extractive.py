@@ -30,6 +30,7 @@ _BULLET = re.compile(r"^\s*[-*•]\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
+_CODE = re.compile(r"(?<![\d.,€$£])\b[1-5]\d\d\b(?![\d.,%])")  # an HTTP status a visitor quotes
 _OPEN = re.compile(
     r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|but|also|then)\W+)*"
     r"(?:what|which|who|where|when|why|how)(?:'?s)?\b",
@@ -279,7 +280,15 @@ def extractive_answer(
     wanted = _stems(question)
     if not passages or not wanted:
         return []
-    cut = [parts(passage.text) for passage in passages[:MAX_PASSAGES]]  # each read once
+    # The two best passages compete for the answer, and any holding a code the visitor quotes
+    # ("my zap keeps failing with a 401": the API's errors table, third); each is read once.
+    codes = _CODE.findall(question)
+    cut = [
+        parts(passage.text)
+        if number < MAX_PASSAGES or any(re.search(rf"\b{code}\b", passage.text) for code in codes)
+        else []
+        for number, passage in enumerate(passages)
+    ]
     top = passages[0]
     kinds = answer_kinds(question)
     if not kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
@@ -313,7 +322,7 @@ def extractive_answer(
     total = weight(wanted)
     # A question of what, how or when: a yes or a no answers another one.
     open_question = all(_OPEN.match(sentence) for sentence in asking or [question])
-    named = _stems(" ".join(names_asked_about(question)))
+    named = _stems(" ".join([*names_asked_about(question), *codes]))
     scored: list[tuple[float, int, Part]] = []
     for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
         # A section's heading speaks for its parts: under "Connecting an integration", "You
@@ -323,6 +332,9 @@ def extractive_answer(
         for part in passage_parts:
             if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
                 continue
+            held = set(_CODE.findall(part.text))
+            if codes and held and not held & set(codes):
+                continue  # about another error than the one the visitor quotes
             if open_question and part.question and _YES_NO.match(part.text[len(part.question) :]):
                 # "How long does the trial last?" is not answered by "No." (to "Can I extend
                 # my trial more than once?").

@@ -383,3 +383,21 @@ def test_a_yes_or_no_does_not_answer_a_question_of_how_long() -> None:
     # Asked as a yes or no, it is answered so.
     again = " ".join(extractive_answer("Can I extend my trial more than once?", [trial]))
     assert again.startswith("**Can I extend my trial more than once?**\nNo.")
+
+
+def test_the_error_code_a_visitor_quotes_is_looked_for_in_every_passage() -> None:
+    zapier = passage(
+        "- **Zapier errors with 429:** your workspace has hit its API rate limit.\n"
+        "- **Zap turned off:** turn the Zap on again in Zapier.",
+        "Troubleshooting integrations",
+    )
+    webhooks = passage("Webhooks are retried 5 times over about 1 hour.", "Webhooks")
+    errors = passage(
+        "400: meaning The request is malformed.\n401: meaning The API key is missing, invalid or "
+        "revoked.\n429: meaning Too many requests.",
+        "API errors",
+    )
+    answer = " ".join(
+        extractive_answer("my zap keeps failing with a 401", [zapier, webhooks, errors])
+    )
+    assert "API key is missing" in answer and "429" not in answer
