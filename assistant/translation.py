@@ -11,6 +11,8 @@ from journey.text import sentences
 # Help-centre words of each language and their English; several words may share one.
 _WORDS: dict[str, dict[str, str]] = {
     "de": {
+        "verschlüsselt": "encrypted", "verschlüsselung": "encryption", "ruhe": "rest",
+        "übertragung": "transit", "gespräch": "call", "buchen": "book", "onboarding": "onboarding",
         "verfügbar": "available",
         "ausprobieren": "try test", "wochenende": "weekend", "wochenenden": "weekends",
         "antwort": "response", "antworten": "respond response", "chat": "chat",
@@ -47,6 +49,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "lange": "long", "dauert": "last", "wer": "who", "viel": "much", "wieviel": "how much",
     },
     "fr": {
+        "chiffrées": "encrypted", "chiffrés": "encrypted", "chiffré": "encrypted",
+        "chiffrement": "encryption", "repos": "rest", "transit": "transit", "appel": "call",
+        "réserver": "book", "planifier": "book",
         "disponible": "available",
         "sous-traitants": "subprocessors", "sous-traitant": "subprocessor", "liste": "list",
         "trouver": "find", "migrer": "migrate migration", "migration": "migration",
@@ -82,6 +87,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "combien": "how much", "durée": "how long", "dure": "last", "qui": "who",
     },
     "nl": {
+        "versleuteld": "encrypted", "versleuteling": "encryption", "rust": "rest",
+        "gesprek": "call", "inplannen": "book", "plan": "plan", "onboarding": "onboarding",
+        "vragenlijsten": "questionnaires", "beveiligings": "security",
         "beschikbaar": "available",
         "subverwerkers": "subprocessors", "lijst": "list", "vinden": "find",
         "migreren": "migrate migration", "regio": "region", "verhuizen": "move migration",
@@ -114,6 +122,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "lang": "long", "duurt": "last", "wie": "who", "hoeveel": "how much",
     },
     "es": {
+        "cifrados": "encrypted", "cifrado": "encrypted", "cifrada": "encrypted",
+        "reposo": "rest", "tránsito": "transit",
+        "llamada": "call", "reservar": "book",
         "fines": "weekends", "disponible": "available",
         "soporte": "support", "responder": "respond response", "respuesta": "response",
         "correo": "email", "email": "email", "chat": "chat", "semana": "week",
@@ -161,9 +172,15 @@ def to_english(text: str, language: str) -> str | None:
     carried: list[str] = []
     for sentence in sentences(text):
         for position, whole in enumerate(_WORD.findall(sentence)):
-            # A compound is looked up whole, else by its parts ("IT-Sicherheit": IT, security).
+            # A compound is looked up whole, else by its parts: written apart ("IT-Sicherheit":
+            # IT, security) or together ("Sicherheitsfragebogen": security, questionnaire).
             found = words.get(whole.casefold())
-            parts = [whole] if found or "-" not in whole else whole.split("-")
+            if found:
+                parts = [whole]
+            elif "-" in whole:
+                parts = whole.split("-")
+            else:
+                parts = _compound(whole.casefold(), words) or [whole]
             for place, word in enumerate(parts, start=position):
                 english = words.get(word.casefold())
                 if english:
@@ -171,6 +188,22 @@ def to_english(text: str, language: str) -> str | None:
                 elif word.isdigit() or (place and word[:1].isupper() and len(word) > 1):
                     carried.append(word)  # a name or number: Brightloop, Okta, SSO, 429
     return " ".join(carried) or None
+
+
+MIN_PART = 4  # letters of each word of a compound ("onboardinggesprek": onboarding, gesprek)
+
+
+def _compound(word: str, known: dict[str, str]) -> list[str] | None:
+    """Two known words written as one, the first perhaps with a linking "s", "e" or "en"
+    ("Sicherheits|fragebogen", "onboarding|gesprek"); None when there are not."""
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if tail not in known:
+            continue
+        for link in ("", "s", "e", "en"):
+            if head.endswith(link) and head.removesuffix(link) in known:
+                return [head.removesuffix(link), tail]
+    return None
 
 
 _FROM_ENGLISH = {

@@ -228,6 +228,11 @@ def test_help_centre_words_are_carried_into_english() -> None:
     # A compound by its parts, and numbers kept.
     assert to_english("Können wir den SOC-2-Bericht bekommen?", "de") == "SOC 2 report get"
     assert to_english("Recibimos errores 429.", "es") == "errors 429"
+    # Two words written as one, with a linking letter or none.
+    assert to_english("Füllt ihr unseren Sicherheitsfragebogen aus?", "de") == (
+        "security questionnaire"
+    )
+    assert to_english("Hoe plan ik ons onboardinggesprek in?", "nl") == "how plan onboarding call"
     assert to_english("Où trouver la liste de vos sous-traitants ?", "fr") == (
         "where find list subprocessors"
     )
