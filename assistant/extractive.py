@@ -30,7 +30,7 @@ _BULLET = re.compile(r"^\s*[-*•]\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 _ROW = re.compile(r"^[^:.?!]{1,60}: \S.*[.;]?$")
-_CODE = re.compile(r"(?<![\d.,€$£])\b[1-5]\d\d\b(?![\d.,%])")  # an HTTP status a visitor quotes
+_CODE = re.compile(r"(?<![\d.,€$£])\b[45]\d\d\b(?![\d.,%])")  # an HTTP error a visitor quotes
 _OPEN = re.compile(
     r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|but|also|then)\W+)*"
     r"(?:what|which|who|where|when|why|how)(?:'?s)?\b",

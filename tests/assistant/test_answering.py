@@ -401,3 +401,7 @@ def test_the_error_code_a_visitor_quotes_is_looked_for_in_every_passage() -> Non
         extractive_answer("my zap keeps failing with a 401", [zapier, webhooks, errors])
     )
     assert "API key is missing" in answer and "429" not in answer
+    # A count is no error: "only getting 100 results" is answered from the best passages.
+    pages = passage("Use the `limit` parameter: at most **100** a page; follow `next_cursor`.")
+    answer = " ".join(extractive_answer("only getting 100 results, next page?", [pages, errors]))
+    assert "next_cursor" in answer
