@@ -346,6 +346,7 @@ KINDS = ("plan", "tier", "edition", "package")  # what a product's levels are ca
 _NAMED_KIND = re.compile(rf"\b([A-Za-z][\w-]{{1,30}})\s+({'|'.join(KINDS)})s?\b", re.I)
 _DESCRIBING = frozenset(
     "a an the this that these those my our your their its which what each every any other "
+    "how when where who why "
     "same new old current next previous right best cheapest cheaper lowest highest higher "
     "lower bigger smaller biggest smallest top entry paid free trial annual yearly monthly "
     "month year team company payment price pricing billing upgrade downgrade cancel change "

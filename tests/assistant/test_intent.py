@@ -354,6 +354,8 @@ def test_plans_a_question_names() -> None:
         "the annual plan",
         "what happens to my data if we do not take ningún plan?",
         "und wenn wir keinen Plan nehmen?",
+        # "Hoe plan ik ons onboardinggesprek in?" (how do I book our call?) in English words.
+        "how plan onboarding call",
     ):
         assert named_kinds(describing) == [], describing
 
