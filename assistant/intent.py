@@ -124,16 +124,13 @@ _TEAM_SIZE = re.compile(
     r"licen[cs]es|colleagues|agents)\b",
     re.IGNORECASE,
 )
+# (A buying process a question only mentions, "our procurement needs the PO number on every
+# invoice, possible?", asks for an answer; with a large team it goes to sales by its size.)
 _BUYING = re.compile(
     r"\b(?:proposal|quote|quotation|custom (?:contract|pricing|terms)|rfp|company-?wide|"
     r"(?:talk|speak) (?:to|with) (?:sales|your sales)|sales (?:team|rep|person)|book a demo|"
     r"demo call|volume (?:discount|pricing))\b",
     re.IGNORECASE,
-)
-# A buying process that a question only mentions ("our procurement needs the PO number on
-# every invoice, possible?") asks for an answer; with a large team, it is worth a salesperson.
-_BUYING_PROCESS = re.compile(
-    r"\b(?:procurement|purchase order|security (?:review|questionnaire))\b", re.IGNORECASE
 )
 
 
