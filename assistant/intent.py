@@ -117,7 +117,7 @@ _ANGER = re.compile(
     r"(?:seriously |really )?(?:thinking about|considering) (?:cancell?ing|leaving|switching))\b",
     re.IGNORECASE,
 )
-# Buying intent worth a salesperson: a large team, a proposal, procurement.
+# Buying intent worth a salesperson: a large team, a proposal, a quote.
 SALES_TEAM_SIZE = 50  # where the demo company's Enterprise plan starts; small teams buy online
 _TEAM_SIZE = re.compile(
     r"\b(\d[\d,.]*|hundreds?|thousands?) (?:of )?(?:people|users|seats|employees|staff|"
