@@ -126,7 +126,7 @@ SYNONYMS = {
     "receipts": "invoices", "terminate": "cancel", "auth": "authorization",
     "authenticate": "authorization", "pen": "penetration", "pentest": "penetration test",
     "pentests": "penetration test", "force": "enforce", "prod": "production",
-    "access": "permission",
+    "access": "permission", "add": "invite",
 }  # fmt: skip
 # "single sign-on (SSO)": the words and the abbreviation a page defines for them.
 _DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")

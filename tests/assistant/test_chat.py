@@ -462,3 +462,4 @@ def test_a_visitors_word_is_searched_with_the_help_centres(world: Any) -> None:
     assert retriever.with_synonyms("do you do external pen tests?") == (
         "do you do external pen tests? (penetration)"
     )
+    assert retriever.with_synonyms("how to add users") == "how to add users (invite)"
