@@ -89,7 +89,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "versleuteld": "encrypted", "versleuteling": "encryption", "rust": "rest",
         "gesprek": "call", "inplannen": "book", "plan": "plan", "onboarding": "onboarding",
-        "vragenlijsten": "questionnaires", "beveiligings": "security",
+        "vragenlijsten": "questionnaires",
         "beschikbaar": "available",
         "subverwerkers": "subprocessors", "lijst": "list", "vinden": "find",
         "migreren": "migrate migration", "regio": "region", "verhuizen": "move migration",
