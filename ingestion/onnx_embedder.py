@@ -130,7 +130,7 @@ def export(model_path: Path, target: Path) -> None:
     model = MeanPooled(AutoModel.from_pretrained(str(model_path))).eval()
     sample = AutoTokenizer.from_pretrained(str(model_path))(["a sample"], return_tensors="pt")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    partial = _partial(target)
     axes = {0: "batch", 1: "tokens"}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about shapes, harmless here
@@ -153,7 +153,7 @@ def quantize(source: Path, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    partial = target.with_suffix(".partial")
+    partial = _partial(target)
     quantize_dynamic(
         source,
         partial,
@@ -163,3 +163,10 @@ def quantize(source: Path, target: Path) -> None:
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
     partial.replace(target)
+
+
+def _partial(target: Path) -> Path:
+    """Where a file is written before it is moved into place: one per process, so two that
+    start at once (a server and an eval on a fresh data directory) do not write into each
+    other's file."""
+    return target.with_suffix(f".{os.getpid()}.partial")

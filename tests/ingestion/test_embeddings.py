@@ -57,3 +57,20 @@ def test_the_runtime_setting_picks_the_embedder(tmp_path: Path, runtime: str, ki
     else:
         assert analysis is container.embedder
     assert is_mean_pooled(resolve_model_path("all-MiniLM-L6-v2"))
+
+
+def _embed_once(cache_dir: Path) -> int:
+    return OnnxEmbedder("all-MiniLM-L6-v2", cache_dir).dimensions
+
+
+@pytest.mark.slow
+def test_two_processes_exporting_at_once_both_get_the_model(tmp_path: Path) -> None:
+    # A server and an eval started together on a fresh data directory: both export the model,
+    # and neither may take the other's half-written file away.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        dimensions = list(pool.map(_embed_once, [tmp_path, tmp_path]))
+    assert dimensions == [384, 384]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
