@@ -179,6 +179,10 @@ def raise_moments(session: Session, moments: Sequence[Moment]) -> int:
             conversation_id=moment.signals[0].conversation_id,
             stage=first.stage,
             touchpoint=first.touchpoint,
+            happened_at=max(
+                (s.analysis.occurred_at for s in moment.signals if s.analysis.occurred_at),
+                default=None,
+            ),
         )
     return len(moments)
 

@@ -60,10 +60,12 @@ class FlagQueue:
         conversation_id: str | None = None,
         stage: str | None = None,
         touchpoint: str | None = None,
+        happened_at: datetime | None = None,
     ) -> Flag:
         """The flag for this evidence: created once; raised again, it gains the new reasons
         and evidence items and keeps the highest severity (with the suggested step that came
-        with it)."""
+        with it). `happened_at` dates a flag raised on history (an import analysed later) at
+        its moment, not at the analysis: moments of truth are counted by when they happened."""
         if not evidence_key or len(evidence_key) > MAX_KEY:
             raise InvalidInput(f"evidence_key: 1 to {MAX_KEY} characters")
         if not reasons:
@@ -84,6 +86,7 @@ class FlagQueue:
                 stage=stage,
                 touchpoint=touchpoint,
                 status="open",
+                created_at=min(happened_at, utcnow()) if happened_at else utcnow(),
             )
             try:
                 with self.session.begin_nested():
