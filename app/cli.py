@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from app.cli_ask import ask
 from app.cli_eval import eval_app, train_app
 from app.cli_support import (
     console,
@@ -33,6 +34,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+app.command()(ask)
 
 
 @app.command()

@@ -4,10 +4,11 @@ periods and the as-of date, funnels per account, and read-only execution."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
+from builders import INSIGHTS_AS_OF, insights_world
 from pydantic import ValidationError
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -15,128 +16,15 @@ from sqlalchemy.orm import Session
 from assistant.insights.periods import Period, calendar, last_days, to_date
 from assistant.insights.query import _read_only, run
 from assistant.insights.spec import QuerySpec
-from journey.models import (
-    Account,
-    Conversation,
-    Flag,
-    JourneyEvent,
-    SurveyResponse,
-    TextAnalysis,
-    Theme,
-    Ticket,
-)
+from journey.models import Account, Ticket
 from journey.vocabulary import Vocabulary
 
-AS_OF = date(2026, 6, 30)
-
-
-def at(day: str, hour: int = 9) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+AS_OF = INSIGHTS_AS_OF
 
 
 @pytest.fixture
 def world(session: Session) -> dict[str, Any]:
-    smb = Account(
-        name="Alder", segment="smb", plan="Growth", country="DE", status="active", arr=10_000
-    )
-    ent = Account(
-        name="Birch",
-        segment="enterprise",
-        plan="Enterprise",
-        country="US",
-        status="active",
-        arr=90_000,
-    )
-    lost = Account(
-        name="Cedar", segment="smb", plan="Starter", country="DE", status="churned", arr=0
-    )
-    session.add_all([smb, ent, lost])
-    session.flush()
-    n = iter(range(1000))
-
-    def event(kind: str, stage: str, day: str, account: Account) -> None:
-        session.add(JourneyEvent(idempotency_key=f"e{next(n)}", type=kind, stage=stage,
-                                 occurred_at=at(day), account_id=account.id))  # fmt: skip
-
-    # Alder: awareness -> consideration -> decision -> onboarding (signed 10 Feb, value 20 Feb)
-    for kind, stage, day in [("page_view", "awareness", "2026-01-05"),
-                             ("trial_started", "consideration", "2026-01-20"),
-                             ("demo_held", "decision", "2026-02-01"),
-                             ("contract_signed", "onboarding", "2026-02-10"),
-                             ("first_value_reached", "adoption", "2026-02-20")]:  # fmt: skip
-        event(kind, stage, day, smb)
-    # Birch: awareness -> consideration only; signed in 2025 and renewed after the price change
-    for kind, stage, day in [("page_view", "awareness", "2026-03-01"),
-                             ("trial_started", "consideration", "2026-03-05"),
-                             ("contract_signed", "onboarding", "2025-06-01"),
-                             ("first_value_reached", "adoption", "2025-07-01"),
-                             ("renewal_signed", "retention", "2026-05-20")]:  # fmt: skip
-        event(kind, stage, day, ent)
-    # Cedar: awareness, then gone; a cancellation, and something after the as-of date
-    event("page_view", "awareness", "2026-02-15", lost)
-    event("contract_cancelled", "retention", "2026-04-02", lost)
-    event("renewal_signed", "retention", "2026-07-15", lost)  # after AS_OF: not known then
-
-    def ticket(channel: str, created: str, response_h: float | None, resolve_h: float | None,
-               account: Account, tags: list[str]) -> Ticket:  # fmt: skip
-        opened = at(created)
-
-        def later(hours: float | None) -> datetime | None:
-            return opened + timedelta(hours=hours) if hours else None
-
-        t = Ticket(source="test", external_id=f"t{next(n)}", subject="s", body="b",
-                   channel=channel, created_at=opened, account_id=account.id, tags=tags,
-                   first_response_at=later(response_h), resolved_at=later(resolve_h))  # fmt: skip
-        session.add(t)
-        return t
-
-    tickets = [
-        ticket("email", "2026-04-01", 30, 50, smb, ["sso", "billing"]),
-        ticket("email", "2026-04-10", 10, None, smb, ["sso"]),
-        ticket("email", "2026-05-03", 40, 60, ent, []),
-        ticket("email", "2026-05-20", 20, 30, lost, ["billing"]),
-        ticket("chat", "2026-05-21", 1, 2, ent, ["sso"]),
-        ticket("chat", "2026-06-29", None, None, smb, []),
-        ticket("email", "2026-07-02", 100, None, smb, ["sso"]),  # after AS_OF
-    ]
-    session.flush()
-
-    def answer(kind: str, score: int, day: str, account: Account, t: Ticket | None = None) -> None:
-        session.add(SurveyResponse(source="test", external_id=f"s{next(n)}", kind=kind,
-                                   score=score, answered_at=at(day), account_id=account.id,
-                                   ticket_id=t.id if t else None, stage="adoption"))  # fmt: skip
-
-    for score, account in [(10, smb), (9, ent), (8, ent), (3, lost), (6, smb)]:
-        answer("nps", score, "2026-05-01", account)
-    answer("nps", 0, "2026-01-10", ent)  # before the period asked in one test
-    answer("csat", 5, "2026-04-03", smb, tickets[0])
-    answer("csat", 2, "2026-04-12", smb, tickets[1])
-    answer("csat", 1, "2026-05-05", ent, tickets[2])
-    answer("csat", 4, "2026-05-22", ent, tickets[4])
-
-    for reason, day in [("customer_request", "2026-05-01"), (None, "2026-05-02"),
-                        (None, "2026-05-03"), ("negative_sentiment", "2026-06-01")]:  # fmt: skip
-        session.add(Conversation(handoff_reason=reason, started_at=at(day), account_id=smb.id))
-    for reasons, severity, day in [(["slow_response"], 40, "2026-04-02"),
-                                   (["slow_response", "churn_intent"], 80, "2026-05-04"),
-                                   (["churn_intent"], 90, "2026-06-03")]:  # fmt: skip
-        session.add(Flag(evidence_key=f"f{next(n)}", reasons=reasons, severity=severity,
-                         evidence=[], created_at=at(day), account_id=lost.id))  # fmt: skip
-    theme = Theme(label="SSO errors", terms=["sso"], centroid=[0.0])
-    session.add(theme)
-    session.flush()
-    for kind, item, score, label, day, themed in [
-        ("ticket", tickets[0].id, -0.8, "negative", "2026-04-01", True),
-        ("ticket", tickets[1].id, -0.4, "negative", "2026-04-10", True),
-        ("ticket", tickets[4].id, 0.6, "positive", "2026-05-21", False),
-        ("review", 1, 0.2, "neutral", "2026-05-05", False),
-    ]:
-        session.add(TextAnalysis(item_type=kind, item_id=str(item), content_hash=f"h{next(n)}",
-                                 label=label, score=score, confidence=0.9, model="test",
-                                 occurred_at=at(day), theme_id=theme.id if themed else None,
-                                 account_id=smb.id))  # fmt: skip
-    session.flush()
-    return {"smb": smb, "ent": ent, "lost": lost}
+    return insights_world(session)
 
 
 def ask(session: Session, **spec: Any) -> list[list[Any]]:

@@ -1,0 +1,33 @@
+"""Questions about the journey in plain language, for CX managers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from api.deps import SessionDep, SettingsDep, require_role
+from api.routing import UnitOfWorkRoute
+from assistant.insights.service import Answer, InsightsService
+
+router = APIRouter(
+    route_class=UnitOfWorkRoute,
+    prefix="/insights",
+    tags=["insights"],
+    dependencies=[Depends(require_role("manager"))],
+)
+
+
+class Question(BaseModel):
+    question: str = Field(max_length=500)
+    as_of: date | None = Field(
+        default=None, description="relative periods end here; today if not given"
+    )
+
+
+@router.post("/ask")
+def ask(body: Question, session: SessionDep, settings: SettingsDep) -> Answer:
+    """A sentence, the table, a chart spec, the SQL that was run and the query spec; or, for a
+    question that cannot be read, a clarification saying what can be asked."""
+    return InsightsService(session, settings.vocabulary).ask(body.question, body.as_of)

@@ -1,0 +1,166 @@
+"""Questions about the journey, answered from the metrics layer: a sentence, a table, a chart
+and the query that was run; or, when the question cannot be read, what can be asked."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.insights.metrics import METRICS, TIME_DIMENSIONS
+from assistant.insights.parser import Known, Unclear, parse, what_can_be_asked
+from assistant.insights.query import Result, run
+from assistant.insights.spec import QuerySpec
+from journey.models import Account, Review, Theme, Ticket
+from journey.vocabulary import Vocabulary
+
+MAX_KNOWN_TAGS = 500
+
+
+class Chart(BaseModel):
+    kind: Literal["bar", "line", "heatmap", "number"]
+    x: str | None = None
+    y: str | None = None
+    series: str | None = None  # a heatmap's second dimension
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str | None = None
+    columns: list[str] = []
+    rows: list[list[Any]] = []
+    chart: Chart | None = None
+    sql: str | None = None
+    spec: QuerySpec | None = None
+    clarification: str | None = None
+
+
+class InsightsService:
+    def __init__(self, session: Session, vocabulary: Vocabulary) -> None:
+        self.session = session
+        self.vocabulary = vocabulary
+
+    def ask(self, question: str, as_of: date | None = None) -> Answer:
+        question = question.strip()
+        if not question:
+            return Answer(question=question, clarification=what_can_be_asked())
+        try:
+            spec = parse(question, self._known(), as_of or date.today())
+        except Unclear as exc:
+            return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
+        return self.answer(question, spec)
+
+    def answer(self, question: str, spec: QuerySpec) -> Answer:
+        result = run(self.session, spec, self.vocabulary)
+        return Answer(
+            question=question,
+            answer=sentence(result, self.vocabulary),
+            columns=result.columns,
+            rows=result.rows,
+            chart=chart(result),
+            sql=";\n\n".join(result.sql),
+            spec=spec,
+        )
+
+    def _known(self) -> Known:
+        def values(column: Any) -> list[str]:
+            rows = self.session.scalars(select(column).distinct().where(column.is_not(None)))
+            return sorted(str(v) for v in rows if v)
+
+        tags: set[str] = set()
+        for listed in self.session.scalars(select(Ticket.tags).limit(20_000)):
+            tags.update(t for t in listed or [] if isinstance(t, str))
+        return Known(
+            vocabulary=self.vocabulary,
+            plans=values(Account.plan),
+            industries=values(Account.industry),
+            platforms=values(Review.source),
+            themes=values(Theme.label),
+            tags=sorted(tags)[:MAX_KNOWN_TAGS],
+        )
+
+
+def chart(result: Result) -> Chart:
+    """Chosen from the result's shape: one figure, a time line, bars, or a heatmap of two."""
+    dimensions = [c for c in result.columns if c not in METRICS]
+    metric = result.spec.metrics[0]
+    if not dimensions:
+        return Chart(kind="number", y=metric)
+    if len(dimensions) == 2:
+        return Chart(kind="heatmap", x=dimensions[1], y=dimensions[0], series=metric)
+    kind: Literal["line", "bar"] = "line" if dimensions[0] in TIME_DIMENSIONS else "bar"
+    return Chart(kind=kind, x=dimensions[0], y=metric)
+
+
+def sentence(result: Result, vocabulary: Vocabulary) -> str:
+    spec = result.spec
+    metric = METRICS[spec.metrics[0]]
+    scope = _scope(spec)
+    dimensions = [c for c in result.columns if c not in METRICS]
+    if not result.rows:
+        return f"There is no data for {metric.label}{scope}."
+    figure = len(dimensions)
+    if not dimensions:
+        return f"{_capital(metric.label)}{scope}: {_shown(result.rows[0][0], metric.unit)}."
+    labels = {s.key: s.label for s in vocabulary.stages}
+    known = [r for r in result.rows if r[figure] is not None]
+    if not known:
+        return f"There is no data for {metric.label}{scope}."
+
+    def name(row: list[Any]) -> str:
+        return " / ".join(labels.get(str(v), str(v)) for v in row[:figure])
+
+    if dimensions[0] in TIME_DIMENSIONS and len(dimensions) == 1:
+        first, last = known[0], known[-1]
+        return (
+            f"{_capital(metric.label)}{scope} went from {_shown(first[figure], metric.unit)} in "
+            f"{name(first)} to {_shown(last[figure], metric.unit)} in {name(last)} "
+            f"({len(known)} {dimensions[0]}s)."
+        )
+    high = max(known, key=lambda r: r[figure])
+    low = min(known, key=lambda r: r[figure])
+    what = " and ".join(d.replace("_", " ") for d in dimensions)
+    if spec.limit == 1 and spec.order:
+        best = high if spec.order == "desc" else low
+        most = "highest" if spec.order == "desc" else "lowest"
+        shown = _shown(best[figure], metric.unit)
+        return f"{name(best)} has the {most} {metric.label}{scope}: {shown}."
+    if high is low:
+        return f"{_capital(metric.label)}{scope}: {name(high)} {_shown(high[figure], metric.unit)}."
+    return (
+        f"{_capital(metric.label)}{scope} is highest for {name(high)} "
+        f"({_shown(high[figure], metric.unit)}) and lowest for {name(low)} "
+        f"({_shown(low[figure], metric.unit)}), across {len(known)} {what} values."
+    )
+
+
+def _scope(spec: QuerySpec) -> str:
+    parts = [f"{f.dimension.replace('_', ' ')} {', '.join(f.values)}" for f in spec.filters]
+    if spec.from_stage:
+        parts.append(f"from {spec.from_stage} to {spec.to_stage or 'the next stage'}")
+    if spec.from_event and spec.to_event:
+        parts.append(f"from {spec.from_event} to {spec.to_event}")
+    if spec.hours:
+        parts.append(f"first response over {spec.hours:g} h")
+    if spec.period.start or spec.period.end:
+        parts.append(spec.period.label())
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _shown(value: Any, unit: str) -> str:
+    if value is None:
+        return "no data"
+    if unit == "percent":
+        return f"{value:g}%"
+    if unit in ("hours", "days"):
+        return f"{value:g} {unit}"
+    if unit == "money":
+        return f"€{value:,.0f}"
+    return f"{value:g}" if isinstance(value, float) else f"{value:,}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,224 @@
+"""Questions in plain language: read into query specs with no model, answered with a sentence,
+a table, a chart and the SQL; refused with what can be asked when they cannot be read or would
+change data. Over HTTP (manager role) and the CLI too."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from builders import INSIGHTS_AS_OF, insights_world
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from assistant.insights.parser import Known, Unclear, parse
+from assistant.insights.periods import Period
+from assistant.insights.service import InsightsService
+from journey.vocabulary import Vocabulary
+
+AS_OF = date(2026, 11, 15)
+KNOWN = Known(
+    vocabulary=Vocabulary(),
+    plans=["Enterprise", "Growth", "Starter"],
+    platforms=["capterra", "g2", "trustpilot"],
+    tags=["billing", "integration_disconnected", "integration_sync", "sso"],
+)
+
+
+def spec_of(question: str) -> dict[str, Any]:
+    spec = parse(question, KNOWN, AS_OF)
+    return spec.model_dump(exclude_defaults=True, exclude={"as_of"}, mode="json")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "where do SMB accounts drop off?",
+            {"metrics": ["dropoff"], "filters": [{"dimension": "segment", "values": ["smb"]}]},
+        ),
+        (
+            "compare CSAT for email and chat tickets",
+            {
+                "metrics": ["csat"],
+                "dimensions": ["channel"],
+                "filters": [{"dimension": "channel", "values": ["email", "chat"]}],
+            },
+        ),
+        (
+            "NPS by segment since 1 May",
+            {
+                "metrics": ["nps", "promoters", "detractors"],
+                "dimensions": ["segment"],
+                "period": {"start": "2026-05-01"},
+            },
+        ),
+        (
+            "how many tickets did we get last quarter?",
+            {"metrics": ["tickets"], "period": {"start": "2026-07-01", "end": "2026-10-01"}},
+        ),
+        (
+            "integration tickets per month in 2026",
+            {
+                "metrics": ["tickets"],
+                "dimensions": ["month"],
+                "filters": [
+                    {"dimension": "tag", "values": ["integration_disconnected", "integration_sync"]}
+                ],
+                "period": {"start": "2026-01-01", "end": "2027-01-01"},
+            },
+        ),
+        (
+            "which channel has the slowest first response?",
+            {
+                "metrics": ["first_response_time"],
+                "dimensions": ["channel"],
+                "order": "desc",
+                "limit": 1,
+            },
+        ),
+        (
+            "how many urgent tickets waited more than 2 days in the last 90 days",
+            {
+                "metrics": ["tickets_waiting"],
+                "filters": [{"dimension": "priority", "values": ["urgent"]}],
+                "period": {"start": "2026-08-17", "end": "2026-11-15"},
+                "hours": 48.0,
+            },
+        ),
+        (
+            "average rating on G2 this year",
+            {
+                "metrics": ["average_rating"],
+                "filters": [{"dimension": "platform", "values": ["g2"]}],
+                "period": {"start": "2026-01-01", "end": "2026-11-16"},
+            },
+        ),
+        (
+            "how long from contract signed to first value for mid-market accounts?",
+            {
+                "metrics": ["time_between"],
+                "filters": [{"dimension": "segment", "values": ["mid_market"]}],
+                "from_event": "contract_signed",
+                "to_event": "first_value_reached",
+            },
+        ),
+        (
+            "conversion from consideration to decision in August",
+            {
+                "metrics": ["conversion"],
+                "period": {"start": "2026-08-01", "end": "2026-09-01"},
+                "from_stage": "consideration",
+                "to_stage": "decision",
+            },
+        ),
+        (
+            "how many customers on the Growth plan in Germany",
+            {
+                "metrics": ["accounts"],
+                "filters": [
+                    {"dimension": "plan", "values": ["Growth"]},
+                    {"dimension": "country", "values": ["DE"]},
+                    {"dimension": "status", "values": ["active"]},
+                ],
+            },
+        ),
+        (
+            "top 3 themes by negative sentiment in tickets",
+            {
+                "metrics": ["negative_share"],
+                "dimensions": ["theme"],
+                "filters": [{"dimension": "item_type", "values": ["ticket"]}],
+                "order": "desc",
+                "limit": 3,
+            },
+        ),
+    ],
+)
+def test_questions_are_read_into_specs(question: str, expected: dict[str, Any]) -> None:
+    assert spec_of(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("delete all tickets from last month", "cannot change data"),
+        ("Update the NPS of Alder to 10", "cannot change data"),
+        ("how is the weather in Berlin?", "which figure"),
+        ("NPS by channel", "cannot be broken down by 'channel'"),
+    ],
+)
+def test_what_cannot_be_read_or_would_change_data_is_refused(question: str, says: str) -> None:
+    with pytest.raises(Unclear, match=says):
+        parse(question, KNOWN, AS_OF)
+
+
+def test_a_month_without_a_year_is_the_latest_one_up_to_the_as_of_date() -> None:
+    assert parse("tickets in december", KNOWN, AS_OF).period == Period(
+        start=date(2025, 12, 1), end=date(2026, 1, 1)
+    )
+
+
+def test_answers_have_a_sentence_a_table_a_chart_and_the_sql(session: Session) -> None:
+    insights_world(session)
+    insights = InsightsService(session, Vocabulary())
+    by_channel = insights.ask("median first response time by channel", INSIGHTS_AS_OF)
+    assert by_channel.rows == [["chat", 1.0], ["email", 25.0]]
+    assert by_channel.answer == (
+        "Median first response (hours) is highest for email (25 hours) and lowest for chat "
+        "(1 hours), across 2 channel values."
+    )
+    assert by_channel.chart and by_channel.chart.kind == "bar"
+    assert by_channel.sql and "row_number()" in by_channel.sql.lower()
+    one = insights.ask("how many tickets?", INSIGHTS_AS_OF)
+    assert one.rows == [[6]] and one.answer == "Tickets: 6." and one.chart
+    assert one.chart.kind == "number"
+    monthly = insights.ask("renewal rate per month", INSIGHTS_AS_OF)
+    assert monthly.chart and monthly.chart.kind == "line"
+    assert monthly.answer == "Renewal rate % went from 0% in 2026-04 to 100% in 2026-05 (2 months)."
+    refused = insights.ask("drop table tickets", INSIGHTS_AS_OF)
+    assert refused.rows == [] and refused.clarification
+    assert "You can ask for" in refused.clarification
+
+
+def test_managers_ask_over_http(
+    client: TestClient, session: Session, staff_token: Callable[[str], str]
+) -> None:
+    insights_world(session)
+    manager = {"Authorization": f"Bearer {staff_token('manager')}"}
+    question = {"question": "CSAT by channel", "as_of": INSIGHTS_AS_OF.isoformat()}
+    answer = client.post("/insights/ask", json=question, headers=manager)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["columns"] == ["channel", "csat"]
+    assert body["rows"] == [["chat", 100.0], ["email", 33.3]]
+    assert body["spec"]["metrics"] == ["csat"] and "SELECT" in body["sql"]
+    agent = {"Authorization": f"Bearer {staff_token('agent')}"}
+    assert client.post("/insights/ask", json=question, headers=agent).status_code == 403
+    bad = client.post("/insights/ask", json={"question": "NPS", "as_of": "last tuesday"},
+                      headers=manager)  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["error"]
+    unclear = client.post("/insights/ask", json={"question": "hello?"}, headers=manager)
+    assert unclear.status_code == 200 and unclear.json()["clarification"]
+
+
+def test_the_cli_answers_a_file_of_questions_one_json_line_each(env: Any, tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    questions = tmp_path / "questions.txt"
+    questions.write_text("how many tickets?\n\nerase everything\nNPS\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["ask", "--file", str(questions), "--as-of", "2026-11-15"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["question"] for line in lines] == ["how many tickets?", "erase everything", "NPS"]
+    assert lines[0]["rows"] == [[0]] and "clarification" in lines[1]
+    assert lines[2]["columns"] == ["nps", "promoters", "detractors"]
+    bad = runner.invoke(app, ["ask", "NPS", "--as-of", "yesterday"])
+    assert bad.exit_code != 0 and "--as-of: not a date" in bad.output
