@@ -194,7 +194,10 @@ def _filters(text: str, known: Known, metric: str) -> list[Filter]:
     def said(words: str, after: str = "") -> bool:
         return re.search(rf"\b{re.escape(words.lower())}\b{after}", text) is not None
 
-    plans = [p for p in known.plans if said(p, r"(?= plan|\s+customers| accounts)")]
+    # A plan is named as one ("the Growth plan", "on Growth"): "enterprise accounts" are a
+    # segment, though Enterprise is a plan too.
+    plans = [p for p in known.plans if said(p, r"(?= plans?\b)") or said(f"on {p}")]
+    plans += [p for p in known.plans if said(p) and p.lower() not in SEGMENTS and p not in plans]
     add("plan", plans)
     segment_text = text
     for plan in plans:

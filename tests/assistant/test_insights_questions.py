@@ -222,3 +222,20 @@ def test_the_cli_answers_a_file_of_questions_one_json_line_each(env: Any, tmp_pa
     assert lines[2]["columns"] == ["nps", "promoters", "detractors"]
     bad = runner.invoke(app, ["ask", "NPS", "--as-of", "yesterday"])
     assert bad.exit_code != 0 and "--as-of: not a date" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        (
+            "renewal rate for enterprise accounts",
+            [{"dimension": "segment", "values": ["enterprise"]}],
+        ),
+        ("renewal rate on the enterprise plan", [{"dimension": "plan", "values": ["Enterprise"]}]),
+        ("NPS of Growth customers", [{"dimension": "plan", "values": ["Growth"]}]),
+    ],
+)
+def test_a_name_both_a_segment_and_a_plan_is_a_plan_only_when_said_so(
+    question: str, filters: list[dict[str, Any]]
+) -> None:
+    assert spec_of(question)["filters"] == filters
