@@ -18,6 +18,7 @@ from journey.models import Account, Review, Theme, Ticket
 from journey.vocabulary import Vocabulary
 
 MAX_KNOWN_TAGS = 500
+SEGMENT_LABELS = {"smb": "SMB", "mid_market": "mid-market", "enterprise": "enterprise"}
 
 
 class Chart(BaseModel):
@@ -105,7 +106,7 @@ def sentence(result: Result, vocabulary: Vocabulary) -> str:
     figure = len(dimensions)
     if not dimensions:
         return f"{_capital(metric.label)}{scope}: {_shown(result.rows[0][0], metric.unit)}."
-    labels = {s.key: s.label for s in vocabulary.stages}
+    labels = {**SEGMENT_LABELS, **{s.key: s.label for s in vocabulary.stages}}
     known = [r for r in result.rows if r[figure] is not None]
     if not known:
         return f"There is no data for {metric.label}{scope}."
@@ -131,8 +132,8 @@ def sentence(result: Result, vocabulary: Vocabulary) -> str:
     if high is low:
         return f"{_capital(metric.label)}{scope}: {name(high)} {_shown(high[figure], metric.unit)}."
     return (
-        f"{_capital(metric.label)}{scope} is highest for {name(high)} "
-        f"({_shown(high[figure], metric.unit)}) and lowest for {name(low)} "
+        f"{_capital(metric.label)}{scope}: highest for {name(high)} "
+        f"({_shown(high[figure], metric.unit)}), lowest for {name(low)} "
         f"({_shown(low[figure], metric.unit)}), across {len(known)} {what} values."
     )
 

@@ -168,7 +168,7 @@ def test_answers_have_a_sentence_a_table_a_chart_and_the_sql(session: Session) -
     by_channel = insights.ask("median first response time by channel", INSIGHTS_AS_OF)
     assert by_channel.rows == [["chat", 1.0], ["email", 25.0]]
     assert by_channel.answer == (
-        "Median first response (hours) is highest for email (25 hours) and lowest for chat "
+        "Median first response (hours): highest for email (25 hours), lowest for chat "
         "(1 hours), across 2 channel values."
     )
     assert by_channel.chart and by_channel.chart.kind == "bar"
@@ -179,6 +179,10 @@ def test_answers_have_a_sentence_a_table_a_chart_and_the_sql(session: Session) -
     monthly = insights.ask("renewal rate per month", INSIGHTS_AS_OF)
     assert monthly.chart and monthly.chart.kind == "line"
     assert monthly.answer == "Renewal rate % went from 0% in 2026-04 to 100% in 2026-05 (2 months)."
+    segments = insights.ask("tickets by segment", INSIGHTS_AS_OF)
+    assert segments.answer == (
+        "Tickets: highest for SMB (4), lowest for enterprise (2), across 2 segment values."
+    )
     refused = insights.ask("drop table tickets", INSIGHTS_AS_OF)
     assert refused.rows == [] and refused.clarification
     assert "You can ask for" in refused.clarification
