@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SettingsDep, require_role
 from api.routing import UnitOfWorkRoute
 from assistant.insights.service import Answer, InsightsService
+from journey.schemas import Day
 
 router = APIRouter(
     route_class=UnitOfWorkRoute,
@@ -21,7 +20,7 @@ router = APIRouter(
 
 class Question(BaseModel):
     question: str = Field(max_length=500)
-    as_of: date | None = Field(
+    as_of: Day | None = Field(
         default=None, description="relative periods end here; today if not given"
     )
 

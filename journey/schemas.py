@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
@@ -53,7 +53,15 @@ def bounded_json(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def within_years(value: date) -> date:
+    """A day a journey can hold: far-off years overflow any period counted from them."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
 Instant = Annotated[datetime, AfterValidator(as_utc)]
+Day = Annotated[date, AfterValidator(within_years)]
 Text = Annotated[str, AfterValidator(no_nul)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(bounded_json)]
 

@@ -147,10 +147,11 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     try:
         return QuerySpec(**spec)
     except ValueError as exc:
-        raise Unclear(_first_error(exc)) from exc
+        raise Unclear(first_error(exc)) from exc
 
 
-def _first_error(exc: ValueError) -> str:
+def first_error(exc: ValueError) -> str:
+    """The first of a validation error's messages, as a person reads it."""
     errors = getattr(exc, "errors", None)
     if callable(errors):
         message = str(errors()[0].get("msg", exc))

@@ -11,6 +11,8 @@ from pydantic import BaseModel, model_validator
 from sqlalchemy import Integer, case, cast, func
 from sqlalchemy.sql.elements import ColumnElement
 
+from journey.schemas import Day
+
 Grain = Literal["day", "week", "month", "quarter", "year"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 
@@ -18,8 +20,8 @@ GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 class Period(BaseModel):
     """Days from `start` up to, not including, `end`; either side may be open."""
 
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:

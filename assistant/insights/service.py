@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.insights.metrics import METRICS, TIME_DIMENSIONS
-from assistant.insights.parser import Known, Unclear, parse, what_can_be_asked
+from assistant.insights.parser import Known, Unclear, first_error, parse, what_can_be_asked
 from assistant.insights.query import Result, run
 from assistant.insights.spec import QuerySpec
+from journey.errors import InvalidInput
 from journey.models import Account, Review, Theme, Ticket
+from journey.schemas import Day
 from journey.vocabulary import Vocabulary
 
 MAX_KNOWN_TAGS = 500
@@ -49,7 +51,11 @@ class InsightsService:
         if not question:
             return Answer(question=question, clarification=what_can_be_asked())
         try:
-            spec = parse(question, self._known(), as_of or date.today())
+            day = TypeAdapter(Day).validate_python(as_of or date.today())
+        except ValueError as exc:
+            raise InvalidInput(f"as_of: {first_error(exc)}") from exc
+        try:
+            spec = parse(question, self._known(), day)
         except Unclear as exc:
             return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
         return self.answer(question, spec)

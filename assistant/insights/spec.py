@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assistant.insights.metrics import METRICS, TIME_DIMENSIONS
 from assistant.insights.periods import Period
+from journey.schemas import Day
 
 
 class Filter(BaseModel):
@@ -23,7 +24,7 @@ class QuerySpec(BaseModel):
     dimensions: list[str] = Field(default_factory=list)
     filters: list[Filter] = Field(default_factory=list)
     period: Period = Field(default_factory=Period)
-    as_of: date = Field(default_factory=date.today)
+    as_of: Day = Field(default_factory=date.today)
     order: Literal["asc", "desc"] | None = None  # by the first metric; None: by the dimensions
     limit: int | None = Field(default=None, ge=1, le=1000)
     # The metric's own parameters: the hours a ticket waited, the stages of a conversion, the

@@ -205,6 +205,9 @@ def test_managers_ask_over_http(
     bad = client.post("/insights/ask", json={"question": "NPS", "as_of": "last tuesday"},
                       headers=manager)  # fmt: skip
     assert bad.status_code == 422 and bad.json()["error"]
+    far = client.post("/insights/ask", json={"question": "NPS", "as_of": "9999-12-31"},
+                      headers=manager)  # fmt: skip
+    assert far.status_code == 422 and "year" in str(far.json()["detail"])
     unclear = client.post("/insights/ask", json={"question": "hello?"}, headers=manager)
     assert unclear.status_code == 200 and unclear.json()["clarification"]
 
@@ -226,6 +229,8 @@ def test_the_cli_answers_a_file_of_questions_one_json_line_each(env: Any, tmp_pa
     assert lines[2]["columns"] == ["nps", "promoters", "detractors"]
     bad = runner.invoke(app, ["ask", "NPS", "--as-of", "yesterday"])
     assert bad.exit_code != 0 and "--as-of: not a date" in bad.output
+    far = runner.invoke(app, ["ask", "NPS", "--as-of", "9999-12-31"])
+    assert far.exit_code != 0 and "year must be between" in far.output
 
 
 @pytest.mark.parametrize(
