@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 
-from app.cli_support import console, container, friendly_errors, progress_bar
+from app.cli_support import console, container, fail, friendly_errors, progress_bar
 
 eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the small models the analysis uses.", no_args_is_help=True)
@@ -295,3 +296,41 @@ def train_sentiment(
         f"JOURNEY_ANALYSIS__SENTIMENT_HEAD={report.path}",
         highlight=False,
     )
+
+
+@eval_app.command("insights")
+def eval_insights(
+    questions: Annotated[
+        Path, typer.Argument(help="JSONL: question and the SQL that answers it, or refuse: true")
+    ],
+    as_of: Annotated[str, typer.Option("--as-of", help="the date the questions are asked on")],
+    failures: Annotated[bool, typer.Option("--failures", help="print the questions missed")] = (
+        False
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Questions in plain language against the configured database (after `journey demo`, the
+    demo company): exact match of the answer's rows with the rows of the question's SQL, and
+    the share of questions to refuse that were refused."""
+    from datetime import date
+
+    from assistant.insights.evaluation import evaluate, load_cases
+    from journey.db import transaction
+
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    c = container()
+    with friendly_errors(), progress_bar() as bar, transaction(c.sessions) as session:
+        cases = load_cases(questions)
+        task = bar.add_task("Asking", total=len(cases))
+        figures = evaluate(session, c.settings.vocabulary, cases, day,
+                           lambda done, total: bar.update(task, completed=done))  # fmt: skip
+    if failures:
+        for o in figures.outcomes:
+            if not o.right:
+                console.print(f"[bold]line {o.case.line}[/bold]: {escape(o.case.question)}")
+                console.print(f"  got {escape(str(o.got)[:300])}")
+                console.print(f"  expected {escape(str(o.expected)[:300])}")
+    print_metrics("Insights questions", figures.as_dict(), as_json)

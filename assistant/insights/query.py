@@ -69,7 +69,7 @@ def run(session: Session, spec: QuerySpec, vocabulary: Vocabulary) -> Result:
         statements = _aggregates(spec, dialect)
     started = clock.monotonic()
     try:
-        with _read_only(session, dialect) as connection:
+        with read_only(session, dialect) as connection:
             results = [connection.execute(s).all() for s in statements]
     except DBAPIError as exc:
         if clock.monotonic() - started < TIME_LIMIT_S:
@@ -386,7 +386,7 @@ def _between(spec: QuerySpec, dialect: str) -> Select[Any]:
 
 
 @contextmanager
-def _read_only(session: Session, dialect: str) -> Iterator[Connection]:
+def read_only(session: Session, dialect: str) -> Iterator[Connection]:
     """The session's connection inside a savepoint that is always rolled back, made read-only
     and given a time limit: whatever a statement tried to change, nothing is kept."""
     with session.begin_nested() as savepoint:

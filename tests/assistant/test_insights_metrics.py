@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from assistant.insights.periods import Period, calendar, last_days, to_date
-from assistant.insights.query import _read_only, run
+from assistant.insights.query import read_only, run
 from assistant.insights.spec import QuerySpec
 from journey.models import Account, Ticket
 from journey.vocabulary import Vocabulary
@@ -187,7 +187,7 @@ def test_queries_run_read_only_and_nothing_they_try_to_change_is_kept(
     before = session.scalar(select(func.count()).select_from(Ticket))
     with (
         pytest.raises(Exception, match=r"(?i)read.?only"),
-        _read_only(session, dialect) as connection,
+        read_only(session, dialect) as connection,
     ):
         connection.execute(text("DELETE FROM tickets"))
     assert session.scalar(select(func.count()).select_from(Ticket)) == before

@@ -248,3 +248,26 @@ def test_a_name_both_a_segment_and_a_plan_is_a_plan_only_when_said_so(
     question: str, filters: list[dict[str, Any]]
 ) -> None:
     assert spec_of(question)["filters"] == filters
+
+
+def test_the_evaluation_compares_rows_with_the_questions_own_sql(session: Session) -> None:
+    from assistant.insights.evaluation import Case, evaluate, same_rows
+
+    insights_world(session)
+    cases = [
+        Case("tickets by channel", "SELECT channel, count(*) FROM tickets "
+             "WHERE created_at < '2026-07-01' GROUP BY channel", 1),
+        Case("tickets by channel", "SELECT channel, count(*) FROM tickets GROUP BY channel", 2),
+        Case("erase the flags", None, 3),
+        Case("how many flags", None, 4),
+    ]  # fmt: skip
+    figures = evaluate(session, Vocabulary(), cases, INSIGHTS_AS_OF).as_dict()
+    # the second SQL counts a ticket after the as-of date; the last question is answerable
+    assert [o.right for o in evaluate(session, Vocabulary(), cases, INSIGHTS_AS_OF).outcomes] == [
+        True, False, True, False]  # fmt: skip
+    assert figures["exact_match"] == 0.5 and figures["refusal_rate"] == 0.5
+    assert same_rows([["a", 33.3], ["b", 1]], [["b", 1], ["a", 33.300000000000004]])
+    assert same_rows([["a", 0.2]], [["a", 0.3]])  # 0.25 rounded to even, or away from zero
+    assert not same_rows([["a", 27.5]], [["a", 27.3]])
+    assert not same_rows([["a", 0.172]], [["a", 0.17]])
+    assert not same_rows([["a", 1]], [["a", 1], ["b", 2]])
