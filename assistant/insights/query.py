@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select, true, union_all
+from sqlalchemy import Select, and_, case, exists, func, literal, select, true, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
@@ -321,31 +321,46 @@ def _funnel(spec: QuerySpec, vocabulary: Vocabulary, dialect: str) -> Select[Any
         pairs = [p for p in pairs if p[0] in wanted]
     if not pairs:
         raise AppError("nothing to compare: the stage has no next stage")
+    # One pass over the log: per account and stage, the first event within the period (the
+    # account entered the stage then) and the last event up to the as-of date.
+    event = JourneyEvent
     cap = moment(spec.as_of + timedelta(days=1))
-    parts: list[Select[Any]] = []
-    for start, goal in pairs:
-        entered = _first(JourneyEvent.stage == start, spec)
-        later = aliased(JourneyEvent, name="later")
-        reached = exists().where(
-            later.account_id == entered.c.account_id,
-            later.stage == goal,
-            later.occurred_at >= entered.c.at,
-            later.occurred_at < cap,
+    in_period = and_(*_period(spec, event.occurred_at))
+    spans = (
+        select(
+            event.account_id.label("account_id"),
+            event.stage.label("stage"),
+            func.min(case((in_period, event.occurred_at))).label("entered_at"),
+            func.max(event.occurred_at).label("last_at"),
         )
-        share = percent(reached)
-        value = (100.0 - share) if metric.kind == "dropoff" else share
-        grouping, conditions, needs_account = _account_scope(spec, entered.c.at, dialect)
-        labels: list[Any] = [literal(start).label("stage")] if _by_stage(spec) else []
-        part: Select[Any] = select(*labels, *grouping, value.label(metric.key)).select_from(entered)
-        if needs_account:
-            part = part.join(Account, Account.id == entered.c.account_id)
-        part = part.where(*conditions)
-        parts.append(part.group_by(*grouping) if grouping else part)
-    if len(parts) == 1:
-        return parts[0]
-    combined = union_all(*parts).subquery("stages")
-    every: Select[Any] = select(*combined.c)
-    return every
+        .where(event.account_id.is_not(None), event.occurred_at < cap)
+        .where(event.stage.in_({stage for pair in pairs for stage in pair}))
+        .group_by(event.account_id, event.stage)
+        .cte("spans")
+    )
+    steps = union_all(
+        *(select(literal(a).label("start"), literal(b).label("goal")) for a, b in pairs)
+    ).subquery("steps")
+    entered, reached = spans.alias("entered"), spans.alias("reached")
+    # Reached: an event in the next stage at or after the first in this one.
+    share = percent(reached.c.last_at >= entered.c.entered_at)
+    value = (100.0 - share) if metric.kind == "dropoff" else share
+    grouping, conditions, needs_account = _account_scope(spec, entered.c.entered_at, dialect)
+    labels: list[Any] = [steps.c.start.label("stage")] if _by_stage(spec) else []
+    statement: Select[Any] = (
+        select(*labels, *grouping, value.label(metric.key))
+        .select_from(steps)
+        .join(entered, and_(entered.c.stage == steps.c.start, entered.c.entered_at.is_not(None)))
+        .outerjoin(
+            reached,
+            and_(reached.c.account_id == entered.c.account_id, reached.c.stage == steps.c.goal),
+        )
+    )
+    if needs_account:
+        statement = statement.join(Account, Account.id == entered.c.account_id)
+    statement = statement.where(*conditions)
+    keys = [steps.c.start, *grouping] if labels else grouping
+    return statement.group_by(*keys) if keys else statement
 
 
 def _next(order: list[str], stage: str) -> str:
