@@ -53,8 +53,10 @@ STAGES = [
     "advocacy",
 ]
 TYPES = {
-    "awareness": ["page_view", "ad_click"], "consideration": ["trial_started", "content_downloaded"],
-    "decision": ["demo_attended", "proposal_sent"], "onboarding": ["contract_signed", "user_invited"],
+    "awareness": ["page_view", "ad_click"],
+    "consideration": ["trial_started", "content_downloaded"],
+    "decision": ["demo_attended", "proposal_sent"],
+    "onboarding": ["contract_signed", "user_invited"],
     "adoption": ["first_value_reached", "login", "feature_used"],
     "retention": ["renewal_signed", "contract_cancelled", "login"],
     "advocacy": ["referral_made", "review_posted"],
@@ -95,8 +97,9 @@ def world(events: int, seed: int = 1) -> Iterator[tuple[Any, list[dict[str, Any]
     rng = random.Random(seed)
     accounts = max(events // 300, 30)
     yield Account, [
-        {"id": i, "name": f"Account {i}", "segment": rng.choices(["smb", "mid_market", "enterprise"],
-         [0.6, 0.28, 0.12])[0], "plan": rng.choice(["Starter", "Growth", "Enterprise"]),
+        {"id": i, "name": f"Account {i}",
+         "segment": rng.choices(["smb", "mid_market", "enterprise"], [0.6, 0.28, 0.12])[0],
+         "plan": rng.choice(["Starter", "Growth", "Enterprise"]),
          "country": rng.choice(["DE", "US", "GB", "NL", "FR"]), "arr": rng.uniform(0, 1e5),
          "status": rng.choice(["active", "prospect", "churned"])}
         for i in range(1, accounts + 1)
@@ -132,7 +135,8 @@ def world(events: int, seed: int = 1) -> Iterator[tuple[Any, list[dict[str, Any]
                             "resolved_at": opened + timedelta(hours=wait + rng.expovariate(0.05)),
                             "tags": rng.sample(["sso", "billing", "integration", "workflow", "api"],
                                                rng.randint(0, 2)),
-                            "stage": rng.choice(STAGES), "account_id": rng.randrange(1, accounts + 1)})  # fmt: skip
+                            "stage": rng.choice(STAGES),
+                            "account_id": rng.randrange(1, accounts + 1)})  # fmt: skip
     yield Ticket, ticket_rows
     yield SurveyResponse, [
         {"source": "bench", "external_id": str(i), "kind": "nps" if i % 2 else "csat",
