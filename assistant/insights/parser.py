@@ -29,9 +29,7 @@ from journey.vocabulary import Vocabulary
 
 # Phrasings of each metric, most specific first: the first that matches wins.
 METRIC_WORDS: list[tuple[str, str]] = [
-    (r"\bpromoters?\b(?!.*\bdetractors?\b)", "promoters"),
-    (r"\bdetractors?\b(?!.*\bpromoters?\b)", "detractors"),
-    (r"\bnps\b|net promoter", "nps"),
+    (r"\bnps\b|net promoter|\bpromoters?\b|\bdetractors?\b", "nps"),
     (r"\bcsat\b|satisf", "csat"),
     (r"(?:waiting|waited|wait)\s+(?:more than|over|longer than|>)\s*\d", "tickets_waiting"),
     (r"first[- ]response|response times?\b|time to (?:first )?respon|respond",
@@ -39,8 +37,10 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"resolution time|time to resol|resolve|resolution", "resolution_time"),
     (r"average rating|\bratings?\b|\bstars?\b|rated", "average_rating"),
     (r"hand-?offs?|handed (?:over|off)|escalat", "handoff_rate"),
-    (r"moments? of truth|\bflags?\b|flagged", "moments_of_truth"),
     (r"severity", "average_severity"),
+    (r"moments? of truth|\bflags?\b|flagged", "moments_of_truth"),
+    (r"\b(?:negative|positive|neutral) tickets\b", "tickets"),
+    (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment", "sentiment"),
     (r"\bnegative\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
@@ -59,7 +59,21 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bevents?\b", "events"),
 ]  # fmt: skip
 # Metrics shown together when one is asked: "NPS" comes with its promoters and detractors.
-COMPANIONS = {"nps": ["nps", "promoters", "detractors"], "tickets_waiting": ["tickets_waiting"]}
+COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
+# Figures the metrics layer does not hold: refused, not answered with the nearest one.
+UNKNOWN = re.compile(
+    r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
+    r"forecast|will churn|salesperson|sales reps?|quota|stock price)\b"
+)
+# Several words naming one dimension, read as one: "by item type", "by hand-off reason".
+PHRASES = {r"\bitem types?\b": "item_type", r"\bhand-?off reasons?\b": "handoff_reason",
+           r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
+# Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
+WHOSE = re.compile(
+    r"\b(?:for|of|from|at|among|with)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
+)
+# A dimension word that names another dimension where the metric has not got the first.
+ALIASES = {"status": "account_status", "reason": "handoff_reason", "type": "item_type"}
 
 # Words naming a dimension to group by: "by segment", "per channel", "which plan".
 DIMENSION_WORDS: dict[str, str] = {
@@ -73,10 +87,11 @@ DIMENSION_WORDS: dict[str, str] = {
     "reasons": "reason", "type": "type", "types": "type", "status": "status",
     "day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
     "monthly": "month", "quarter": "quarter", "quarterly": "quarter", "year": "year",
-    "yearly": "year", "sentiment": "sentiment", "item": "item_type",
+    "yearly": "year", "sentiment": "sentiment", "item_type": "item_type",
+    "handoff_reason": "handoff_reason", "account_status": "account_status",
 }  # fmt: skip
 # Words before a dimension that only say whose it is: "by ticket channel", "by account plan".
-QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|item|their|its)"
+QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|event|their|its)"
 GROUPING = r"(?:by|per|for each|for every|across|split by|broken down by|each|which|what)"
 SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
             "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
@@ -90,11 +105,15 @@ CHANNELS = {"email": "email", "e-mail": "email", "chat": "chat", "phone": "phone
             "web": "web", "web form": "web"}  # fmt: skip
 PRIORITIES = {"urgent": "urgent", "high": "high", "high-priority": "high", "normal": "normal",
               "low": "low"}  # fmt: skip
-ITEM_TYPES = {"tickets": "ticket", "reviews": "review", "survey comments": "survey_response",
-              "chat messages": "message"}  # fmt: skip
+ITEM_TYPES = {r"\btickets?\b": "ticket", r"\breviews?\b": "review",
+              r"\bsurveys?\b|\bsurvey comments?\b": "survey_response",
+              r"\bchat messages?\b|\bchats?\b": "message"}  # fmt: skip
+STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
+            "in trial": "trial", "trialing": "trial", "active": "active"}  # fmt: skip
 CHANGES = re.compile(
-    r"^\s*(?:delete|remove|drop|update|insert|change|set|reset|erase|truncate|alter|create|"
-    r"add|rename|merge|close|resolve all|assign)\b|\b(?:delete|drop table|truncate)\b",
+    r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
+    r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|mark|send|email|"
+    r"notify)\b|\b(?:delete|drop table|truncate)\b",
     re.I,
 )
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -123,14 +142,33 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     text = " ".join(question.lower().replace("’", "'").split())
     if CHANGES.search(text):
         raise Unclear("I only read figures; I cannot change data.")
-    metric = _metric(text)
+    if UNKNOWN.search(text):
+        raise Unclear("That is not a figure I hold.")
+    for phrase, token in PHRASES.items():
+        text = re.sub(phrase, token, text)
+    types = _event_types(text, known)
+    # Whose figure it is ("for enterprise accounts") names no figure, unless nothing else does.
+    metrics = _metrics(WHOSE.sub("", _without_groupings(text))) or _metrics(text)
+    metric = metrics[0] if metrics else None
+    if types and metric in (None, "events", "accounts", "accounts_reaching"):
+        # "demos attended in August", "accounts starting a trial": events of those types.
+        metric = "accounts_reaching" if metric in ("accounts", "accounts_reaching") else "events"
+        metrics = [metric]
     if metric is None:
         raise Unclear("I could not tell which figure you are asking for.")
-    spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, [metric]), "as_of": as_of}
+    source = METRICS[metric].source
+    together = [
+        m for m in metrics if METRICS[m].source is source and METRICS[m].kind == "aggregate"
+    ]
+    shown = together if metric in together and len(together) > 1 else [metric]
+    spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
     period, grain = _period(text, as_of)
     spec["period"] = period
-    filters = _filters(text, known, metric)
-    dimensions = _dimensions(text, metric)
+    filters = _filters(text, known, metric, question)
+    if types and metric in ("events", "accounts_reaching"):
+        filters.append(Filter(dimension="type", values=types))
+    dimensions = [_fitted(d, metric) for d in _dimensions(text, metric)]
+    filters = [f.model_copy(update={"dimension": _fitted(f.dimension, metric)}) for f in filters]
     if grain and grain not in dimensions:
         dimensions.append(grain)
     # "compare email and chat": the values compared are the rows.
@@ -141,7 +179,7 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     spec["dimensions"] = dimensions[:2]
     spec.update(_order(text))
     spec.update(_parameters(text, known, metric))
-    customers = metric == "accounts" and re.search(r"\bcustomers?\b", text)
+    customers = metric in ("accounts", "arr") and re.search(r"\bcustomers?\b", text)
     if customers and not any(f.dimension == "status" for f in filters):
         spec["filters"] = [*filters, Filter(dimension="status", values=["active"])]
     try:
@@ -159,18 +197,46 @@ def first_error(exc: ValueError) -> str:
     return str(exc)
 
 
-def _metric(text: str) -> str | None:
+def _metrics(text: str) -> list[str]:
+    """The metrics a question names, the most specific first, then the others it names in
+    the order it names them ("number of reviews and average rating")."""
+    found: list[tuple[int, str]] = []
     for pattern, metric in METRIC_WORDS:
-        if re.search(pattern, text):
-            return metric
-    return None
+        match = re.search(pattern, text)
+        if match and all(metric != m for _, m in found):
+            found.append((match.start(), metric))
+    if not found:
+        return []
+    if not re.search(r"\band\b", text):
+        return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
+    return [m for _, m in sorted(found)]
+
+
+def _without_groupings(text: str) -> str:
+    """The question without what it groups by: in "tickets by sentiment" the figure asked
+    for is tickets, not sentiment."""
+
+    def dropped(match: re.Match[str]) -> str:
+        return "" if DIMENSION_WORDS.get(match.group(1)) else match.group(0)
+
+    return re.sub(r"\b(?:by|per|split by|broken down by)\s+(?:the\s+)?([a-z_-]+)", dropped, text)
+
+
+def _fitted(dimension: str, metric: str) -> str:
+    """'status' of an NPS answer is its account's; the 'reason' of a conversation its
+    hand-off's: a dimension word read as the one the metric has."""
+    source = METRICS[metric].source
+    alias = ALIASES.get(dimension)
+    if dimension not in source.dimensions and alias and alias in source.dimensions:
+        return alias
+    return dimension
 
 
 def _dimensions(text: str, metric: str) -> list[str]:
     found: list[str] = []
     pattern = (
         rf"\b(?:{GROUPING}|top \d+|top (?:three|five|ten))\s+(?:the\s+)?(?:{QUALIFIERS}\s+)?"
-        r"([a-z-]+)"
+        r"([a-z_-]+)"
     )
     for match in re.finditer(pattern, text):
         for word in match.groups():
@@ -184,7 +250,7 @@ def _dimensions(text: str, metric: str) -> list[str]:
     return found
 
 
-def _filters(text: str, known: Known, metric: str) -> list[Filter]:
+def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter]:
     filters: list[Filter] = []
 
     def add(dimension: str, values: list[str]) -> None:
@@ -205,19 +271,38 @@ def _filters(text: str, known: Known, metric: str) -> list[Filter]:
         segment_text = segment_text.replace(plan.lower(), " ")
     segments = [v for w, v in SEGMENTS.items() if re.search(rf"\b{re.escape(w)}\b", segment_text)]
     add("segment", segments)
-    add("country", [v for w, v in COUNTRIES.items() if said(w)])
+    # "us" is a word before it is a country: the country is written US, or the US.
+    countries = [v for w, v in COUNTRIES.items() if said(w) and (w != "us" or _us(question))]
+    add("country", countries)
+    statuses = [v for w, v in STATUSES.items() if said(w)]
+    add("status" if metric in ("accounts", "arr") else "account_status", statuses)
     add("industry", [i for i in known.industries if i.lower() in text])
     add("platform", [p for p in known.platforms if said(p)])
     if metric in ("tickets", "first_response_time", "resolution_time", "tickets_waiting", "csat"):
         add("channel", [v for w, v in CHANNELS.items() if said(w)])
         add("priority", [v for w, v in PRIORITIES.items() if said(w, r"(?! (?:nps|csat))")])
         add("tag", _tags(text, known.tags))
+    if metric == "tickets":
+        add("sentiment", re.findall(r"\b(negative|positive|neutral) tickets\b", text))
     if metric in ("sentiment", "negative_share", "positive_share"):
-        add("item_type", [v for w, v in ITEM_TYPES.items() if w in text])
+        add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
+    if "touchpoint" in METRICS[metric].source.dimensions:
+        add("touchpoint", [t.key for t in known.vocabulary.touchpoints if _names(t, text)])
     if metric not in ("dropoff", "conversion", "time_between"):
         stages = [s.key for s in known.vocabulary.stages if re.search(rf"\b{s.key}\b", text)]
         add("stage", stages)
     return filters
+
+
+def _us(question: str) -> bool:
+    """The United States written as a country: "US", "U.S.", "the us"."""
+    return re.search(r"\bUS\b|\bU\.S\.", question) is not None or "the us" in question.lower()
+
+
+def _names(touchpoint: Any, text: str) -> bool:
+    """A touchpoint named by its label or key, singular or plural: "from support tickets"."""
+    words = {touchpoint.label.lower(), touchpoint.key.replace("_", " ")}
+    return any(re.search(rf"\b{re.escape(w)}s?\b", text) for w in words if len(w) > 3)
 
 
 def _tags(text: str, tags: list[str]) -> list[str]:
@@ -235,7 +320,7 @@ def _tags(text: str, tags: list[str]) -> list[str]:
 def _order(text: str) -> dict[str, Any]:
     top = re.search(r"\b(?:top|best|worst|bottom)\s+(\d+|three|five|ten)\b", text)
     numbers = {"three": 3, "five": 5, "ten": 10}
-    if re.search(r"\b(?:lowest|least|fewest|worst|slowest|bottom|smallest)\b", text):
+    if re.search(r"\b(?:lowest|least|fewest|worst|slowest|bottom|smallest|most negative)\b", text):
         order, limit = "asc", 1
     elif re.search(r"\b(?:highest|most|biggest|largest|best|fastest|top)\b", text):
         order, limit = "desc", 1
@@ -329,6 +414,16 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         return calendar("day", as_of, -1), grain
     if re.search(r"\btoday\b", text):
         return calendar("day", as_of), grain
+    days_of = re.search(
+        rf"\b(\d{{1,2}})\s*(?:-|–|to)\s*(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?", text
+    )
+    if days_of:
+        number = _month_number(days_of.group(3))
+        year = int(days_of.group(4)) if days_of.group(4) else _latest_year(number, as_of)
+        first = date(year, number, int(days_of.group(1)))
+        last = date(year, number, int(days_of.group(2)))
+        if last >= first:
+            return Period(start=first, end=last + timedelta(days=1)), grain
     between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:$|[?,.])", text)
     if between:
         start, end = _day(between.group(1), as_of), _day(between.group(2), as_of)

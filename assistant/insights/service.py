@@ -92,7 +92,7 @@ class InsightsService:
 
 def chart(result: Result) -> Chart:
     """Chosen from the result's shape: one figure, a time line, bars, or a heatmap of two."""
-    dimensions = [c for c in result.columns if c not in METRICS]
+    dimensions = result.columns[: len(result.columns) - len(result.spec.metrics)]
     metric = result.spec.metrics[0]
     if not dimensions:
         return Chart(kind="number", y=metric)
@@ -106,7 +106,7 @@ def sentence(result: Result, vocabulary: Vocabulary) -> str:
     spec = result.spec
     metric = METRICS[spec.metrics[0]]
     scope = _scope(spec)
-    dimensions = [c for c in result.columns if c not in METRICS]
+    dimensions = result.columns[: len(result.columns) - len(result.spec.metrics)]
     if not result.rows:
         return f"There is no data for {metric.label}{scope}."
     figure = len(dimensions)
