@@ -122,6 +122,23 @@ _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # fmt: skip
 
 
+PAINS = re.compile(
+    r"\bpain ?points?\b|\bpains?\b|friction|frustrat|struggl|annoy|(?:hate|dislike)s?\b"
+)
+DELIGHTS = re.compile(
+    r"delight|bright spots?|\blove\b|\b(?:like|liked) (?:most|best)\b|works? (?:really )?well"
+)
+
+
+@dataclass
+class SpotsAsked:
+    """A question for pain points or points of delight: which, in which stages, when."""
+
+    sides: list[str]
+    stages: list[str]
+    period: Period
+
+
 class Unclear(Exception):
     """The question cannot be read into a query; `str()` says what can be asked."""
 
@@ -186,6 +203,16 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         return QuerySpec(**spec)
     except ValueError as exc:
         raise Unclear(first_error(exc)) from exc
+
+
+def spots_asked(question: str, vocabulary: Vocabulary, as_of: date) -> SpotsAsked | None:
+    """ "What are the pain points in onboarding?", "what do customers love in adoption?"."""
+    text = " ".join(question.lower().split())
+    sides = [side for side, words in (("pain", PAINS), ("delight", DELIGHTS)) if words.search(text)]
+    if not sides:
+        return None
+    stages = [s.key for s in vocabulary.stages if re.search(rf"\b{s.key}\b", text)]
+    return SpotsAsked(sides, stages, _period(text, as_of)[0])
 
 
 def first_error(exc: ValueError) -> str:

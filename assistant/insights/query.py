@@ -90,7 +90,7 @@ def run(session: Session, spec: QuerySpec, vocabulary: Vocabulary) -> Result:
     ]
     table = _ordered(table, spec, dimensions, vocabulary)
     limit = min(spec.limit or MAX_ROWS, MAX_ROWS)
-    return Result(spec, columns, table[:limit], [_sql(s, dialect) for s in statements],
+    return Result(spec, columns, table[:limit], [sql_text(s, dialect) for s in statements],
                   truncated=len(table) > limit)  # fmt: skip
 
 
@@ -430,7 +430,8 @@ def _past(deadline: float) -> Callable[[], int]:
     return lambda: int(clock.monotonic() > deadline)  # non-zero stops the statement
 
 
-def _sql(statement: Select[Any], dialect: str) -> str:
+def sql_text(statement: Select[Any], dialect: str) -> str:
+    """The statement as it is run, its values written in."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     compiled_for = postgresql.dialect() if dialect == "postgresql" else sqlite.dialect()

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.insights.metrics import METRICS, TIME_DIMENSIONS
-from assistant.insights.parser import Known, Unclear, first_error, parse, what_can_be_asked
+from assistant.insights.pain_points import Spot, pain_points
+from assistant.insights.parser import (
+    Known,
+    SpotsAsked,
+    Unclear,
+    first_error,
+    parse,
+    spots_asked,
+    what_can_be_asked,
+)
 from assistant.insights.query import Result, run
 from assistant.insights.spec import QuerySpec
 from journey.errors import InvalidInput
@@ -54,11 +63,67 @@ class InsightsService:
             day = TypeAdapter(Day).validate_python(as_of or date.today())
         except ValueError as exc:
             raise InvalidInput(f"as_of: {first_error(exc)}") from exc
+        spots = spots_asked(question, self.vocabulary, day)
+        if spots:
+            return self.spots(question, spots, day)
         try:
             spec = parse(question, self._known(), day)
         except Unclear as exc:
             return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
         return self.answer(question, spec)
+
+    def spots(self, question: str, asked: SpotsAsked, as_of: date) -> Answer:
+        """Pain points or points of delight, per stage, as a table with quotes."""
+        statements: list[str] = []
+        found = pain_points(self.session, self.vocabulary, as_of, asked.period,
+                            asked.stages or None, statements)  # fmt: skip
+        found = [s for s in found if s.side in asked.sides]
+        labels = {s.key: s.label for s in self.vocabulary.stages}
+        where = " and ".join(labels[s] for s in asked.stages) or "any stage"
+        if not found:
+            sentence_ = f"Nothing in {where} reads far from its stage's average."
+        else:
+            one_stage = len({s.stage for s in found}) == 1
+
+            def said(spot: Spot) -> str:
+                what = f"the theme '{spot.name}'" if spot.kind == "theme" else spot.name
+                where_ = "" if one_stage else f" in {labels.get(spot.stage, spot.stage)}"
+                return (f"{what}{where_} ({spot.items} texts, sentiment {spot.sentiment:+.2f} "
+                        f"against {spot.stage_sentiment:+.2f})")  # fmt: skip
+
+            named = "; ".join(said(spot) for spot in found[:3])
+            kinds = " and ".join("pain points" if k == "pain" else "points of delight"
+                                 for k in asked.sides)  # fmt: skip
+            sentence_ = f"The clearest {kinds} in {where}: {named}."
+        return Answer(
+            question=question,
+            answer=sentence_,
+            columns=[
+                "stage",
+                "side",
+                "kind",
+                "name",
+                "items",
+                "sentiment",
+                "stage_sentiment",
+                "quote",
+            ],
+            rows=[
+                [
+                    s.stage,
+                    s.side,
+                    s.kind,
+                    s.name,
+                    s.items,
+                    s.sentiment,
+                    s.stage_sentiment,
+                    s.quotes[0] if s.quotes else None,
+                ]
+                for s in found
+            ],
+            chart=Chart(kind="bar", x="name", y="sentiment"),
+            sql=";\n\n".join(statements),
+        )
 
     def answer(self, question: str, spec: QuerySpec) -> Answer:
         result = run(self.session, spec, self.vocabulary)
