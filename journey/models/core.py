@@ -113,6 +113,10 @@ class JourneyEvent(Base):
         Index("ix_journey_events_account_time", "account_id", "occurred_at"),
         Index("ix_journey_events_stage_time", "stage", "occurred_at"),
         Index("ix_journey_events_subject", "subject_type", "subject_id"),
+        # The journey's funnels read each account's first and last event per stage or type:
+        # from these alone, without the table (insights' conversion, drop-off, time between).
+        Index("ix_journey_events_stage_account_time", "stage", "account_id", "occurred_at"),
+        Index("ix_journey_events_type_account_time", "type", "account_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
