@@ -25,37 +25,47 @@ from assistant.insights.periods import (
     to_date,
 )
 from assistant.insights.spec import Filter, QuerySpec
+from journey.text import stem
 from journey.vocabulary import Vocabulary
 
 # Phrasings of each metric, most specific first: the first that matches wins.
 METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bnps\b|net promoter|\bpromoters?\b|\bdetractors?\b", "nps"),
     (r"\bcsat\b|satisf", "csat"),
-    (r"(?:waiting|waited|wait)\s+(?:more than|over|longer than|>)\s*\d", "tickets_waiting"),
+    (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
+     "tickets_waiting"),
     (r"first[- ]response|response times?\b|time to (?:first )?respon|respond",
      "first_response_time"),
-    (r"resolution time|time to resol|resolve|resolution", "resolution_time"),
+    (r"resolution time|time to resol|resolve|resolution"
+     r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
+     "resolution_time"),
     (r"average rating|\bratings?\b|\bstars?\b|rated", "average_rating"),
-    (r"hand-?offs?|handed (?:over|off)|escalat", "handoff_rate"),
-    (r"severity", "average_severity"),
-    (r"moments? of truth|\bflags?\b|flagged", "moments_of_truth"),
+    (r"how many (?:conversations|chats)\b", "conversations"),
+    (r"hand-?offs?|handed (?:over|off|to)|escalat|to an? (?:human|person)|human agent",
+     "handoff_rate"),
+    (r"severity|\bsevere\b", "average_severity"),
+    (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
     (r"\b(?:negative|positive|neutral) tickets\b", "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment", "sentiment"),
     (r"\bnegative\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
+    (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
+    (r"how long|(?:time|days|gap|delay|lag) (?:from|between)", "time_between"),
     (r"renewal rate|renew", "renewal_rate"),
-    (r"drop(?:-| )?off|drop out|fall out|lose them|where .*\blost\b", "dropoff"),
-    (r"conver(?:sion|t)|go on to|move on to|progress(?:es)? to", "conversion"),
-    (r"how long|time (?:from|between)|days (?:from|between)", "time_between"),
+    (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
+     r"where .*\blost\b", "dropoff"),
+    (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
+     r"(?: on)? to\b", "conversion"),
     (r"\btickets?\b", "tickets"),
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
     (r"\barr\b|annual recurring|revenue", "arr"),
     (r"\bcontacts?\b|\bpeople\b", "contacts"),
+    (r"\bactivit(?:y|ies)\b", "events"),
     (r"accounts? (?:that |which |who )?(?:signed|reached|had|made|got|booked|started)",
      "accounts_reaching"),
-    (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b", "accounts"),
+    (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
     (r"\bevents?\b", "events"),
 ]  # fmt: skip
 # Metrics shown together when one is asked: "NPS" comes with its promoters and detractors.
@@ -63,7 +73,8 @@ COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
 # Figures the metrics layer does not hold: refused, not answered with the nearest one.
 UNKNOWN = re.compile(
     r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
-    r"forecast|will churn|salesperson|sales reps?|quota|stock price)\b"
+    r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
+    r"handle time|per agent)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
 PHRASES = {r"\bitem types?\b": "item_type", r"\bhand-?off reasons?\b": "handoff_reason",
@@ -88,13 +99,15 @@ DIMENSION_WORDS: dict[str, str] = {
     "day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
     "monthly": "month", "quarter": "quarter", "quarterly": "quarter", "year": "year",
     "yearly": "year", "sentiment": "sentiment", "item_type": "item_type",
-    "handoff_reason": "handoff_reason", "account_status": "account_status",
+    "handoff_reason": "handoff_reason", "account_status": "account_status", "kind": "type",
+    "kinds": "type",
 }  # fmt: skip
 # Words before a dimension that only say whose it is: "by ticket channel", "by account plan".
-QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|event|their|its)"
-GROUPING = r"(?:by|per|for each|for every|across|split by|broken down by|each|which|what)"
+QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|event|support|their|its)"
+GROUPING = r"(?:kind of|by|per|for each|for every|across|split by|broken down by|each|which|what)"
 SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
             "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
+            "mid-mkt": "mid_market", "mid mkt": "mid_market",
             "enterprise": "enterprise"}  # fmt: skip
 COUNTRIES = {"germany": "DE", "german": "DE", "netherlands": "NL", "dutch": "NL", "france": "FR",
              "french": "FR", "spain": "ES", "spanish": "ES", "united states": "US", "usa": "US",
@@ -112,8 +125,9 @@ STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
             "in trial": "trial", "trialing": "trial", "active": "active"}  # fmt: skip
 CHANGES = re.compile(
     r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
-    r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|mark|send|email|"
-    r"notify)\b|\b(?:delete|drop table|truncate)\b",
+    r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
+    r"archive|mark|send|notify|email(?!\s+(?:clicks?|opens?|opened|clicked|tickets?|support|"
+    r"channel|volume|response|campaigns?)))\b|\b(?:delete|drop table|truncate)\b",
     re.I,
 )
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -153,6 +167,8 @@ class Known:
     platforms: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    flag_reasons: list[str] = field(default_factory=list)
+    handoff_reasons: list[str] = field(default_factory=list)
 
 
 def parse(question: str, known: Known, as_of: date) -> QuerySpec:
@@ -186,7 +202,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         filters.append(Filter(dimension="type", values=types))
     dimensions = [_fitted(d, metric) for d in _dimensions(text, metric)]
     filters = [f.model_copy(update={"dimension": _fitted(f.dimension, metric)}) for f in filters]
-    if grain and grain not in dimensions:
+    if not grain and re.search(r"\bover time\b|\btrend(?:s|ed|ing)?\b", text):
+        grain = "month"
+    if grain and not any(d in GRAINS for d in dimensions):
         dimensions.append(grain)
     # "compare email and chat": the values compared are the rows.
     for f in filters:
@@ -265,15 +283,11 @@ def _dimensions(text: str, metric: str) -> list[str]:
         rf"\b(?:{GROUPING}|top \d+|top (?:three|five|ten))\s+(?:the\s+)?(?:{QUALIFIERS}\s+)?"
         r"([a-z_-]+)"
     )
-    for match in re.finditer(pattern, text):
-        for word in match.groups():
+    for match in re.finditer(pattern + r"(?:\s+and\s+([a-z_-]+))?", text):
+        for word in match.groups():  # "by priority and status": both
             key = DIMENSION_WORDS.get(word or "")
-            if key:
-                if key not in found:
-                    found.append(key)
-                break
-    if re.search(r"\bover time\b|\btrend\b", text) and not any(k in GRAINS for k in found):
-        found.append("month")
+            if key and key not in found:
+                found.append(key)
     return found
 
 
@@ -285,8 +299,9 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         if values:
             filters.append(Filter(dimension=dimension, values=values))
 
-    def said(words: str, after: str = "") -> bool:
-        return re.search(rf"\b{re.escape(words.lower())}\b{after}", text) is not None
+    def said(words: str, after: str = "", raw: bool = False) -> bool:
+        pattern = words if raw else re.escape(words.lower())
+        return re.search(rf"\b{pattern}\b{after}", text) is not None
 
     # A plan is named as one ("the Growth plan", "on Growth"): "enterprise accounts" are a
     # segment, though Enterprise is a plan too.
@@ -313,6 +328,13 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("sentiment", re.findall(r"\b(negative|positive|neutral) tickets\b", text))
     if metric in ("sentiment", "negative_share", "positive_share"):
         add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
+    source = METRICS[metric].source
+    if "reason" in source.dimensions:  # "churn-intent moments", "slow-response flags"
+        add("reason", [r for r in known.flag_reasons if said(r.replace("_", "[ -]"), raw=True)])
+        add("status", [v for v in ("open", "claimed", "resolved") if said(v)])
+    if "handoff_reason" in source.dimensions:
+        add("handoff_reason", [r for r in known.handoff_reasons
+                               if said(r.replace("_", "[ -]"), raw=True)])  # fmt: skip
     if "touchpoint" in METRICS[metric].source.dimensions:
         add("touchpoint", [t.key for t in known.vocabulary.touchpoints if _names(t, text)])
     if metric not in ("dropoff", "conversion", "time_between"):
@@ -387,27 +409,36 @@ def _parameters(text: str, known: Known, metric: str) -> dict[str, Any]:
     return {}
 
 
+# Event types named by a word of their own: "signed", "trial", "demos", "hooked up".
+EVENT_WORDS = {
+    "sign": "contract_signed", "contract": "contract_signed", "valu": "first_value_reached",
+    "trial": "trial_started", "demo": "demo_attended", "propos": "proposal_sent",
+    "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
+    "referr": "referral_made", "hook": "integration_connected", "webinar": "webinar_attended",
+    "case": "case_study_published",
+}  # fmt: skip
+
+
 def _event_types(text: str, known: Known) -> list[str]:
-    words = {
-        "signed": "contract_signed", "signing": "contract_signed", "contract": "contract_signed",
-        "first value": "first_value_reached", "value": "first_value_reached",
-        "trial": "trial_started", "demo": "demo_attended", "proposal": "proposal_sent",
-        "qualified": "lead_qualified", "lead": "lead_qualified", "renewal": "renewal_signed",
-        "cancel": "contract_cancelled", "sso": "sso_configured", "referral": "referral_made",
-    }  # fmt: skip
-    for e in known.vocabulary.event_types:
-        words.setdefault(e.label.lower(), e.key)
-        words.setdefault(e.key.replace("_", " "), e.key)
-    found = [
-        (m.start(), key)
-        for w, key in words.items()
-        for m in re.finditer(rf"\b{re.escape(w)}", text)
-    ]
-    ordered: list[str] = []
-    for _, key in sorted(found):
-        if key not in ordered:
-            ordered.append(key)
-    return ordered
+    """The event types a question names, in its order: by all the words of a type's label
+    near each other ("booked a demo": Demo booked; "email clicks": Email clicked), else by a
+    word of its own ("signed", "trials")."""
+    tokens = [(m.start(), stem(m.group())) for m in re.finditer(r"[a-z]+", text)]
+    found: list[tuple[int, str]] = []
+    covered: set[int] = set()
+    for event in known.vocabulary.event_types:
+        label = [stem(w) for w in re.findall(r"[a-z]+", event.label.lower())]
+        for place in range(len(tokens)):
+            window = tokens[place : place + len(label) + 2]
+            if window[0][1] in label and set(label) <= {t for _, t in window}:
+                found.append((window[0][0], event.key))
+                covered.update(at for at, t in window if t in label)
+                break
+    for at, token in tokens:
+        key = EVENT_WORDS.get(token)
+        if key and at not in covered and all(k != key for _, k in found):
+            found.append((at, key))
+    return [key for _, key in sorted(found)]
 
 
 def _period(text: str, as_of: date) -> tuple[Period, str | None]:
@@ -422,6 +453,13 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         word = per.group(1) or per.group(2)
         grain = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                  "yearly": "year"}.get(word, word)  # fmt: skip
+    over = re.search(r"\b(day|week|month|quarter|year) (?:over|by|on) (?:the )?\1\b", text)
+    if over:  # "month over month", "quarter by quarter"
+        grain = over.group(1)
+    to_date_ = re.search(r"\b(ytd|year to date|mtd|month to date|qtd|quarter to date)\b", text)
+    if to_date_:
+        unit = {"y": "year", "m": "month", "q": "quarter"}[to_date_.group(1)[0]]
+        return to_date(unit, as_of), grain  # type: ignore[arg-type]
     relative = re.search(
         r"\b(last|previous|this|current|past)\s+(day|week|month|quarter|year)\b", text
     )
@@ -456,10 +494,10 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         start, end = _day(between.group(1), as_of), _day(between.group(2), as_of)
         if start and end:
             return Period(start=start, end=end + timedelta(days=1)), grain
-    since = re.search(
-        r"\b(?:since|from|after)\s+(?:the\s+)?(.+?)(?:$|[?,]| by | per | for | in (?=\D))", text
-    )
-    if since:
+    for since in re.finditer(
+        r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
+        text,
+    ):
         if "price change" in since.group(1) or "pricing change" in since.group(1):
             return Period(start=_price_change(as_of)), grain
         start = _day(since.group(1), as_of)
@@ -479,6 +517,13 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
     if month:
         number = _month_number(month.group(1))
         year = int(month.group(2)) if month.group(2) else _latest_year(number, as_of)
+        first = date(year, number, 1)
+        return Period(start=first, end=add_months(first, 1)), grain
+    # A month named on its own ("October activity"); not May, which is more often a verb.
+    named = re.search(rf"\b(?!may\b){_MONTH}\b(?:\s+(\d{{4}}))?", text)
+    if named and len(named.group(1)) > 3:
+        number = _month_number(named.group(1))
+        year = int(named.group(2)) if named.group(2) else _latest_year(number, as_of)
         first = date(year, number, 1)
         return Period(start=first, end=add_months(first, 1)), grain
     whole_year = re.search(r"\b(?:in|during|for|of)\s+(20\d\d)\b", text)

@@ -24,7 +24,7 @@ from assistant.insights.parser import (
 from assistant.insights.query import Result, run
 from assistant.insights.spec import QuerySpec
 from journey.errors import InvalidInput
-from journey.models import Account, Review, Theme, Ticket
+from journey.models import Account, Conversation, Flag, Review, Theme, Ticket
 from journey.schemas import Day
 from journey.vocabulary import Vocabulary
 
@@ -142,16 +142,21 @@ class InsightsService:
             rows = self.session.scalars(select(column).distinct().where(column.is_not(None)))
             return sorted(str(v) for v in rows if v)
 
-        tags: set[str] = set()
-        for listed in self.session.scalars(select(Ticket.tags).limit(20_000)):
-            tags.update(t for t in listed or [] if isinstance(t, str))
+        def listed(column: Any) -> list[str]:
+            found: set[str] = set()
+            for values_ in self.session.scalars(select(column).limit(20_000)):
+                found.update(v for v in values_ or [] if isinstance(v, str))
+            return sorted(found)[:MAX_KNOWN_TAGS]
+
         return Known(
             vocabulary=self.vocabulary,
             plans=values(Account.plan),
             industries=values(Account.industry),
             platforms=values(Review.source),
             themes=values(Theme.label),
-            tags=sorted(tags)[:MAX_KNOWN_TAGS],
+            tags=listed(Ticket.tags),
+            flag_reasons=listed(Flag.reasons),
+            handoff_reasons=values(Conversation.handoff_reason),
         )
 
 

@@ -596,3 +596,62 @@ def test_analysis_flags_advocates_in_larger_accounts(analysed: Session) -> None:
     larger = sum(s in ("enterprise", "mid_market") for s in advocacy) / len(advocacy)
     all_larger = sum(s in ("enterprise", "mid_market") for s in segments.values()) / len(segments)
     assert larger > all_larger + 0.1  # advocates come from the heavy-adopting larger accounts
+
+
+# -- the planted patterns, as a manager asking in plain language finds them ---------------------
+
+
+def _asked(session: Session, question: str) -> dict[Any, Any]:
+    """The answer's rows keyed by their first column (or the one figure, keyed by None)."""
+    from assistant.insights.service import InsightsService
+
+    answer = InsightsService(session, Vocabulary()).ask(question, END)
+    assert answer.clarification is None, answer.clarification
+    return {
+        (row[0] if len(row) > 1 else None): row[1 if len(row) > 1 else 0] for row in answer.rows
+    }
+
+
+@pytest.mark.slow
+def test_asked_smb_accounts_drop_off_in_onboarding(analysed: Session) -> None:
+    dropoff = _asked(analysed, "drop-off at onboarding by segment")
+    assert dropoff["smb"] > 2 * max(dropoff["mid_market"], dropoff["enterprise"])
+    from assistant.insights.service import InsightsService
+
+    insights = InsightsService(analysed, Vocabulary())
+    pains = insights.ask("what are the pain points in onboarding?", END)
+    assert any("saml" in row[3] for row in pains.rows if row[1] == "pain")
+
+
+@pytest.mark.slow
+def test_asked_enterprise_renewals_dip_after_the_price_change(analysed: Session) -> None:
+    before = _asked(analysed, "renewal rate for enterprise accounts before 1 May")[None]
+    after = _asked(analysed, "renewal rate for enterprise accounts since 1 May")[None]
+    assert before > 80 and after < before - 25
+
+
+@pytest.mark.slow
+def test_asked_email_support_is_slow_and_rated_lower(analysed: Session) -> None:
+    hours = _asked(analysed, "median first response time by channel")
+    assert hours["email"] > 10 * max(hours["chat"], hours["phone"], 0.1)
+    csat = _asked(analysed, "compare CSAT for email and chat tickets")
+    assert csat["email"] < csat["chat"] - 20
+
+
+@pytest.mark.slow
+def test_asked_integration_tickets_spike_in_august(analysed: Session) -> None:
+    months = _asked(analysed, "integration tickets per month in 2026")
+    august = months.pop("2026-08")
+    assert august > 2 * max(months.values())
+
+
+@pytest.mark.slow
+def test_asked_larger_accounts_are_the_promoters_and_advocates(analysed: Session) -> None:
+    from assistant.insights.service import InsightsService
+
+    nps = InsightsService(analysed, Vocabulary()).ask("promoters by segment", END)
+    promoters = {row[0]: row[2] for row in nps.rows}  # nps, promoters %, detractors %
+    assert min(promoters["enterprise"], promoters["mid_market"]) > promoters["smb"] + 10
+    referrals = _asked(analysed, "how many accounts made a referral, by segment")
+    larger = referrals.get("enterprise", 0) + referrals.get("mid_market", 0)
+    assert larger > referrals.get("smb", 0)
