@@ -196,7 +196,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     shown = together if metric in together and len(together) > 1 else [metric]
     spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
     period, grain = _period(text, as_of)
-    spec["period"] = period
+    compared = _compared(text, as_of)
+    spec["period"] = Period() if compared else period
+    spec["compare"] = compared
     filters = _filters(text, known, metric, question)
     if types and metric in ("events", "accounts_reaching"):
         filters.append(Filter(dimension="type", values=types))
@@ -531,6 +533,23 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         y = int(whole_year.group(1))
         return Period(start=date(y, 1, 1), end=date(y + 1, 1, 1)), grain
     return Period(), grain
+
+
+def _compared(text: str, as_of: date) -> list[Period]:
+    """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
+    to last month"."""
+    around = re.search(r"\bbefore and after (?:the )?(.+?)(?:$|[?,]| by | per | for )", text)
+    if around:
+        words = around.group(1)
+        day = _price_change(as_of) if "price change" in words else _day(words, as_of)
+        if day:
+            return [Period(end=day), Period(start=day)]
+    sides = re.split(r"\s+(?:vs\.?|versus|compared (?:to|with)|against)\s+", text, maxsplit=1)
+    if len(sides) == 2:
+        left, right = (_period(side, as_of)[0] for side in sides)
+        if left != Period() and right != Period() and left != right:
+            return [left, right]
+    return []
 
 
 def _price_change(as_of: date) -> date:

@@ -58,7 +58,20 @@ class Result:
 
 
 def run(session: Session, spec: QuerySpec, vocabulary: Vocabulary) -> Result:
-    """The spec's figures, one row per combination of its dimensions' values."""
+    """The spec's figures, one row per combination of its dimensions' values; with periods
+    to compare, those rows for each period in turn, the period's label first."""
+    if spec.compare:
+        parts = [
+            (p, run(session, spec.model_copy(update={"period": p, "compare": []}), vocabulary))
+            for p in spec.compare
+        ]
+        return Result(
+            spec,
+            ["period", *parts[0][1].columns],
+            [[p.label(), *row] for p, part in parts for row in part.rows],
+            [statement for _, part in parts for statement in part.sql],
+            truncated=any(part.truncated for _, part in parts),
+        )
     dialect = session.get_bind().dialect.name
     kind = METRICS[spec.metrics[0]].kind
     if kind in ("conversion", "dropoff"):

@@ -34,9 +34,14 @@ class QuerySpec(BaseModel):
     to_stage: str | None = None
     from_event: str | None = None
     to_event: str | None = None
+    # Periods compared side by side ("before and after 1 May", "Q2 vs Q3"): one row group each,
+    # labelled in a first column, `period`.
+    compare: list[Period] = Field(default_factory=list, max_length=6)
 
     @model_validator(mode="after")
     def _known(self) -> QuerySpec:
+        if self.compare and (self.period.start or self.period.end):
+            raise ValueError("either one period or periods to compare, not both")
         unknown = [m for m in self.metrics if m not in METRICS]
         if unknown:
             raise ValueError(f"unknown metric {unknown[0]!r}; known: {', '.join(METRICS)}")

@@ -271,3 +271,23 @@ def test_the_evaluation_compares_rows_with_the_questions_own_sql(session: Sessio
     assert not same_rows([["a", 27.5]], [["a", 27.3]])
     assert not same_rows([["a", 0.172]], [["a", 0.17]])
     assert not same_rows([["a", 1]], [["a", 1], ["b", 2]])
+
+
+def test_periods_compared_side_by_side(session: Session) -> None:
+    insights_world(session)
+    insights = InsightsService(session, Vocabulary())
+    around = insights.ask("renewal rate before and after 1 May", INSIGHTS_AS_OF)
+    # Cedar cancelled on 2 April; Birch renewed on 20 May
+    assert around.columns == ["period", "renewal_rate"]
+    assert around.rows == [["until 30 Apr 2026", 0.0], ["since 01 May 2026", 100.0]]
+    quarters = insights.ask("tickets by channel, Q1 vs Q2", INSIGHTS_AS_OF)
+    # no ticket in the first quarter: its period has no rows
+    assert quarters.rows == [
+        ["01 Apr 2026 to 30 Jun 2026", "chat", 2],
+        ["01 Apr 2026 to 30 Jun 2026", "email", 4],
+    ]
+    assert spec_of("NPS this month compared to last month")["compare"] == [
+        {"start": "2026-11-01", "end": "2026-11-16"},
+        {"start": "2026-10-01", "end": "2026-11-01"},
+    ]
+    assert "compare" not in spec_of("compare CSAT for email and chat tickets")
