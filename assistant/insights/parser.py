@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from rapidfuzz.distance import DamerauLevenshtein
+from wordfreq import zipf_frequency
+
 from assistant.insights.metrics import METRICS
 from assistant.insights.periods import (
     GRAINS,
@@ -41,12 +44,15 @@ METRIC_WORDS: list[tuple[str, str]] = [
      "resolution_time"),
     (r"average rating|\bratings?\b|\bstars?\b|rated", "average_rating"),
     (r"how many (?:conversations|chats)\b", "conversations"),
-    (r"hand-?offs?|handed (?:over|off|to)|escalat|to an? (?:human|person)|human agent",
-     "handoff_rate"),
+    (r"\bhand[- ]?offs\b(?! rates?)|\breasons?\b.*\b(?:hand[- ]?off|hands? off)\b"
+     r"|\bhands? off\b.*\breasons?\b", "conversations"),
+    (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
+     r"human agent", "handoff_rate"),
     (r"severity|\bsevere\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
     (r"\b(?:negative|positive|neutral) tickets\b", "tickets"),
-    (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment", "sentiment"),
+    (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
+     r"how (?:positive|negative)|sentiment scores?", "sentiment"),
     (r"\bnegative\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
@@ -61,10 +67,10 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
     (r"\barr\b|annual recurring|revenue", "arr"),
-    (r"\bcontacts?\b|\bpeople\b", "contacts"),
+    (r"\bcontacts?\b", "contacts"),
     (r"\bactivit(?:y|ies)\b", "events"),
-    (r"accounts? (?:that |which |who )?(?:signed|reached|had|made|got|booked|started)",
-     "accounts_reaching"),
+    (r"accounts? (?:that |which |who )?(?:signed|reach\w*|had|made|got|gets|getting|booked|"
+     r"started|enter\w*)\b", "accounts_reaching"),
     (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
     (r"\bevents?\b", "events"),
 ]  # fmt: skip
@@ -74,10 +80,11 @@ COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
 UNKNOWN = re.compile(
     r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
-    r"handle time|per agent)\b"
+    r"handle time|per agent|likely to churn|churn risk|propensity)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
-PHRASES = {r"\bitem types?\b": "item_type", r"\bhand-?off reasons?\b": "handoff_reason",
+PHRASES = {r"\b(?:item|source) types?\b": "item_type",
+           r"\bhand-?off reasons?\b": "handoff_reason",
            r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
 # Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
 WHOSE = re.compile(
@@ -104,7 +111,10 @@ DIMENSION_WORDS: dict[str, str] = {
 }  # fmt: skip
 # Words before a dimension that only say whose it is: "by ticket channel", "by account plan".
 QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|event|support|their|its)"
-GROUPING = r"(?:kind of|by|per|for each|for every|across|split by|broken down by|each|which|what)"
+GROUPING = (
+    r"(?:kind of|most common|commonest|main|by|per|for each|for every|across|split by|"
+    r"broken down by|each|which|what)"
+)
 SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
             "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
             "mid-mkt": "mid_market", "mid mkt": "mid_market",
@@ -122,7 +132,8 @@ ITEM_TYPES = {r"\btickets?\b": "ticket", r"\breviews?\b": "review",
               r"\bsurveys?\b|\bsurvey comments?\b": "survey_response",
               r"\bchat messages?\b|\bchats?\b": "message"}  # fmt: skip
 STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
-            "in trial": "trial", "trialing": "trial", "active": "active"}  # fmt: skip
+            "in trial": "trial", "trialing": "trial", "on a trial": "trial", "on trial": "trial",
+            "active": "active"}  # fmt: skip
 CHANGES = re.compile(
     r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
     r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
@@ -153,6 +164,31 @@ class SpotsAsked:
     period: Period
 
 
+# Shorthands of people who ask for figures every day.
+SHORTHANDS = {
+    "qoq": "quarter over quarter", "mom": "month over month", "wow": "week over week",
+    "yoy": "year over year", "prio": "priority", "prios": "priorities",
+    "frt": "first response time", "hrs": "hours", "avg": "average", "mot": "moment of truth",
+    "mots": "moments of truth", "convos": "conversations", "convo": "conversation",
+    "pct": "percent",
+}  # fmt: skip
+SLIP_ZIPF = 3.0  # a word rarer than this in English may be a slip ("lst": 2.9, "last": 5.9)
+# The words questions are made of, for mending slips; the data's own names are added.
+KEYWORDS = set(
+    "tickets ticket reviews review conversations conversation accounts account customers "
+    "customer contacts events event quarter quarters month months week weeks year years day "
+    "days last which what when where priority priorities channel channels segment segments "
+    "stage stages touchpoint touchpoints sentiment satisfaction resolution response average "
+    "median rating ratings handoff handoffs moments moment severity renewal renewals "
+    "conversion activity attendance between since compared versus negative positive "
+    "promoters detractors industry industries country countries platform platforms theme "
+    "themes reason reasons status daily weekly monthly quarterly yearly number share rate "
+    "volume count many much highest lowest fewest most least top bottom trend previous "
+    "january february march april june july august september october november december "
+    "awareness consideration decision onboarding adoption retention advocacy".split()
+)
+
+
 class Unclear(Exception):
     """The question cannot be read into a query; `str()` says what can be asked."""
 
@@ -169,10 +205,50 @@ class Known:
     tags: list[str] = field(default_factory=list)
     flag_reasons: list[str] = field(default_factory=list)
     handoff_reasons: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # as the data writes them: DE, US...
+
+    def words(self) -> set[str]:
+        """The words of the data's own names: a slip is never mended away from one."""
+        names = [*self.plans, *self.industries, *self.platforms, *self.themes, *self.tags,
+                 *self.flag_reasons, *self.handoff_reasons,
+                 *(t.label for t in self.vocabulary.touchpoints),
+                 *(e.label for e in self.vocabulary.event_types)]  # fmt: skip
+        return {w for name in names for w in re.findall(r"[a-z]+", name.lower())}
+
+
+KEYWORDS |= {
+    word
+    for source in [
+        *(pattern for pattern, _ in METRIC_WORDS),
+        *DIMENSION_WORDS, *SEGMENTS, *COUNTRIES, *CHANNELS, *PRIORITIES, *STATUSES,
+        *SHORTHANDS, *SHORTHANDS.values(), "csat nps arr ytd mtd qtd",
+    ]
+    for word in re.findall(r"[a-z]{3,}", source)
+}  # fmt: skip
+
+
+def normalised(question: str, known: Known | None = None) -> str:
+    """The question in lower case, its shorthands written out ("QoQ", "FRT", "h/o") and its
+    slips mended ("tickts", "lst month"): a word one edit from a word the reader knows, and
+    not itself an English word, is read as that word."""
+    text = " ".join(question.lower().replace("’", "'").split())
+    text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
+    text = re.sub(r"\b[a-z]+\b", lambda m: SHORTHANDS.get(m.group(), m.group()), text)
+    known_words = KEYWORDS | (known.words() if known else set())
+
+    def mended(match: re.Match[str]) -> str:
+        word = match.group()
+        if len(word) < 3 or word in known_words or zipf_frequency(word, "en") >= SLIP_ZIPF:
+            return word
+        near = [k for k in known_words if abs(len(k) - len(word)) <= 1
+                and DamerauLevenshtein.distance(word, k) == 1]  # fmt: skip
+        return min(near, key=lambda k: (-zipf_frequency(k, "en"), k)) if near else word
+
+    return re.sub(r"\b[a-z]+\b", mended, text)
 
 
 def parse(question: str, known: Known, as_of: date) -> QuerySpec:
-    text = " ".join(question.lower().replace("’", "'").split())
+    text = normalised(question, known)
     if CHANGES.search(text):
         raise Unclear("I only read figures; I cannot change data.")
     if UNKNOWN.search(text):
@@ -180,6 +256,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     for phrase, token in PHRASES.items():
         text = re.sub(phrase, token, text)
     types = _event_types(text, known)
+    if re.search(r"\bon (?:a )?trial\b|\bin trial\b|\btrialing\b", text):
+        types = [t for t in types if t != "trial_started"]  # a status, not the event
     # Whose figure it is ("for enterprise accounts") names no figure, unless nothing else does.
     metrics = _metrics(WHOSE.sub("", _without_groupings(text))) or _metrics(text)
     metric = metrics[0] if metrics else None
@@ -191,7 +269,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         raise Unclear("I could not tell which figure you are asking for.")
     source = METRICS[metric].source
     together = [
-        m for m in metrics if METRICS[m].source is source and METRICS[m].kind == "aggregate"
+        m
+        for m in metrics
+        if METRICS[m].source is source and METRICS[m].kind in ("aggregate", "median")
     ]
     shown = together if metric in together and len(together) > 1 else [metric]
     spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
@@ -227,7 +307,7 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
 
 def spots_asked(question: str, vocabulary: Vocabulary, as_of: date) -> SpotsAsked | None:
     """ "What are the pain points in onboarding?", "what do customers love in adoption?"."""
-    text = " ".join(question.lower().split())
+    text = normalised(question)
     sides = [side for side, words in (("pain", PAINS), ("delight", DELIGHTS)) if words.search(text)]
     if not sides:
         return None
@@ -266,7 +346,9 @@ def _without_groupings(text: str) -> str:
     def dropped(match: re.Match[str]) -> str:
         return "" if DIMENSION_WORDS.get(match.group(1)) else match.group(0)
 
-    return re.sub(r"\b(?:by|per|split by|broken down by)\s+(?:the\s+)?([a-z_-]+)", dropped, text)
+    # "by sentiment score" ranks by a figure; it does not group.
+    grouping = r"\b(?:by|per|split by|broken down by)\s+(?:the\s+)?([a-z_-]+)(?!\s+scores?\b)"
+    return re.sub(grouping, dropped, text)
 
 
 def _fitted(dimension: str, metric: str) -> str:
@@ -282,8 +364,8 @@ def _fitted(dimension: str, metric: str) -> str:
 def _dimensions(text: str, metric: str) -> list[str]:
     found: list[str] = []
     pattern = (
-        rf"\b(?:{GROUPING}|top \d+|top (?:three|five|ten))\s+(?:the\s+)?(?:{QUALIFIERS}\s+)?"
-        r"([a-z_-]+)"
+        rf"\b(?:{GROUPING}|(?:top|bottom) (?:\d+|three|five|ten))\s+(?:the\s+)?"
+        rf"(?:{QUALIFIERS}\s+)?([a-z_-]+)(?!\s+scores?\b)"
     )
     for match in re.finditer(pattern + r"(?:\s+and\s+([a-z_-]+))?", text):
         for word in match.groups():  # "by priority and status": both
@@ -317,6 +399,7 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
     add("segment", segments)
     # "us" is a word before it is a country: the country is written US, or the US.
     countries = [v for w, v in COUNTRIES.items() if said(w) and (w != "us" or _us(question))]
+    countries += [code for code in re.findall(r"\b[A-Z]{2}\b", question) if code in known.countries]
     add("country", countries)
     statuses = [v for w, v in STATUSES.items() if said(w)]
     add("status" if metric in ("accounts", "arr") else "account_status", statuses)
@@ -332,11 +415,14 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
     source = METRICS[metric].source
     if "reason" in source.dimensions:  # "churn-intent moments", "slow-response flags"
-        add("reason", [r for r in known.flag_reasons if said(r.replace("_", "[ -]"), raw=True)])
+        add("reason", [r for r in known.flag_reasons if said(r.replace("_", "[ _-]"), raw=True)])
         add("status", [v for v in ("open", "claimed", "resolved") if said(v)])
     if "handoff_reason" in source.dimensions:
-        add("handoff_reason", [r for r in known.handoff_reasons
-                               if said(r.replace("_", "[ -]"), raw=True)])  # fmt: skip
+        handoffs = [r for r in known.handoff_reasons if said(r.replace("_", "[ _-]"), raw=True)]
+        handing = re.search(r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded (?:off|over|to)\b", text)
+        if not handoffs and metric == "conversations" and handing:
+            handoffs = known.handoff_reasons  # "handoffs by reason": the ones handed off
+        add("handoff_reason", handoffs)
     if "touchpoint" in METRICS[metric].source.dimensions:
         add("touchpoint", [t.key for t in known.vocabulary.touchpoints if _names(t, text)])
     if metric not in ("dropoff", "conversion", "time_between"):
@@ -359,7 +445,11 @@ def _names(touchpoint: Any, text: str) -> bool:
 def _tags(text: str, tags: list[str]) -> list[str]:
     """Tags the question names: whole ("billing", "integration disconnected"), or by the word
     they start with before "tickets" ("integration tickets": every integration_* tag)."""
-    named = [t for t in tags if re.search(rf"\b{re.escape(t.replace('_', ' '))}\b", text)]
+    named = [
+        t
+        for t in tags
+        if re.search(rf"\b(?:{re.escape(t)}|{re.escape(t.replace('_', ' '))})\b", text)
+    ]
     if named:
         return named
     before = re.search(r"\b([a-z]+)\s+(?:tickets|issues|requests)\b", text)

@@ -186,6 +186,10 @@ def _shaped(
             elements = _elements(dimension.column, dialect)
             listed.append(elements)
             grouping.append(elements.c.value.label(key))
+            # Grouped and filtered by the same list: only the values asked for are rows.
+            wanted = [v for f in spec.filters if f.dimension == key for v in f.values]
+            if wanted:
+                conditions = [*conditions, elements.c.value.in_(wanted)]
         else:
             grouping.append(dimension.column.label(key))
     for f in spec.filters:

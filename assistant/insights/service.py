@@ -157,6 +157,7 @@ class InsightsService:
             tags=listed(Ticket.tags),
             flag_reasons=listed(Flag.reasons),
             handoff_reasons=values(Conversation.handoff_reason),
+            countries=values(Account.country),
         )
 
 
