@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep, SettingsDep, require_role
+from api.deps import ServicesDep, SessionDep, require_role
 from api.routing import UnitOfWorkRoute
 from assistant.insights.service import Answer, InsightsService
 from journey.schemas import Day
@@ -26,7 +26,9 @@ class Question(BaseModel):
 
 
 @router.post("/ask")
-def ask(body: Question, session: SessionDep, settings: SettingsDep) -> Answer:
+def ask(body: Question, session: SessionDep, services: ServicesDep) -> Answer:
     """A sentence, the table, a chart spec, the SQL that was run and the query spec; or, for a
-    question that cannot be read, a clarification saying what can be asked."""
-    return InsightsService(session, settings.vocabulary).ask(body.question, body.as_of)
+    question that cannot be read, a clarification saying what can be asked. With a model
+    configured, the model proposes the spec and the rules read the question when it fails."""
+    insights = InsightsService(session, services.settings.vocabulary, services.chat_model)
+    return insights.ask(body.question, body.as_of)

@@ -13,6 +13,8 @@ from journey.db import UnitsOfWork
 from journey.settings import Settings
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from assistant.engine import AnswerEngine
     from ingestion.knowledge import KnowledgeBase
     from ingestion.knowledge_sources import KnowledgeSources
@@ -38,6 +40,11 @@ class Services(Protocol):
 
     @property
     def answer_engine(self) -> AnswerEngine: ...
+
+    @property
+    def chat_model(self) -> BaseChatModel | None:
+        """The configured language model, or None: answers are extractive, questions about
+        the journey are read by rules."""
 
     def request_analysis(self) -> None:
         """New texts arrived: analyse them soon, in the background."""

@@ -247,12 +247,22 @@ def normalised(question: str, known: Known | None = None) -> str:
     return re.sub(r"\b[a-z]+\b", mended, text)
 
 
-def parse(question: str, known: Known, as_of: date) -> QuerySpec:
-    text = normalised(question, known)
+def refusal(question: str) -> str | None:
+    """Why the question is not answered whoever reads it: it asks to change data, or for a
+    figure the layer does not hold."""
+    text = normalised(question)
     if CHANGES.search(text):
-        raise Unclear("I only read figures; I cannot change data.")
+        return "I only read figures; I cannot change data."
     if UNKNOWN.search(text):
-        raise Unclear("That is not a figure I hold.")
+        return "That is not a figure I hold."
+    return None
+
+
+def parse(question: str, known: Known, as_of: date) -> QuerySpec:
+    why = refusal(question)
+    if why:
+        raise Unclear(why)
+    text = normalised(question, known)
     for phrase, token in PHRASES.items():
         text = re.sub(phrase, token, text)
     types = _event_types(text, known)

@@ -4,7 +4,7 @@ and the query that was run; or, when the question cannot be read, what can be as
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import select
@@ -18,15 +18,20 @@ from assistant.insights.parser import (
     Unclear,
     first_error,
     parse,
+    refusal,
     spots_asked,
     what_can_be_asked,
 )
+from assistant.insights.proposal import proposed_spec
 from assistant.insights.query import Result, run
 from assistant.insights.spec import QuerySpec
 from journey.errors import InvalidInput
 from journey.models import Account, Conversation, Flag, Review, Theme, Ticket
 from journey.schemas import Day
 from journey.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 MAX_KNOWN_TAGS = 500
 SEGMENT_LABELS = {"smb": "SMB", "mid_market": "mid-market", "enterprise": "enterprise"}
@@ -47,13 +52,17 @@ class Answer(BaseModel):
     chart: Chart | None = None
     sql: str | None = None
     spec: QuerySpec | None = None
+    read_by: Literal["model", "rules"] | None = None  # who turned the question into the spec
     clarification: str | None = None
 
 
 class InsightsService:
-    def __init__(self, session: Session, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self, session: Session, vocabulary: Vocabulary, model: BaseChatModel | None = None
+    ) -> None:
         self.session = session
         self.vocabulary = vocabulary
+        self.model = model  # when configured, proposes the spec; the rules read it otherwise
 
     def ask(self, question: str, as_of: date | None = None) -> Answer:
         question = question.strip()
@@ -63,14 +72,21 @@ class InsightsService:
             day = TypeAdapter(Day).validate_python(as_of or date.today())
         except ValueError as exc:
             raise InvalidInput(f"as_of: {first_error(exc)}") from exc
+        why = refusal(question)
+        if why:
+            return Answer(question=question, clarification=f"{why} {what_can_be_asked()}")
         spots = spots_asked(question, self.vocabulary, day)
         if spots:
             return self.spots(question, spots, day)
+        if self.model is not None:
+            proposed = proposed_spec(self.model, question, day, self.vocabulary)
+            if proposed is not None:
+                return self.answer(question, proposed).model_copy(update={"read_by": "model"})
         try:
             spec = parse(question, self._known(), day)
         except Unclear as exc:
             return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
-        return self.answer(question, spec)
+        return self.answer(question, spec).model_copy(update={"read_by": "rules"})
 
     def spots(self, question: str, asked: SpotsAsked, as_of: date) -> Answer:
         """Pain points or points of delight, per stage, as a table with quotes."""

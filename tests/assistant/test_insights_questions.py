@@ -291,3 +291,35 @@ def test_periods_compared_side_by_side(session: Session) -> None:
         {"start": "2026-10-01", "end": "2026-11-01"},
     ]
     assert "compare" not in spec_of("compare CSAT for email and chat tickets")
+
+
+def _model(reply: str) -> Any:
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    return GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+
+
+def test_a_model_proposes_the_spec_and_the_rules_read_what_it_gets_wrong(
+    session: Session,
+) -> None:
+    from langchain_core.language_models import GenericFakeChatModel
+
+    insights_world(session)
+    proposal = 'Here you go:\n```json\n{"metrics": ["tickets"], "dimensions": ["segment"]}\n```'
+    by_model = InsightsService(session, Vocabulary(), _model(proposal)).ask(
+        "how are tickets split across our customer types?", INSIGHTS_AS_OF
+    )
+    assert by_model.read_by == "model"
+    assert by_model.rows == [["enterprise", 2], ["smb", 4]]
+    # a spec that does not validate, prose, or a model that fails: the rules read it
+    replies = ['{"metrics": ["churn_velocity"]}', "SELECT * FROM tickets", "I am not sure."]
+    failing = GenericFakeChatModel(messages=iter([]))  # raises when asked
+    for model in [*(_model(reply) for reply in replies), failing]:
+        answer = InsightsService(session, Vocabulary(), model).ask(
+            "tickets by channel", INSIGHTS_AS_OF
+        )
+        assert answer.read_by == "rules" and answer.rows == [["chat", 2], ["email", 4]]
+    # a change is refused whatever the model proposes
+    changing = InsightsService(session, Vocabulary(), _model('{"metrics": ["tickets"]}'))
+    assert changing.ask("delete all tickets", INSIGHTS_AS_OF).clarification
