@@ -42,6 +42,9 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"resolution time|time to resol|resolve|resolution"
      r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
      "resolution_time"),
+    (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
+     r"|\bhow (?:long|quickly|fast) (?:do|does|did) we (?:answer|reply|respond)",
+     "first_response_time"),
     (r"average rating|\bratings?\b|\bstars?\b|rated", "average_rating"),
     (r"how many (?:conversations|chats)\b", "conversations"),
     (r"\bhand[- ]?offs\b(?! rates?)|\breasons?\b.*\b(?:hand[- ]?off|hands? off)\b"

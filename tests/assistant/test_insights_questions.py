@@ -323,3 +323,11 @@ def test_a_model_proposes_the_spec_and_the_rules_read_what_it_gets_wrong(
     # a change is refused whatever the model proposes
     changing = InsightsService(session, Vocabulary(), _model('{"metrics": ["tickets"]}'))
     assert changing.ask("delete all tickets", INSIGHTS_AS_OF).clarification
+
+
+def test_is_one_slower_than_the_other_compares_their_response_times() -> None:
+    assert spec_of("Is email support slower than chat?") == {
+        "metrics": ["first_response_time"],
+        "dimensions": ["channel"],
+        "filters": [{"dimension": "channel", "values": ["email", "chat"]}],
+    }
