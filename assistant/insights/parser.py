@@ -33,11 +33,11 @@ from journey.vocabulary import Vocabulary
 
 # Phrasings of each metric, most specific first: the first that matches wins.
 METRIC_WORDS: list[tuple[str, str]] = [
-    (r"\bnps\b|net promoter|\bpromoters?\b|\bdetractors?\b", "nps"),
+    (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
     (r"\bcsat\b|satisf", "csat"),
     (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
      "tickets_waiting"),
-    (r"first[- ]response|response times?\b|time to (?:first )?respon|respond",
+    (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
      "first_response_time"),
     (r"resolution time|time to resol|resolve|resolution"
      r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
@@ -45,35 +45,38 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
      r"|\bhow (?:long|quickly|fast) (?:do|does|did) we (?:answer|reply|respond)",
      "first_response_time"),
-    (r"average rating|\bratings?\b|\bstars?\b|rated", "average_rating"),
-    (r"how many (?:conversations|chats)\b", "conversations"),
-    (r"\bhand[- ]?offs\b(?! rates?)|\breasons?\b.*\b(?:hand[- ]?off|hands? off)\b"
+    (r"average rating|\bratings?\b|\bstars?\b|\brated\b", "average_rating"),
+    (r"how many (?:[\w-]+ ){0,2}(?:conversations|chats)\b", "conversations"),
+    (r"\bhand[- ]?offs\b(?! rates?)"
+     r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
      r"|\bhands? off\b.*\breasons?\b", "conversations"),
     (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
      r"human agent", "handoff_rate"),
     (r"severity|\bsevere\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
-    (r"\b(?:negative|positive|neutral) tickets\b", "tickets"),
+    (r"(?:share|percent|%|proportion|fraction) of negative", "negative_share"),
+    (r"(?:share|percent|%|proportion|fraction) of positive", "positive_share"),
+    (r"\b(?:negative|positive|neutral) (?:\w+ )?tickets\b", "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
      r"how (?:positive|negative)|sentiment scores?", "sentiment"),
     (r"\bnegative\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
     (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
-    (r"how long|(?:time|days|gap|delay|lag) (?:from|between)", "time_between"),
+    (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b", "time_between"),
     (r"renewal rate|renew", "renewal_rate"),
+    (r"accounts? (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|had|made|got|gets|"
+     r"getting|booked|started|enter\w*)\b", "accounts_reaching"),
     (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
-     r"(?: on)? to\b", "conversion"),
+     r"(?: on)? to\b|made it (?:on )?to\b", "conversion"),
     (r"\btickets?\b", "tickets"),
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
     (r"\barr\b|annual recurring|revenue", "arr"),
     (r"\bcontacts?\b", "contacts"),
     (r"\bactivit(?:y|ies)\b", "events"),
-    (r"accounts? (?:that |which |who )?(?:signed|reach\w*|had|made|got|gets|getting|booked|"
-     r"started|enter\w*)\b", "accounts_reaching"),
     (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
     (r"\bevents?\b", "events"),
 ]  # fmt: skip
@@ -83,12 +86,21 @@ COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
 UNKNOWN = re.compile(
     r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
-    r"handle time|per agent|likely to churn|churn risk|propensity)\b"
+    r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces)\b"
+    r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
 PHRASES = {r"\b(?:item|source) types?\b": "item_type",
            r"\bhand-?off reasons?\b": "handoff_reason",
            r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
+# Words that make a dimension word a figure: "negative sentiment", "average rating".
+FIGURE_WORDS = {"negative", "positive", "average", "avg", "mean", "median", "total"}
+# Accounts counted, not only said whose figures are asked for.
+COUNTED_ACCOUNTS = re.compile(
+    r"\b(?:how many|number of|count of|# of|total)\s+"
+    r"(?:(?!events|tickets|reviews|conversations|contacts|answers)[\w-]+\s+){0,3}"
+    r"(?:accounts|customers|companies|prospects)\b|^(?:accounts|customers)\b|\bcustomer count\b"
+)
 # Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
 WHOSE = re.compile(
     r"\b(?:for|of|from|at|among|with)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
@@ -209,6 +221,7 @@ class Known:
     flag_reasons: list[str] = field(default_factory=list)
     handoff_reasons: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # as the data writes them: DE, US...
+    event_channels: list[str] = field(default_factory=list)
 
     def words(self) -> set[str]:
         """The words of the data's own names: a slip is never mended away from one."""
@@ -236,6 +249,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     not itself an English word, is read as that word."""
     text = " ".join(question.lower().replace("’", "'").split())
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
+    text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\b[a-z]+\b", lambda m: SHORTHANDS.get(m.group(), m.group()), text)
     known_words = KEYWORDS | (known.words() if known else set())
 
@@ -272,7 +286,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     if re.search(r"\bon (?:a )?trial\b|\bin trial\b|\btrialing\b", text):
         types = [t for t in types if t != "trial_started"]  # a status, not the event
     # Whose figure it is ("for enterprise accounts") names no figure, unless nothing else does.
-    metrics = _metrics(WHOSE.sub("", _without_groupings(text))) or _metrics(text)
+    asked = re.sub(r"\([^)]*/[^)]*\)", "", text)  # "(negative / neutral / positive)" lists values
+    metrics = _metrics(WHOSE.sub("", _without_groupings(asked))) or _metrics(asked)
     metric = metrics[0] if metrics else None
     if types and metric in (None, "events", "accounts", "accounts_reaching"):
         # "demos attended in August", "accounts starting a trial": events of those types.
@@ -289,7 +304,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     shown = together if metric in together and len(together) > 1 else [metric]
     spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
     period, grain = _period(text, as_of)
-    compared = _compared(text, as_of)
+    period = _capped(period, as_of)
+    compared = [_capped(p, as_of) for p in _compared(text, as_of)]
     spec["period"] = Period() if compared else period
     spec["compare"] = compared
     filters = _filters(text, known, metric, question)
@@ -303,11 +319,18 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         dimensions.append(grain)
     # "compare email and chat": the values compared are the rows.
     for f in filters:
-        if len(f.values) > 1 and f.dimension not in dimensions and f.dimension != "tag":
+        # Not a list the question only implies: every tag a word starts, every hand-off reason.
+        implied = f.dimension == "tag" or f.values == known.handoff_reasons
+        if len(f.values) > 1 and f.dimension not in dimensions and not implied:
             dimensions.insert(0, f.dimension)
     spec["filters"] = filters
     spec["dimensions"] = dimensions[:2]
     spec.update(_order(text))
+    ranked = re.search(r"\b(?:top|bottom|best|worst)\b.*\bby\s+(.+)$", text)
+    if spec.get("order") and ranked and len(spec["metrics"]) > 1:
+        by = _metrics(ranked.group(1))  # "customer count and ARR, top 5 countries by ARR"
+        if by and by[0] in spec["metrics"]:
+            spec["order_by"] = by[0]
     spec.update(_parameters(text, known, metric))
     customers = metric in ("accounts", "arr") and re.search(r"\bcustomers?\b", text)
     if customers and not any(f.dimension == "status" for f in filters):
@@ -347,9 +370,16 @@ def _metrics(text: str) -> list[str]:
             found.append((match.start(), metric))
     if not found:
         return []
-    if not re.search(r"\band\b", text):
+    if found[0][1] == "accounts" and len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
+        found = found[1:]  # "Healthcare accounts' events": the accounts only say whose
+    if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", text):
         return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
-    return [m for _, m in sorted(found)]
+    ordered = [m for _, m in sorted(found)]
+    if re.match(r"(?:the\s+)?(?:count|number|volume)\b", text):
+        # "count and average severity of moments of truth": the count first
+        counts = [m for m in ordered if METRICS[m].unit == "count"]
+        ordered = counts[:1] + [m for m in ordered if m not in counts[:1]]
+    return ordered
 
 
 def _without_groupings(text: str) -> str:
@@ -375,16 +405,27 @@ def _fitted(dimension: str, metric: str) -> str:
 
 
 def _dimensions(text: str, metric: str) -> list[str]:
+    """What the question groups by: a dimension word among the three after "by", "per",
+    "which", "top 5"... ("which review platform", "by chatbot handoff reason"), and one
+    joined to it by "and" ("by priority and status"). "By sentiment score" ranks; it does
+    not group."""
     found: list[str] = []
-    pattern = (
-        rf"\b(?:{GROUPING}|(?:top|bottom) (?:\d+|three|five|ten))\s+(?:the\s+)?"
-        rf"(?:{QUALIFIERS}\s+)?([a-z_-]+)(?!\s+scores?\b)"
-    )
-    for match in re.finditer(pattern + r"(?:\s+and\s+([a-z_-]+))?", text):
-        for word in match.groups():  # "by priority and status": both
-            key = DIMENSION_WORDS.get(word or "")
-            if key and key not in found:
-                found.append(key)
+    for start in re.finditer(rf"\b(?:{GROUPING}|(?:top|bottom) (?:\d+|three|five|ten))\s+", text):
+        following = re.findall(r"[a-z0-9_'-]+", text[start.end() :])
+        while following and following[0] in ("the", "a", "our", "your", "their"):
+            following = following[1:]
+        following = following[:5]
+        for place, word in enumerate(following[:3]):
+            key = DIMENSION_WORDS.get(word)
+            scored = following[place + 1 : place + 2] in (["score"], ["scores"])
+            # "by negative sentiment" ranks by a figure about the word; it does not group
+            qualified = place > 0 and following[place - 1] in FIGURE_WORDS
+            if key and not scored and not qualified:
+                found.extend(k for k in [key] if k not in found)
+                joined = following[place + 1 : place + 3]
+                if len(joined) == 2 and joined[0] == "and" and DIMENSION_WORDS.get(joined[1]):
+                    found.extend(k for k in [DIMENSION_WORDS[joined[1]]] if k not in found)
+                break
     return found
 
 
@@ -414,16 +455,18 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
     countries = [v for w, v in COUNTRIES.items() if said(w) and (w != "us" or _us(question))]
     countries += [code for code in re.findall(r"\b[A-Z]{2}\b", question) if code in known.countries]
     add("country", countries)
-    statuses = [v for w, v in STATUSES.items() if said(w)]
+    statuses = [v for w, v in STATUSES.items() if _status_said(w, text)]
     add("status" if metric in ("accounts", "arr") else "account_status", statuses)
     add("industry", [i for i in known.industries if i.lower() in text])
     add("platform", [p for p in known.platforms if said(p)])
+    if metric in ("events", "accounts_reaching"):
+        add("channel", [c for c in known.event_channels if said(c.replace("_", " "))])
     if metric in ("tickets", "first_response_time", "resolution_time", "tickets_waiting", "csat"):
         add("channel", [v for w, v in CHANNELS.items() if said(w)])
         add("priority", [v for w, v in PRIORITIES.items() if said(w, r"(?! (?:nps|csat))")])
         add("tag", _tags(text, known.tags))
     if metric == "tickets":
-        add("sentiment", re.findall(r"\b(negative|positive|neutral) tickets\b", text))
+        add("sentiment", re.findall(r"\b(negative|positive|neutral) (?:\w+ )?tickets\b", text))
     if metric in ("sentiment", "negative_share", "positive_share"):
         add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
     source = METRICS[metric].source
@@ -432,16 +475,39 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("status", [v for v in ("open", "claimed", "resolved") if said(v)])
     if "handoff_reason" in source.dimensions:
         handoffs = [r for r in known.handoff_reasons if said(r.replace("_", "[ _-]"), raw=True)]
-        handing = re.search(r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded (?:off|over|to)\b", text)
+        handing = re.search(
+            r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded (?:off|over|to)\b|escalat"
+            r"|to an? (?:human|person)\b",
+            text,
+        )
         if not handoffs and metric == "conversations" and handing:
             handoffs = known.handoff_reasons  # "handoffs by reason": the ones handed off
         add("handoff_reason", handoffs)
     if "touchpoint" in METRICS[metric].source.dimensions:
-        add("touchpoint", [t.key for t in known.vocabulary.touchpoints if _names(t, text)])
+        # A word already read as a channel ("email channel only") names no touchpoint too.
+        channels = {v for f in filters if f.dimension == "channel" for v in f.values}
+        touchpoints = known.vocabulary.touchpoints
+        add("touchpoint", [t.key for t in touchpoints if _names(t, text) and t.key not in channels])
     if metric not in ("dropoff", "conversion", "time_between"):
         stages = [s.key for s in known.vocabulary.stages if re.search(rf"\b{s.key}\b", text)]
         add("stage", stages)
     return filters
+
+
+def _status_said(word: str, text: str) -> bool:
+    """An account status said of accounts: "churned accounts", "accounts that have churned",
+    "prospects", "on a trial"; not "churned vs renewed contracts" or "accounts active in the
+    decision stage"."""
+    nouns = r"(?:accounts?|customers?|companies|organi[sz]ations|clients|ones)"
+    if word in ("prospects", "on a trial", "on trial", "in trial", "trialing"):
+        return re.search(rf"\b{word}\b", text) is not None
+    statuses = "|".join(STATUSES)
+    between = rf"(?:(?:vs\.?|versus|and|or)\s+(?:{statuses})\s+|[\w-]+\s+)?"  # "churned enterprise"
+    before = rf"\b{word}\s+{between}{nouns}\b"
+    after = (
+        rf"\b{nouns}\s+(?:that\s+|which\s+|who\s+)?(?:have\s+|has\s+|are\s+)?{word}\b(?!\s+in\b)"
+    )
+    return re.search(f"{before}|{after}", text) is not None
 
 
 def _us(question: str) -> bool:
@@ -466,13 +532,14 @@ def _tags(text: str, tags: list[str]) -> list[str]:
     if named:
         return named
     before = re.search(r"\b([a-z]+)\s+(?:tickets|issues|requests)\b", text)
-    if not before:
+    ordinary = {*CHANNELS, *PRIORITIES, "negative", "positive", "neutral", "support", "new", "open"}
+    if not before or before.group(1) in ordinary:
         return []
     return [t for t in tags if t.split("_")[0] == before.group(1)]
 
 
 def _order(text: str) -> dict[str, Any]:
-    top = re.search(r"\b(?:top|best|worst|bottom)\s+(\d+|three|five|ten)\b", text)
+    top = re.search(r"\b(?:top|best|worst|bottom|which|what)\s+(\d+|three|five|ten)\b", text)
     numbers = {"three": 3, "five": 5, "ten": 10}
     if re.search(r"\b(?:lowest|least|fewest|worst|slowest|bottom|smallest|most negative)\b", text):
         order, limit = "asc", 1
@@ -519,8 +586,8 @@ EVENT_WORDS = {
     "sign": "contract_signed", "contract": "contract_signed", "valu": "first_value_reached",
     "trial": "trial_started", "demo": "demo_attended", "propos": "proposal_sent",
     "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
-    "referr": "referral_made", "hook": "integration_connected", "webinar": "webinar_attended",
-    "case": "case_study_published",
+    "referr": "referral_made", "refer": "referral_made", "hook": "integration_connected",
+    "webinar": "webinar_attended", "case": "case_study_published",
 }  # fmt: skip
 
 
@@ -580,6 +647,8 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         if unit == "months":
             return Period(start=_months_back(as_of, n), end=as_of), grain
         return last_days(n * (7 if unit == "weeks" else 1), as_of), grain
+    if re.search(r"\b(?:last|past) fortnight\b", text):
+        return last_days(14, as_of), grain
     if re.search(r"\byesterday\b", text):
         return calendar("day", as_of, -1), grain
     if re.search(r"\btoday\b", text):
@@ -631,11 +700,20 @@ def _period(text: str, as_of: date) -> tuple[Period, str | None]:
         year = int(named.group(2)) if named.group(2) else _latest_year(number, as_of)
         first = date(year, number, 1)
         return Period(start=first, end=add_months(first, 1)), grain
-    whole_year = re.search(r"\b(?:in|during|for|of)\s+(20\d\d)\b", text)
+    whole_year = re.search(r"\b(?:in|during|for|of|across|throughout)\s+(20\d\d)\b", text)
     if whole_year:
         y = int(whole_year.group(1))
         return Period(start=date(y, 1, 1), end=date(y + 1, 1, 1)), grain
     return Period(), grain
+
+
+def _capped(period: Period, as_of: date) -> Period:
+    """A period reaching past the as-of date ends there: "November" asked on 15 November is
+    1 to 15 November, and its label says so."""
+    last = as_of + timedelta(days=1)
+    if period.end and period.end > last and (period.start is None or period.start < last):
+        return Period(start=period.start, end=last)
+    return period
 
 
 def _compared(text: str, as_of: date) -> list[Period]:
@@ -647,7 +725,10 @@ def _compared(text: str, as_of: date) -> list[Period]:
         day = _price_change(as_of) if "price change" in words else _day(words, as_of)
         if day:
             return [Period(end=day), Period(start=day)]
-    sides = re.split(r"\s+(?:vs\.?|versus|compared (?:to|with)|against)\s+", text, maxsplit=1)
+    joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
+        r"|with|to" if text.startswith("compare") else ""
+    )
+    sides = re.split(rf"\s+(?:{joiner})\s+", text, maxsplit=1)
     if len(sides) == 2:
         left, right = (_period(side, as_of)[0] for side in sides)
         if left != Period() and right != Period() and left != right:

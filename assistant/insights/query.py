@@ -121,7 +121,7 @@ def _ordered(
 
     table.sort(key=by_dimensions)
     if spec.order:
-        first = dimensions
+        first = dimensions + (spec.metrics.index(spec.order_by) if spec.order_by else 0)
         known = [r for r in table if r[first] is not None]
         known.sort(key=lambda r: r[first], reverse=spec.order == "desc")
         table = known + [r for r in table if r[first] is None]

@@ -26,7 +26,7 @@ from assistant.insights.proposal import proposed_spec
 from assistant.insights.query import Result, run
 from assistant.insights.spec import QuerySpec
 from journey.errors import InvalidInput
-from journey.models import Account, Conversation, Flag, Review, Theme, Ticket
+from journey.models import Account, Conversation, Flag, JourneyEvent, Review, Theme, Ticket
 from journey.schemas import Day
 from journey.vocabulary import Vocabulary
 
@@ -174,6 +174,7 @@ class InsightsService:
             flag_reasons=listed(Flag.reasons),
             handoff_reasons=values(Conversation.handoff_reason),
             countries=values(Account.country),
+            event_channels=values(JourneyEvent.channel),
         )
 
 

@@ -25,7 +25,8 @@ class QuerySpec(BaseModel):
     filters: list[Filter] = Field(default_factory=list)
     period: Period = Field(default_factory=Period)
     as_of: Day = Field(default_factory=date.today)
-    order: Literal["asc", "desc"] | None = None  # by the first metric; None: by the dimensions
+    order: Literal["asc", "desc"] | None = None  # None: by the dimensions
+    order_by: str | None = None  # the metric ordered by; the first when not given
     limit: int | None = Field(default=None, ge=1, le=1000)
     # The metric's own parameters: the hours a ticket waited, the stages of a conversion, the
     # event types a time is measured between.
@@ -50,6 +51,8 @@ class QuerySpec(BaseModel):
         if len(sources) > 1 or (kinds - {"aggregate", "median"} and len(self.metrics) > 1):
             raise ValueError("these metrics cannot be shown in one table: ask for them one by one")
         source = METRICS[self.metrics[0]].source
+        if source.time is None and (self.period.start or self.period.end or self.compare):
+            raise ValueError(f"{self.metrics[0]} are counted as they are now: they have no dates")
         allowed = {*source.dimensions, *(TIME_DIMENSIONS if source.time is not None else ())}
         if kinds & {"conversion", "dropoff"}:
             allowed = {"stage", *allowed - {"stage", "type", "touchpoint", "channel"}}
@@ -67,6 +70,8 @@ class QuerySpec(BaseModel):
                 )
         if len(set(self.dimensions)) != len(self.dimensions) or len(self.dimensions) > 2:
             raise ValueError("at most two different dimensions")
+        if self.order_by is not None and self.order_by not in self.metrics:
+            raise ValueError(f"order_by: {self.order_by!r} is not among the metrics asked")
         if "tickets_waiting" in self.metrics and self.hours is None:
             self.hours = 24.0
         return self

@@ -68,7 +68,7 @@ def spec_of(question: str) -> dict[str, Any]:
                 "filters": [
                     {"dimension": "tag", "values": ["integration_disconnected", "integration_sync"]}
                 ],
-                "period": {"start": "2026-01-01", "end": "2027-01-01"},
+                "period": {"start": "2026-01-01", "end": "2026-11-16"},  # up to the as-of day
             },
         ),
         (
