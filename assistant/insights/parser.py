@@ -12,162 +12,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
 from wordfreq import zipf_frequency
 
+from assistant.insights.dates import capped, compared_periods, period_in
 from assistant.insights.metrics import METRICS
 from assistant.insights.periods import (
     GRAINS,
     Period,
-    add_months,
-    calendar,
-    last_days,
-    to_date,
+)
+from assistant.insights.phrasings import (
+    ALIASES,
+    CHANGES,
+    CHANNELS,
+    COMPANIONS,
+    COUNTED_ACCOUNTS,
+    COUNTRIES,
+    DELIGHTS,
+    DIMENSION_WORDS,
+    EVENT_WORDS,
+    FIGURE_WORDS,
+    GROUPING,
+    ITEM_TYPES,
+    KEYWORDS,
+    METRIC_WORDS,
+    PAINS,
+    PHRASES,
+    PRIORITIES,
+    SEGMENTS,
+    SHORTHANDS,
+    SLIP_ZIPF,
+    STATUSES,
+    UNKNOWN,
+    WHOSE,
 )
 from assistant.insights.spec import Filter, QuerySpec
 from journey.text import stem
 from journey.vocabulary import Vocabulary
-
-# Phrasings of each metric, most specific first: the first that matches wins.
-METRIC_WORDS: list[tuple[str, str]] = [
-    (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
-    (r"\bcsat\b|satisf", "csat"),
-    (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
-     "tickets_waiting"),
-    (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
-     "first_response_time"),
-    (r"resolution time|time to resol|resolve|resolution"
-     r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
-     "resolution_time"),
-    (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
-     r"|\bhow (?:long|quickly|fast) (?:do|does|did) we (?:answer|reply|respond)",
-     "first_response_time"),
-    (r"average rating|\bratings?\b|\bstars?\b|\brated\b", "average_rating"),
-    (r"how many (?:[\w-]+ ){0,2}(?:conversations|chats)\b", "conversations"),
-    (r"\bhand[- ]?offs\b(?! rates?)"
-     r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
-     r"|\bhands? off\b.*\breasons?\b", "conversations"),
-    (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
-     r"human agent", "handoff_rate"),
-    (r"severity|\bsevere\b", "average_severity"),
-    (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
-    (r"(?:share|percent|%|proportion|fraction) of negative", "negative_share"),
-    (r"(?:share|percent|%|proportion|fraction) of positive", "positive_share"),
-    (r"\b(?:negative|positive|neutral) (?:\w+ )?tickets\b", "tickets"),
-    (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
-     r"how (?:positive|negative)|sentiment scores?", "sentiment"),
-    (r"\bnegative\b", "negative_share"),
-    (r"\bpositive\b", "positive_share"),
-    (r"sentiment|mood|feel", "sentiment"),
-    (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
-    (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b", "time_between"),
-    (r"renewal rate|renew", "renewal_rate"),
-    (r"accounts? (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|had|made|got|gets|"
-     r"getting|booked|started|enter\w*)\b", "accounts_reaching"),
-    (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
-     r"where .*\blost\b", "dropoff"),
-    (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
-     r"(?: on)? to\b|made it (?:on )?to\b", "conversion"),
-    (r"\btickets?\b", "tickets"),
-    (r"\breviews?\b", "reviews"),
-    (r"conversations?|\bchats?\b", "conversations"),
-    (r"\barr\b|annual recurring|revenue", "arr"),
-    (r"\bcontacts?\b", "contacts"),
-    (r"\bactivit(?:y|ies)\b", "events"),
-    (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
-    (r"\bevents?\b", "events"),
-]  # fmt: skip
-# Metrics shown together when one is asked: "NPS" comes with its promoters and detractors.
-COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
-# Figures the metrics layer does not hold: refused, not answered with the nearest one.
-UNKNOWN = re.compile(
-    r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
-    r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
-    r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces)\b"
-    r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
-)
-# Several words naming one dimension, read as one: "by item type", "by hand-off reason".
-PHRASES = {r"\b(?:item|source) types?\b": "item_type",
-           r"\bhand-?off reasons?\b": "handoff_reason",
-           r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
-# Words that make a dimension word a figure: "negative sentiment", "average rating".
-FIGURE_WORDS = {"negative", "positive", "average", "avg", "mean", "median", "total"}
-# Accounts counted, not only said whose figures are asked for.
-COUNTED_ACCOUNTS = re.compile(
-    r"\b(?:how many|number of|count of|# of|total)\s+"
-    r"(?:(?!events|tickets|reviews|conversations|contacts|answers)[\w-]+\s+){0,3}"
-    r"(?:accounts|customers|companies|prospects)\b|^(?:accounts|customers)\b|\bcustomer count\b"
-)
-# Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
-WHOSE = re.compile(
-    r"\b(?:for|of|from|at|among|with)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
-)
-# A dimension word that names another dimension where the metric has not got the first.
-ALIASES = {"status": "account_status", "reason": "handoff_reason", "type": "item_type"}
-
-# Words naming a dimension to group by: "by segment", "per channel", "which plan".
-DIMENSION_WORDS: dict[str, str] = {
-    "segment": "segment", "segments": "segment", "plan": "plan", "plans": "plan",
-    "industry": "industry", "industries": "industry", "country": "country",
-    "countries": "country", "channel": "channel", "channels": "channel", "priority": "priority",
-    "priorities": "priority", "stage": "stage", "stages": "stage", "touchpoint": "touchpoint",
-    "touchpoints": "touchpoint", "tag": "tag", "tags": "tag", "theme": "theme",
-    "themes": "theme", "topic": "theme", "topics": "theme", "platform": "platform",
-    "platforms": "platform", "site": "platform", "sites": "platform", "reason": "reason",
-    "reasons": "reason", "type": "type", "types": "type", "status": "status",
-    "day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
-    "monthly": "month", "quarter": "quarter", "quarterly": "quarter", "year": "year",
-    "yearly": "year", "sentiment": "sentiment", "item_type": "item_type",
-    "handoff_reason": "handoff_reason", "account_status": "account_status", "kind": "type",
-    "kinds": "type",
-}  # fmt: skip
-# Words before a dimension that only say whose it is: "by ticket channel", "by account plan".
-QUALIFIERS = r"(?:ticket|account|customer|review|contact|journey|event|support|their|its)"
-GROUPING = (
-    r"(?:kind of|most common|commonest|main|by|per|for each|for every|across|split by|"
-    r"broken down by|each|which|what)"
-)
-SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
-            "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
-            "mid-mkt": "mid_market", "mid mkt": "mid_market",
-            "enterprise": "enterprise"}  # fmt: skip
-COUNTRIES = {"germany": "DE", "german": "DE", "netherlands": "NL", "dutch": "NL", "france": "FR",
-             "french": "FR", "spain": "ES", "spanish": "ES", "united states": "US", "usa": "US",
-             "us": "US", "american": "US", "united kingdom": "GB", "uk": "GB", "britain": "GB",
-             "british": "GB", "ireland": "IE", "irish": "IE", "austria": "AT", "canada": "CA",
-             "denmark": "DK", "sweden": "SE", "switzerland": "CH", "belgium": "BE"}  # fmt: skip
-CHANNELS = {"email": "email", "e-mail": "email", "chat": "chat", "phone": "phone",
-            "web": "web", "web form": "web"}  # fmt: skip
-PRIORITIES = {"urgent": "urgent", "high": "high", "high-priority": "high", "normal": "normal",
-              "low": "low"}  # fmt: skip
-ITEM_TYPES = {r"\btickets?\b": "ticket", r"\breviews?\b": "review",
-              r"\bsurveys?\b|\bsurvey comments?\b": "survey_response",
-              r"\bchat messages?\b|\bchats?\b": "message"}  # fmt: skip
-STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
-            "in trial": "trial", "trialing": "trial", "on a trial": "trial", "on trial": "trial",
-            "active": "active"}  # fmt: skip
-CHANGES = re.compile(
-    r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
-    r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
-    r"archive|mark|send|notify|email(?!\s+(?:clicks?|opens?|opened|clicked|tickets?|support|"
-    r"channel|volume|response|campaigns?)))\b|\b(?:delete|drop table|truncate)\b",
-    re.I,
-)
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]  # fmt: skip
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # fmt: skip
-
-
-PAINS = re.compile(
-    r"\bpain ?points?\b|\bpains?\b|friction|frustrat|struggl|annoy|(?:hate|dislike)s?\b"
-)
-DELIGHTS = re.compile(
-    r"delight|bright spots?|\blove\b|\b(?:like|liked) (?:most|best)\b|works? (?:really )?well"
-)
 
 
 @dataclass
@@ -180,30 +64,6 @@ class SpotsAsked:
 
 
 # Shorthands of people who ask for figures every day.
-SHORTHANDS = {
-    "qoq": "quarter over quarter", "mom": "month over month", "wow": "week over week",
-    "yoy": "year over year", "prio": "priority", "prios": "priorities",
-    "frt": "first response time", "hrs": "hours", "avg": "average", "mot": "moment of truth",
-    "mots": "moments of truth", "convos": "conversations", "convo": "conversation",
-    "pct": "percent",
-}  # fmt: skip
-SLIP_ZIPF = 3.0  # a word rarer than this in English may be a slip ("lst": 2.9, "last": 5.9)
-# The words questions are made of, for mending slips; the data's own names are added.
-KEYWORDS = set(
-    "tickets ticket reviews review conversations conversation accounts account customers "
-    "customer contacts events event quarter quarters month months week weeks year years day "
-    "days last which what when where priority priorities channel channels segment segments "
-    "stage stages touchpoint touchpoints sentiment satisfaction resolution response average "
-    "median rating ratings handoff handoffs moments moment severity renewal renewals "
-    "conversion activity attendance between since compared versus negative positive "
-    "promoters detractors industry industries country countries platform platforms theme "
-    "themes reason reasons status daily weekly monthly quarterly yearly number share rate "
-    "volume count many much highest lowest fewest most least top bottom trend previous "
-    "january february march april june july august september october november december "
-    "awareness consideration decision onboarding adoption retention advocacy".split()
-)
-
-
 class Unclear(Exception):
     """The question cannot be read into a query; `str()` says what can be asked."""
 
@@ -230,17 +90,6 @@ class Known:
                  *(t.label for t in self.vocabulary.touchpoints),
                  *(e.label for e in self.vocabulary.event_types)]  # fmt: skip
         return {w for name in names for w in re.findall(r"[a-z]+", name.lower())}
-
-
-KEYWORDS |= {
-    word
-    for source in [
-        *(pattern for pattern, _ in METRIC_WORDS),
-        *DIMENSION_WORDS, *SEGMENTS, *COUNTRIES, *CHANNELS, *PRIORITIES, *STATUSES,
-        *SHORTHANDS, *SHORTHANDS.values(), "csat nps arr ytd mtd qtd",
-    ]
-    for word in re.findall(r"[a-z]{3,}", source)
-}  # fmt: skip
 
 
 def normalised(question: str, known: Known | None = None) -> str:
@@ -303,9 +152,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     ]
     shown = together if metric in together and len(together) > 1 else [metric]
     spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
-    period, grain = _period(text, as_of)
-    period = _capped(period, as_of)
-    compared = [_capped(p, as_of) for p in _compared(text, as_of)]
+    period, grain = period_in(text, as_of)
+    period = capped(period, as_of)
+    compared = [capped(p, as_of) for p in compared_periods(text, as_of)]
     spec["period"] = Period() if compared else period
     spec["compare"] = compared
     filters = _filters(text, known, metric, question)
@@ -348,7 +197,7 @@ def spots_asked(question: str, vocabulary: Vocabulary, as_of: date) -> SpotsAske
     if not sides:
         return None
     stages = [s.key for s in vocabulary.stages if re.search(rf"\b{s.key}\b", text)]
-    return SpotsAsked(sides, stages, _period(text, as_of)[0])
+    return SpotsAsked(sides, stages, period_in(text, as_of)[0])
 
 
 def first_error(exc: ValueError) -> str:
@@ -581,16 +430,6 @@ def _parameters(text: str, known: Known, metric: str) -> dict[str, Any]:
     return {}
 
 
-# Event types named by a word of their own: "signed", "trial", "demos", "hooked up".
-EVENT_WORDS = {
-    "sign": "contract_signed", "contract": "contract_signed", "valu": "first_value_reached",
-    "trial": "trial_started", "demo": "demo_attended", "propos": "proposal_sent",
-    "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
-    "referr": "referral_made", "refer": "referral_made", "hook": "integration_connected",
-    "webinar": "webinar_attended", "case": "case_study_published",
-}  # fmt: skip
-
-
 def _event_types(text: str, known: Known) -> list[str]:
     """The event types a question names, in its order: by all the words of a type's label
     near each other ("booked a demo": Demo booked; "email clicks": Email clicked), else by a
@@ -611,172 +450,6 @@ def _event_types(text: str, known: Known) -> list[str]:
         if key and at not in covered and all(k != key for _, k in found):
             found.append((at, key))
     return [key for _, key in sorted(found)]
-
-
-def _period(text: str, as_of: date) -> tuple[Period, str | None]:
-    """The period a question names, and the grain it asks figures per ("per month in 2026")."""
-    grain = None
-    per = re.search(
-        r"\b(?:per|by|each|every)\s+(day|week|month|quarter|year)\b"
-        r"|\b(daily|weekly|monthly|quarterly|yearly)\b",
-        text,
-    )
-    if per:
-        word = per.group(1) or per.group(2)
-        grain = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
-                 "yearly": "year"}.get(word, word)  # fmt: skip
-    over = re.search(r"\b(day|week|month|quarter|year) (?:over|by|on) (?:the )?\1\b", text)
-    if over:  # "month over month", "quarter by quarter"
-        grain = over.group(1)
-    to_date_ = re.search(r"\b(ytd|year to date|mtd|month to date|qtd|quarter to date)\b", text)
-    if to_date_:
-        unit = {"y": "year", "m": "month", "q": "quarter"}[to_date_.group(1)[0]]
-        return to_date(unit, as_of), grain  # type: ignore[arg-type]
-    relative = re.search(
-        r"\b(last|previous|this|current|past)\s+(day|week|month|quarter|year)\b", text
-    )
-    if relative:
-        unit = relative.group(2)
-        if relative.group(1) in ("this", "current"):
-            return to_date(unit, as_of), grain  # type: ignore[arg-type]
-        return calendar(unit, as_of, -1), grain  # type: ignore[arg-type]
-    days = re.search(r"\b(?:last|past)\s+(\d+)\s+(days|weeks|months)\b", text)
-    if days:
-        n = int(days.group(1))
-        unit = days.group(2)
-        if unit == "months":
-            return Period(start=_months_back(as_of, n), end=as_of), grain
-        return last_days(n * (7 if unit == "weeks" else 1), as_of), grain
-    if re.search(r"\b(?:last|past) fortnight\b", text):
-        return last_days(14, as_of), grain
-    if re.search(r"\byesterday\b", text):
-        return calendar("day", as_of, -1), grain
-    if re.search(r"\btoday\b", text):
-        return calendar("day", as_of), grain
-    days_of = re.search(
-        rf"\b(\d{{1,2}})\s*(?:-|–|to)\s*(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?", text
-    )
-    if days_of:
-        number = _month_number(days_of.group(3))
-        year = int(days_of.group(4)) if days_of.group(4) else _latest_year(number, as_of)
-        first = date(year, number, int(days_of.group(1)))
-        last = date(year, number, int(days_of.group(2)))
-        if last >= first:
-            return Period(start=first, end=last + timedelta(days=1)), grain
-    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:$|[?,.])", text)
-    if between:
-        start, end = _day(between.group(1), as_of), _day(between.group(2), as_of)
-        if start and end:
-            return Period(start=start, end=end + timedelta(days=1)), grain
-    for since in re.finditer(
-        r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
-        text,
-    ):
-        if "price change" in since.group(1) or "pricing change" in since.group(1):
-            return Period(start=_price_change(as_of)), grain
-        start = _day(since.group(1), as_of)
-        if start:
-            return Period(start=start), grain
-    before = re.search(r"\b(?:before|until|up to)\s+(?:the\s+)?(.+?)(?:$|[?,])", text)
-    if before:
-        end = _day(before.group(1), as_of)
-        if end:
-            return Period(end=end), grain
-    quarter = re.search(r"\bq([1-4])(?:\s*(?:of\s+)?(\d{4}))?\b", text)
-    if quarter:
-        year = int(quarter.group(2) or as_of.year)
-        first = date(year, 3 * int(quarter.group(1)) - 2, 1)
-        return Period(start=first, end=add_months(first, 3)), grain
-    month = re.search(rf"\b(?:in|during|for)\s+{_MONTH}(?:\s+(\d{{4}}))?\b", text)
-    if month:
-        number = _month_number(month.group(1))
-        year = int(month.group(2)) if month.group(2) else _latest_year(number, as_of)
-        first = date(year, number, 1)
-        return Period(start=first, end=add_months(first, 1)), grain
-    # A month named on its own ("October activity"); not May, which is more often a verb.
-    named = re.search(rf"\b(?!may\b){_MONTH}\b(?:\s+(\d{{4}}))?", text)
-    if named and len(named.group(1)) > 3:
-        number = _month_number(named.group(1))
-        year = int(named.group(2)) if named.group(2) else _latest_year(number, as_of)
-        first = date(year, number, 1)
-        return Period(start=first, end=add_months(first, 1)), grain
-    whole_year = re.search(r"\b(?:in|during|for|of|across|throughout)\s+(20\d\d)\b", text)
-    if whole_year:
-        y = int(whole_year.group(1))
-        return Period(start=date(y, 1, 1), end=date(y + 1, 1, 1)), grain
-    return Period(), grain
-
-
-def _capped(period: Period, as_of: date) -> Period:
-    """A period reaching past the as-of date ends there: "November" asked on 15 November is
-    1 to 15 November, and its label says so."""
-    last = as_of + timedelta(days=1)
-    if period.end and period.end > last and (period.start is None or period.start < last):
-        return Period(start=period.start, end=last)
-    return period
-
-
-def _compared(text: str, as_of: date) -> list[Period]:
-    """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
-    to last month"."""
-    around = re.search(r"\bbefore and after (?:the )?(.+?)(?:$|[?,]| by | per | for )", text)
-    if around:
-        words = around.group(1)
-        day = _price_change(as_of) if "price change" in words else _day(words, as_of)
-        if day:
-            return [Period(end=day), Period(start=day)]
-    joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
-        r"|with|to" if text.startswith("compare") else ""
-    )
-    sides = re.split(rf"\s+(?:{joiner})\s+", text, maxsplit=1)
-    if len(sides) == 2:
-        left, right = (_period(side, as_of)[0] for side in sides)
-        if left != Period() and right != Period() and left != right:
-            return [left, right]
-    return []
-
-
-def _price_change(as_of: date) -> date:
-    """The demo company's price change, 1 May: the latest one up to the as-of date."""
-    return date(_latest_year(5, as_of), 5, 1)
-
-
-def _months_back(as_of: date, months: int) -> date:
-    back = add_months(as_of.replace(day=1), -months)
-    return back.replace(day=min(as_of.day, 28))
-
-
-def _month_number(word: str) -> int:
-    return next(n for n, name in enumerate(MONTHS, start=1) if name.startswith(word[:3]))
-
-
-def _latest_year(month: int, as_of: date) -> int:
-    """A month named without a year is its latest one up to the as-of date."""
-    return as_of.year if month <= as_of.month else as_of.year - 1
-
-
-def _day(words: str, as_of: date) -> date | None:
-    words = words.strip()
-    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
-    if iso:
-        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    day_month = re.match(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(\d{{4}}))?", words)
-    month_day = re.match(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", words)
-    month_only = re.match(rf"{_MONTH}(?:\s+(\d{{4}}))?\b", words)
-    if day_month:
-        number = _month_number(day_month.group(2))
-        year = int(day_month.group(3)) if day_month.group(3) else _latest_year(number, as_of)
-        return date(year, number, int(day_month.group(1)))
-    if month_day:
-        number = _month_number(month_day.group(1))
-        year = int(month_day.group(3)) if month_day.group(3) else _latest_year(number, as_of)
-        return date(year, number, int(month_day.group(2)))
-    if month_only:
-        number = _month_number(month_only.group(1))
-        year = int(month_only.group(2)) if month_only.group(2) else _latest_year(number, as_of)
-        return date(year, number, 1)
-    just_year = re.match(r"(20\d\d)\b", words)
-    return date(int(just_year.group(1)), 1, 1) if just_year else None
 
 
 def what_can_be_asked() -> str:

@@ -1,0 +1,181 @@
+"""Dates and periods as a question writes them: "last quarter", "YTD", "since 1 May",
+"in August", "1-7 November 2026", "Q2 vs Q3", "before and after 1 May"; all counted from the
+as-of date, none reaching past it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from assistant.insights.periods import Period, add_months, calendar, last_days, to_date
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]  # fmt: skip
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # fmt: skip
+
+
+def period_in(text: str, as_of: date) -> tuple[Period, str | None]:
+    """The period a question names, and the grain it asks figures per ("per month in 2026")."""
+    grain = None
+    per = re.search(
+        r"\b(?:per|by|each|every)\s+(day|week|month|quarter|year)\b"
+        r"|\b(daily|weekly|monthly|quarterly|yearly)\b",
+        text,
+    )
+    if per:
+        word = per.group(1) or per.group(2)
+        grain = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                 "yearly": "year"}.get(word, word)  # fmt: skip
+    over = re.search(r"\b(day|week|month|quarter|year) (?:over|by|on) (?:the )?\1\b", text)
+    if over:  # "month over month", "quarter by quarter"
+        grain = over.group(1)
+    to_date_ = re.search(r"\b(ytd|year to date|mtd|month to date|qtd|quarter to date)\b", text)
+    if to_date_:
+        unit = {"y": "year", "m": "month", "q": "quarter"}[to_date_.group(1)[0]]
+        return to_date(unit, as_of), grain  # type: ignore[arg-type]
+    relative = re.search(
+        r"\b(last|previous|this|current|past)\s+(day|week|month|quarter|year)\b", text
+    )
+    if relative:
+        unit = relative.group(2)
+        if relative.group(1) in ("this", "current"):
+            return to_date(unit, as_of), grain  # type: ignore[arg-type]
+        return calendar(unit, as_of, -1), grain  # type: ignore[arg-type]
+    days = re.search(r"\b(?:last|past)\s+(\d+)\s+(days|weeks|months)\b", text)
+    if days:
+        n = int(days.group(1))
+        unit = days.group(2)
+        if unit == "months":
+            return Period(start=_months_back(as_of, n), end=as_of), grain
+        return last_days(n * (7 if unit == "weeks" else 1), as_of), grain
+    if re.search(r"\b(?:last|past) fortnight\b", text):
+        return last_days(14, as_of), grain
+    if re.search(r"\byesterday\b", text):
+        return calendar("day", as_of, -1), grain
+    if re.search(r"\btoday\b", text):
+        return calendar("day", as_of), grain
+    days_of = re.search(
+        rf"\b(\d{{1,2}})\s*(?:-|–|to)\s*(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?", text
+    )
+    if days_of:
+        number = _month_number(days_of.group(3))
+        year = int(days_of.group(4)) if days_of.group(4) else _latest_year(number, as_of)
+        first = date(year, number, int(days_of.group(1)))
+        last = date(year, number, int(days_of.group(2)))
+        if last >= first:
+            return Period(start=first, end=last + timedelta(days=1)), grain
+    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:$|[?,.])", text)
+    if between:
+        start, end = _day(between.group(1), as_of), _day(between.group(2), as_of)
+        if start and end:
+            return Period(start=start, end=end + timedelta(days=1)), grain
+    for since in re.finditer(
+        r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
+        text,
+    ):
+        if "price change" in since.group(1) or "pricing change" in since.group(1):
+            return Period(start=_price_change(as_of)), grain
+        start = _day(since.group(1), as_of)
+        if start:
+            return Period(start=start), grain
+    before = re.search(r"\b(?:before|until|up to)\s+(?:the\s+)?(.+?)(?:$|[?,])", text)
+    if before:
+        end = _day(before.group(1), as_of)
+        if end:
+            return Period(end=end), grain
+    quarter = re.search(r"\bq([1-4])(?:\s*(?:of\s+)?(\d{4}))?\b", text)
+    if quarter:
+        year = int(quarter.group(2) or as_of.year)
+        first = date(year, 3 * int(quarter.group(1)) - 2, 1)
+        return Period(start=first, end=add_months(first, 3)), grain
+    month = re.search(rf"\b(?:in|during|for)\s+{_MONTH}(?:\s+(\d{{4}}))?\b", text)
+    if month:
+        number = _month_number(month.group(1))
+        year = int(month.group(2)) if month.group(2) else _latest_year(number, as_of)
+        first = date(year, number, 1)
+        return Period(start=first, end=add_months(first, 1)), grain
+    # A month named on its own ("October activity"); not May, which is more often a verb.
+    named = re.search(rf"\b(?!may\b){_MONTH}\b(?:\s+(\d{{4}}))?", text)
+    if named and len(named.group(1)) > 3:
+        number = _month_number(named.group(1))
+        year = int(named.group(2)) if named.group(2) else _latest_year(number, as_of)
+        first = date(year, number, 1)
+        return Period(start=first, end=add_months(first, 1)), grain
+    whole_year = re.search(r"\b(?:in|during|for|of|across|throughout)\s+(20\d\d)\b", text)
+    if whole_year:
+        y = int(whole_year.group(1))
+        return Period(start=date(y, 1, 1), end=date(y + 1, 1, 1)), grain
+    return Period(), grain
+
+
+def capped(period: Period, as_of: date) -> Period:
+    """A period reaching past the as-of date ends there: "November" asked on 15 November is
+    1 to 15 November, and its label says so."""
+    last = as_of + timedelta(days=1)
+    if period.end and period.end > last and (period.start is None or period.start < last):
+        return Period(start=period.start, end=last)
+    return period
+
+
+def compared_periods(text: str, as_of: date) -> list[Period]:
+    """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
+    to last month"."""
+    around = re.search(r"\bbefore and after (?:the )?(.+?)(?:$|[?,]| by | per | for )", text)
+    if around:
+        words = around.group(1)
+        day = _price_change(as_of) if "price change" in words else _day(words, as_of)
+        if day:
+            return [Period(end=day), Period(start=day)]
+    joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
+        r"|with|to" if text.startswith("compare") else ""
+    )
+    sides = re.split(rf"\s+(?:{joiner})\s+", text, maxsplit=1)
+    if len(sides) == 2:
+        left, right = (period_in(side, as_of)[0] for side in sides)
+        if left != Period() and right != Period() and left != right:
+            return [left, right]
+    return []
+
+
+def _price_change(as_of: date) -> date:
+    """The demo company's price change, 1 May: the latest one up to the as-of date."""
+    return date(_latest_year(5, as_of), 5, 1)
+
+
+def _months_back(as_of: date, months: int) -> date:
+    back = add_months(as_of.replace(day=1), -months)
+    return back.replace(day=min(as_of.day, 28))
+
+
+def _month_number(word: str) -> int:
+    return next(n for n, name in enumerate(MONTHS, start=1) if name.startswith(word[:3]))
+
+
+def _latest_year(month: int, as_of: date) -> int:
+    """A month named without a year is its latest one up to the as-of date."""
+    return as_of.year if month <= as_of.month else as_of.year - 1
+
+
+def _day(words: str, as_of: date) -> date | None:
+    words = words.strip()
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
+    if iso:
+        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    day_month = re.match(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(\d{{4}}))?", words)
+    month_day = re.match(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", words)
+    month_only = re.match(rf"{_MONTH}(?:\s+(\d{{4}}))?\b", words)
+    if day_month:
+        number = _month_number(day_month.group(2))
+        year = int(day_month.group(3)) if day_month.group(3) else _latest_year(number, as_of)
+        return date(year, number, int(day_month.group(1)))
+    if month_day:
+        number = _month_number(month_day.group(1))
+        year = int(month_day.group(3)) if month_day.group(3) else _latest_year(number, as_of)
+        return date(year, number, int(month_day.group(2)))
+    if month_only:
+        number = _month_number(month_only.group(1))
+        year = int(month_only.group(2)) if month_only.group(2) else _latest_year(number, as_of)
+        return date(year, number, 1)
+    just_year = re.match(r"(20\d\d)\b", words)
+    return date(int(just_year.group(1)), 1, 1) if just_year else None

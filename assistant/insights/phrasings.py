@@ -1,0 +1,180 @@
+"""The words managers use for the metrics layer's metrics, dimensions and values: what the
+rule-based reader (`assistant.insights.parser`) knows. Data only, most specific first where
+order matters."""
+
+from __future__ import annotations
+
+import re
+
+# Phrasings of each metric, most specific first: the first that matches wins.
+METRIC_WORDS: list[tuple[str, str]] = [
+    (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
+    (r"\bcsat\b|satisf", "csat"),
+    (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
+     "tickets_waiting"),
+    (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
+     "first_response_time"),
+    (r"resolution time|time to resol|resolve|resolution"
+     r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
+     "resolution_time"),
+    (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
+     r"|\bhow (?:long|quickly|fast) (?:do|does|did) we (?:answer|reply|respond)",
+     "first_response_time"),
+    (r"average rating|\bratings?\b|\bstars?\b|\brated\b", "average_rating"),
+    (r"how many (?:[\w-]+ ){0,2}(?:conversations|chats)\b", "conversations"),
+    (r"\bhand[- ]?offs\b(?! rates?)"
+     r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
+     r"|\bhands? off\b.*\breasons?\b", "conversations"),
+    (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
+     r"human agent", "handoff_rate"),
+    (r"severity|\bsevere\b", "average_severity"),
+    (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
+    (r"(?:share|percent|%|proportion|fraction) of negative", "negative_share"),
+    (r"(?:share|percent|%|proportion|fraction) of positive", "positive_share"),
+    (r"\b(?:negative|positive|neutral) (?:\w+ )?tickets\b", "tickets"),
+    (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
+     r"how (?:positive|negative)|sentiment scores?", "sentiment"),
+    (r"\bnegative\b", "negative_share"),
+    (r"\bpositive\b", "positive_share"),
+    (r"sentiment|mood|feel", "sentiment"),
+    (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
+    (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b", "time_between"),
+    (r"renewal rate|renew", "renewal_rate"),
+    (r"accounts? (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|had|made|got|gets|"
+     r"getting|booked|started|enter\w*)\b", "accounts_reaching"),
+    (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
+     r"where .*\blost\b", "dropoff"),
+    (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
+     r"(?: on)? to\b|made it (?:on )?to\b", "conversion"),
+    (r"\btickets?\b", "tickets"),
+    (r"\breviews?\b", "reviews"),
+    (r"conversations?|\bchats?\b", "conversations"),
+    (r"\barr\b|annual recurring|revenue", "arr"),
+    (r"\bcontacts?\b", "contacts"),
+    (r"\bactivit(?:y|ies)\b", "events"),
+    (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
+    (r"\bevents?\b", "events"),
+]  # fmt: skip
+# Metrics shown together when one is asked: "NPS" comes with its promoters and detractors.
+COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
+# Figures the metrics layer does not hold: refused, not answered with the nearest one.
+UNKNOWN = re.compile(
+    r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
+    r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
+    r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces)\b"
+    r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
+)
+# Several words naming one dimension, read as one: "by item type", "by hand-off reason".
+PHRASES = {r"\b(?:item|source) types?\b": "item_type",
+           r"\bhand-?off reasons?\b": "handoff_reason",
+           r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
+# Words that make a dimension word a figure: "negative sentiment", "average rating".
+FIGURE_WORDS = {"negative", "positive", "average", "avg", "mean", "median", "total"}
+# Accounts counted, not only said whose figures are asked for.
+COUNTED_ACCOUNTS = re.compile(
+    r"\b(?:how many|number of|count of|# of|total)\s+"
+    r"(?:(?!events|tickets|reviews|conversations|contacts|answers)[\w-]+\s+){0,3}"
+    r"(?:accounts|customers|companies|prospects)\b|^(?:accounts|customers)\b|\bcustomer count\b"
+)
+# Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
+WHOSE = re.compile(
+    r"\b(?:for|of|from|at|among|with)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
+)
+# A dimension word that names another dimension where the metric has not got the first.
+ALIASES = {"status": "account_status", "reason": "handoff_reason", "type": "item_type"}
+
+# Words naming a dimension to group by: "by segment", "per channel", "which plan".
+DIMENSION_WORDS: dict[str, str] = {
+    "segment": "segment", "segments": "segment", "plan": "plan", "plans": "plan",
+    "industry": "industry", "industries": "industry", "country": "country",
+    "countries": "country", "channel": "channel", "channels": "channel", "priority": "priority",
+    "priorities": "priority", "stage": "stage", "stages": "stage", "touchpoint": "touchpoint",
+    "touchpoints": "touchpoint", "tag": "tag", "tags": "tag", "theme": "theme",
+    "themes": "theme", "topic": "theme", "topics": "theme", "platform": "platform",
+    "platforms": "platform", "site": "platform", "sites": "platform", "reason": "reason",
+    "reasons": "reason", "type": "type", "types": "type", "status": "status",
+    "day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
+    "monthly": "month", "quarter": "quarter", "quarterly": "quarter", "year": "year",
+    "yearly": "year", "sentiment": "sentiment", "item_type": "item_type",
+    "handoff_reason": "handoff_reason", "account_status": "account_status", "kind": "type",
+    "kinds": "type",
+}  # fmt: skip
+GROUPING = (
+    r"(?:kind of|most common|commonest|main|by|per|for each|for every|across|split by|"
+    r"broken down by|each|which|what)"
+)
+SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
+            "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
+            "mid-mkt": "mid_market", "mid mkt": "mid_market",
+            "enterprise": "enterprise"}  # fmt: skip
+COUNTRIES = {"germany": "DE", "german": "DE", "netherlands": "NL", "dutch": "NL", "france": "FR",
+             "french": "FR", "spain": "ES", "spanish": "ES", "united states": "US", "usa": "US",
+             "us": "US", "american": "US", "united kingdom": "GB", "uk": "GB", "britain": "GB",
+             "british": "GB", "ireland": "IE", "irish": "IE", "austria": "AT", "canada": "CA",
+             "denmark": "DK", "sweden": "SE", "switzerland": "CH", "belgium": "BE"}  # fmt: skip
+CHANNELS = {"email": "email", "e-mail": "email", "chat": "chat", "phone": "phone",
+            "web": "web", "web form": "web"}  # fmt: skip
+PRIORITIES = {"urgent": "urgent", "high": "high", "high-priority": "high", "normal": "normal",
+              "low": "low"}  # fmt: skip
+ITEM_TYPES = {r"\btickets?\b": "ticket", r"\breviews?\b": "review",
+              r"\bsurveys?\b|\bsurvey comments?\b": "survey_response",
+              r"\bchat messages?\b|\bchats?\b": "message"}  # fmt: skip
+STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
+            "in trial": "trial", "trialing": "trial", "on a trial": "trial", "on trial": "trial",
+            "active": "active"}  # fmt: skip
+CHANGES = re.compile(
+    r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
+    r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
+    r"archive|mark|send|notify|email(?!\s+(?:clicks?|opens?|opened|clicked|tickets?|support|"
+    r"channel|volume|response|campaigns?)))\b|\b(?:delete|drop table|truncate)\b",
+    re.I,
+)
+
+PAINS = re.compile(
+    r"\bpain ?points?\b|\bpains?\b|friction|frustrat|struggl|annoy|(?:hate|dislike)s?\b"
+)
+DELIGHTS = re.compile(
+    r"delight|bright spots?|\blove\b|\b(?:like|liked) (?:most|best)\b|works? (?:really )?well"
+)
+
+SHORTHANDS = {
+    "qoq": "quarter over quarter", "mom": "month over month", "wow": "week over week",
+    "yoy": "year over year", "prio": "priority", "prios": "priorities",
+    "frt": "first response time", "hrs": "hours", "avg": "average", "mot": "moment of truth",
+    "mots": "moments of truth", "convos": "conversations", "convo": "conversation",
+    "pct": "percent",
+}  # fmt: skip
+SLIP_ZIPF = 3.0  # a word rarer than this in English may be a slip ("lst": 2.9, "last": 5.9)
+# The words questions are made of, for mending slips; the data's own names are added.
+KEYWORDS = set(
+    "tickets ticket reviews review conversations conversation accounts account customers "
+    "customer contacts events event quarter quarters month months week weeks year years day "
+    "days last which what when where priority priorities channel channels segment segments "
+    "stage stages touchpoint touchpoints sentiment satisfaction resolution response average "
+    "median rating ratings handoff handoffs moments moment severity renewal renewals "
+    "conversion activity attendance between since compared versus negative positive "
+    "promoters detractors industry industries country countries platform platforms theme "
+    "themes reason reasons status daily weekly monthly quarterly yearly number share rate "
+    "volume count many much highest lowest fewest most least top bottom trend previous "
+    "january february march april june july august september october november december "
+    "awareness consideration decision onboarding adoption retention advocacy".split()
+)
+
+KEYWORDS |= {
+    word
+    for source in [
+        *(pattern for pattern, _ in METRIC_WORDS),
+        *DIMENSION_WORDS, *SEGMENTS, *COUNTRIES, *CHANNELS, *PRIORITIES, *STATUSES,
+        *SHORTHANDS, *SHORTHANDS.values(), "csat nps arr ytd mtd qtd",
+    ]
+    for word in re.findall(r"[a-z]{3,}", source)
+}  # fmt: skip
+
+# Event types named by a word of their own: "signed", "trial", "demos", "hooked up".
+EVENT_WORDS = {
+    "sign": "contract_signed", "contract": "contract_signed", "valu": "first_value_reached",
+    "trial": "trial_started", "demo": "demo_attended", "propos": "proposal_sent",
+    "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
+    "referr": "referral_made", "refer": "referral_made", "hook": "integration_connected",
+    "webinar": "webinar_attended", "case": "case_study_published",
+}  # fmt: skip
