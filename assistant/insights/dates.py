@@ -27,7 +27,7 @@ def period_in(text: str, as_of: date) -> tuple[Period, str | None]:
         word = per.group(1) or per.group(2)
         grain = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                  "yearly": "year"}.get(word, word)  # fmt: skip
-    over = re.search(r"\b(day|week|month|quarter|year) (?:over|by|on) (?:the )?\1\b", text)
+    over = re.search(r"\b(day|week|month|quarter|year) (?:over|by|on|to) (?:the )?\1\b", text)
     if over:  # "month over month", "quarter by quarter"
         grain = over.group(1)
     to_date_ = re.search(r"\b(ytd|year to date|mtd|month to date|qtd|quarter to date)\b", text)

@@ -138,7 +138,7 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     asked = re.sub(r"\([^)]*/[^)]*\)", "", text)  # "(negative / neutral / positive)" lists values
     metrics = _metrics(WHOSE.sub("", _without_groupings(asked))) or _metrics(asked)
     metric = metrics[0] if metrics else None
-    if types and metric in (None, "events", "accounts", "accounts_reaching"):
+    if types and metric in (None, "events", "accounts", "accounts_reaching", "contacts"):
         # "demos attended in August", "accounts starting a trial": events of those types.
         metric = "accounts_reaching" if metric in ("accounts", "accounts_reaching") else "events"
         metrics = [metric]
@@ -253,6 +253,10 @@ def _fitted(dimension: str, metric: str) -> str:
     return dimension
 
 
+FELT = {"unhappy": "negative", "angry": "negative", "upset": "negative", "happy": "positive"}
+RELATIVE = {"this", "last", "next", "previous", "current", "past"}
+
+
 def _dimensions(text: str, metric: str) -> list[str]:
     """What the question groups by: a dimension word among the three after "by", "per",
     "which", "top 5"... ("which review platform", "by chatbot handoff reason"), and one
@@ -267,6 +271,8 @@ def _dimensions(text: str, metric: str) -> list[str]:
         for place, word in enumerate(following[:3]):
             key = DIMENSION_WORDS.get(word)
             scored = following[place + 1 : place + 2] in (["score"], ["scores"])
+            if key in GRAINS and place > 0 and following[place - 1] in RELATIVE:
+                continue  # "the NPS this year" asks for a period, not one row a year
             # "by negative sentiment" ranks by a figure about the word; it does not group
             qualified = place > 0 and following[place - 1] in FIGURE_WORDS
             if key and not scored and not qualified:
@@ -292,7 +298,7 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
 
     # A plan is named as one ("the Growth plan", "on Growth"): "enterprise accounts" are a
     # segment, though Enterprise is a plan too.
-    plans = [p for p in known.plans if said(p, r"(?= plans?\b)") or said(f"on {p}")]
+    plans = [p for p in known.plans if said(p, r"(?=[ -]plans?\b)") or said(f"on {p}")]
     plans += [p for p in known.plans if said(p) and p.lower() not in SEGMENTS and p not in plans]
     add("plan", plans)
     segment_text = text
@@ -315,7 +321,10 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("priority", [v for w, v in PRIORITIES.items() if said(w, r"(?! (?:nps|csat))")])
         add("tag", _tags(text, known.tags))
     if metric == "tickets":
-        add("sentiment", re.findall(r"\b(negative|positive|neutral) (?:\w+ )?tickets\b", text))
+        felt = re.findall(
+            r"\b(negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b", text
+        )
+        add("sentiment", [FELT.get(word, word) for word in felt])
     if metric in ("sentiment", "negative_share", "positive_share"):
         add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
     source = METRICS[metric].source
@@ -351,11 +360,12 @@ def _status_said(word: str, text: str) -> bool:
     if word in ("prospects", "on a trial", "on trial", "in trial", "trialing"):
         return re.search(rf"\b{word}\b", text) is not None
     statuses = "|".join(STATUSES)
-    between = rf"(?:(?:vs\.?|versus|and|or)\s+(?:{statuses})\s+|[\w-]+\s+)?"  # "churned enterprise"
+    # "churned enterprise accounts", "churned vs active accounts"
+    between = rf"(?:(?:vs\.?|versus|and|or)\s+(?:{statuses})\s+|[\w-]+\s+)?"
     before = rf"\b{word}\s+{between}{nouns}\b"
-    after = (
-        rf"\b{nouns}\s+(?:that\s+|which\s+|who\s+)?(?:have\s+|has\s+|are\s+)?{word}\b(?!\s+in\b)"
-    )
+    # "accounts that have churned", "accounts have we lost"; not "accounts active in"
+    linking = r"(?:that\s+|which\s+|who\s+)?(?:have\s+|has\s+|are\s+)?(?:we\s+)?"
+    after = rf"\b{nouns}\s+{linking}{word}\b(?!\s+in\b)"
     return re.search(f"{before}|{after}", text) is not None
 
 
@@ -388,7 +398,11 @@ def _tags(text: str, tags: list[str]) -> list[str]:
 
 
 def _order(text: str) -> dict[str, Any]:
-    top = re.search(r"\b(?:top|best|worst|bottom|which|what)\s+(\d+|three|five|ten)\b", text)
+    top = re.search(
+        r"\b(?:top|best|worst|bottom|which|what)\s+(\d+|three|five|ten)\b"
+        r"|\b(\d+|three|five|ten) (?:most|least|biggest|largest|top)\b",
+        text,
+    )
     numbers = {"three": 3, "five": 5, "ten": 10}
     if re.search(r"\b(?:lowest|least|fewest|worst|slowest|bottom|smallest|most negative)\b", text):
         order, limit = "asc", 1
@@ -401,7 +415,8 @@ def _order(text: str) -> dict[str, Any]:
     if re.search(r"\bfastest\b", text):
         order = "asc"
     if top:
-        limit = int(numbers.get(top.group(1), top.group(1)))
+        count = top.group(1) or top.group(2)
+        limit = int(numbers.get(count, count))
     return {"order": order, "limit": limit}
 
 
@@ -424,16 +439,30 @@ def _parameters(text: str, known: Known, metric: str) -> dict[str, Any]:
         if metric == "dropoff" and len(named) == 1:
             return {"from_stage": named[0]}
     if metric == "time_between":
-        types = _event_types(text, known)
-        if len(types) >= 2:
-            return {"from_event": types[0], "to_event": types[1]}
+        # "from demo to signature": each side names one; "first value after signing": the
+        # one named after "after" comes first.
+        sides = re.search(r"\bfrom (.+?) (?:to|until|till) (.+)", text)
+        if sides:
+            first, then = _event_types(sides.group(1), known), _event_types(sides.group(2), known)
+            if first and then:
+                return {"from_event": first[0], "to_event": then[0]}
+        mentions = _event_mentions(text, known)
+        after = re.search(r"\b(?:after|following)\b", text)
+        if len(mentions) >= 2 and after and mentions[0][0] < after.start() < mentions[1][0]:
+            mentions = [mentions[1], mentions[0]]
+        if len(mentions) >= 2:
+            return {"from_event": mentions[0][1], "to_event": mentions[1][1]}
     return {}
 
 
 def _event_types(text: str, known: Known) -> list[str]:
-    """The event types a question names, in its order: by all the words of a type's label
-    near each other ("booked a demo": Demo booked; "email clicks": Email clicked), else by a
-    word of its own ("signed", "trials")."""
+    return [key for _, key in _event_mentions(text, known)]
+
+
+def _event_mentions(text: str, known: Known) -> list[tuple[int, str]]:
+    """The event types a question names, where, in its order: by all the words of a type's
+    label near each other ("booked a demo": Demo booked; "email clicks": Email clicked), else
+    by a word of its own ("signed", "trials")."""
     tokens = [(m.start(), stem(m.group())) for m in re.finditer(r"[a-z]+", text)]
     found: list[tuple[int, str]] = []
     covered: set[int] = set()
@@ -447,9 +476,12 @@ def _event_types(text: str, known: Known) -> list[str]:
                 break
     for at, token in tokens:
         key = EVENT_WORDS.get(token)
-        if key and at not in covered and all(k != key for _, k in found):
+        if key and at not in covered:
             found.append((at, key))
-    return [key for _, key in sorted(found)]
+    first: dict[str, int] = {}
+    for at, key in sorted(found):  # each type where it is first named
+        first.setdefault(key, at)
+    return sorted((at, key) for key, at in first.items())
 
 
 def what_can_be_asked() -> str:

@@ -9,12 +9,12 @@ import re
 # Phrasings of each metric, most specific first: the first that matches wins.
 METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
-    (r"\bcsat\b|satisf", "csat"),
+    (r"\bcsat\b|satisf|how happy", "csat"),
     (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
      "tickets_waiting"),
     (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
      "first_response_time"),
-    (r"resolution time|time to resol|resolve|resolution"
+    (r"resolution time|time to resol|resolve|resolution|\bfix\w*\b|\bsolv\w*\b"
      r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
      "resolution_time"),
     (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
@@ -27,11 +27,11 @@ METRIC_WORDS: list[tuple[str, str]] = [
      r"|\bhands? off\b.*\breasons?\b", "conversations"),
     (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
      r"human agent", "handoff_rate"),
-    (r"severity|\bsevere\b", "average_severity"),
+    (r"severity|\bsevere\b|\bserious\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
     (r"(?:share|percent|%|proportion|fraction) of negative", "negative_share"),
     (r"(?:share|percent|%|proportion|fraction) of positive", "positive_share"),
-    (r"\b(?:negative|positive|neutral) (?:\w+ )?tickets\b", "tickets"),
+    (r"\b(?:negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b", "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
      r"how (?:positive|negative)|sentiment scores?", "sentiment"),
     (r"\bnegative\b", "negative_share"),
@@ -40,18 +40,18 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
     (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b", "time_between"),
     (r"renewal rate|renew", "renewal_rate"),
-    (r"accounts? (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|had|made|got|gets|"
-     r"getting|booked|started|enter\w*)\b", "accounts_reaching"),
+    (r"(?:accounts?|companies|customers) (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|"
+     r"had|made|got|gets|getting|booked|started|enter\w*)\b", "accounts_reaching"),
     (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
      r"(?: on)? to\b|made it (?:on )?to\b", "conversion"),
-    (r"\btickets?\b", "tickets"),
+    (r"\btickets?\b|support requests?", "tickets"),
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
     (r"\barr\b|annual recurring|revenue", "arr"),
-    (r"\bcontacts?\b", "contacts"),
-    (r"\bactivit(?:y|ies)\b", "events"),
+    (r"\bcontacts?\b|\bpeople\b", "contacts"),
+    (r"\bactivit(?:y|ies)\b|\binteract\w*|\bengagements?\b|\btouches\b", "events"),
     (r"\baccounts?\b|\bcustomers?\b|\bcompanies\b|\bprospects?\b", "accounts"),
     (r"\bevents?\b", "events"),
 ]  # fmt: skip
@@ -61,11 +61,14 @@ COMPANIONS = {"nps": ["nps", "promoters", "detractors"]}
 UNKNOWN = re.compile(
     r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
-    r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces)\b"
+    r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
+    r"going to churn|right now on)\b"
     r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
-PHRASES = {r"\b(?:item|source) types?\b": "item_type",
+PHRASES = {r"\b(?:item|source) types?\b|\b(?:kind|type)s? of feedback\b": "item_type",
+           r"\b(?:type|kind)s? of (?:customers?|accounts?|compan(?:y|ies))\b": "segment",
+           r"\bwhere (?:they|it|the \w+) (?:is|are) in the journey\b|\bjourney stages?\b": "stage",
            r"\bhand-?off reasons?\b": "handoff_reason",
            r"\baccount status(?:es)?\b": "account_status"}  # fmt: skip
 # Words that make a dimension word a figure: "negative sentiment", "average rating".
@@ -101,7 +104,7 @@ DIMENSION_WORDS: dict[str, str] = {
 }  # fmt: skip
 GROUPING = (
     r"(?:kind of|most common|commonest|main|by|per|for each|for every|across|split by|"
-    r"broken down by|each|which|what)"
+    r"broken down by|each|which|what|for some|for different|between different)"
 )
 SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
             "mid-market": "mid_market", "mid market": "mid_market", "midmarket": "mid_market",
@@ -176,5 +179,6 @@ EVENT_WORDS = {
     "trial": "trial_started", "demo": "demo_attended", "propos": "proposal_sent",
     "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
     "referr": "referral_made", "refer": "referral_made", "hook": "integration_connected",
-    "webinar": "webinar_attended", "case": "case_study_published",
+    "webinar": "webinar_attended", "case": "case_study_published", "deal": "contract_signed",
+    "signatur": "contract_signed",
 }  # fmt: skip
