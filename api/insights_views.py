@@ -30,5 +30,8 @@ def ask(body: Question, session: SessionDep, services: ServicesDep) -> Answer:
     """A sentence, the table, a chart spec, the SQL that was run and the query spec; or, for a
     question that cannot be read, a clarification saying what can be asked. With a model
     configured, the model proposes the spec and the rules read the question when it fails."""
-    insights = InsightsService(session, services.settings.vocabulary, services.chat_model)
+    settings = services.settings
+    insights = InsightsService(
+        session, settings.vocabulary, services.chat_model, settings.insights.milestones
+    )
     return insights.ask(body.question, body.as_of)

@@ -371,11 +371,14 @@ def demo(
 ) -> None:
     """Initialise, fill with the demo company, run every analysis and serve it."""
     from app.demo.setup import DEMO_COMPANY, load_demo
+    from app.demo.world import PRICE_CHANGE
     from journey.settings import AssistantSettings
 
     c = container()
     if c.settings.assistant.company == AssistantSettings().company:
         c.settings.assistant.company = DEMO_COMPANY  # the assistant speaks for the demo company
+    # "NPS since the price change": the demo company's one milestone.
+    c.settings.insights.milestones.setdefault("price change", PRICE_CHANGE.date())
     with friendly_errors():
         c.init()
         with progress_bar() as bar:

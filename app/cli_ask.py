@@ -45,7 +45,9 @@ def ask(
         questions = [question or ""]
     c = container()
     with friendly_errors(), transaction(c.sessions) as session:
-        insights = InsightsService(session, c.settings.vocabulary, c.chat_model)
+        insights = InsightsService(
+            session, c.settings.vocabulary, c.chat_model, c.settings.insights.milestones
+        )
         for asked in questions:
             answer = insights.ask(asked, day)
             if as_json or file is not None:

@@ -326,7 +326,8 @@ def eval_insights(
         cases = load_cases(questions)
         task = bar.add_task("Asking", total=len(cases))
         figures = evaluate(session, c.settings.vocabulary, cases, day,
-                           lambda done, total: bar.update(task, completed=done))  # fmt: skip
+                           lambda done, total: bar.update(task, completed=done),
+                           c.settings.insights.milestones)  # fmt: skip
     if failures:
         for o in figures.outcomes:
             if not o.right:

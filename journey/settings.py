@@ -6,6 +6,7 @@ This is the only module that reads the environment (DESIGN.md: one composition r
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -141,6 +142,14 @@ def _config_file() -> Path:
     return Path(os.environ.get("JOURNEY_CONFIG_FILE", "journey.toml"))
 
 
+class InsightsSettings(BaseModel):
+    milestones: dict[str, date] = Field(
+        default_factory=dict,
+        description="the company's dated events a question may name, e.g. "
+        '{"price change" = 2026-05-01}: "NPS since the price change"',
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JOURNEY_", env_nested_delimiter="__", extra="forbid"
@@ -153,6 +162,7 @@ class Settings(BaseSettings):
     generator: GeneratorSettings = GeneratorSettings()
     assistant: AssistantSettings = AssistantSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    insights: InsightsSettings = InsightsSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()

@@ -5,17 +5,21 @@ as-of date, none reaching past it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from assistant.insights.periods import Period, add_months, calendar, last_days, to_date
 
+NO_MILESTONES: Mapping[str, date] = {}
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]  # fmt: skip
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # fmt: skip
 
 
-def period_in(text: str, as_of: date) -> tuple[Period, str | None]:
+def period_in(
+    text: str, as_of: date, milestones: Mapping[str, date] = NO_MILESTONES
+) -> tuple[Period, str | None]:
     """The period a question names, and the grain it asks figures per ("per month in 2026")."""
     grain = None
     per = re.search(
@@ -67,21 +71,19 @@ def period_in(text: str, as_of: date) -> tuple[Period, str | None]:
             return Period(start=first, end=last + timedelta(days=1)), grain
     between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:$|[?,.])", text)
     if between:
-        start, end = _day(between.group(1), as_of), _day(between.group(2), as_of)
+        start, end = (_day(between.group(i), as_of, milestones) for i in (1, 2))
         if start and end:
             return Period(start=start, end=end + timedelta(days=1)), grain
     for since in re.finditer(
         r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
         text,
     ):
-        if "price change" in since.group(1) or "pricing change" in since.group(1):
-            return Period(start=_price_change(as_of)), grain
-        start = _day(since.group(1), as_of)
+        start = _day(since.group(1), as_of, milestones)
         if start:
             return Period(start=start), grain
     before = re.search(r"\b(?:before|until|up to)\s+(?:the\s+)?(.+?)(?:$|[?,])", text)
     if before:
-        end = _day(before.group(1), as_of)
+        end = _day(before.group(1), as_of, milestones)
         if end:
             return Period(end=end), grain
     quarter = re.search(r"\bq([1-4])(?:\s*(?:of\s+)?(\d{4}))?\b", text)
@@ -118,13 +120,15 @@ def capped(period: Period, as_of: date) -> Period:
     return period
 
 
-def compared_periods(text: str, as_of: date) -> list[Period]:
+def compared_periods(
+    text: str, as_of: date, milestones: Mapping[str, date] = NO_MILESTONES
+) -> list[Period]:
     """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
     to last month"."""
     around = re.search(r"\bbefore and after (?:the )?(.+?)(?:$|[?,]| by | per | for )", text)
     if around:
         words = around.group(1)
-        day = _price_change(as_of) if "price change" in words else _day(words, as_of)
+        day = _day(words, as_of, milestones)
         if day:
             return [Period(end=day), Period(start=day)]
     joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
@@ -132,15 +136,10 @@ def compared_periods(text: str, as_of: date) -> list[Period]:
     )
     sides = re.split(rf"\s+(?:{joiner})\s+", text, maxsplit=1)
     if len(sides) == 2:
-        left, right = (period_in(side, as_of)[0] for side in sides)
+        left, right = (period_in(side, as_of, milestones)[0] for side in sides)
         if left != Period() and right != Period() and left != right:
             return [left, right]
     return []
-
-
-def _price_change(as_of: date) -> date:
-    """The demo company's price change, 1 May: the latest one up to the as-of date."""
-    return date(_latest_year(5, as_of), 5, 1)
 
 
 def _months_back(as_of: date, months: int) -> date:
@@ -157,8 +156,13 @@ def _latest_year(month: int, as_of: date) -> int:
     return as_of.year if month <= as_of.month else as_of.year - 1
 
 
-def _day(words: str, as_of: date) -> date | None:
+def _day(words: str, as_of: date, milestones: Mapping[str, date] = NO_MILESTONES) -> date | None:
+    """The day words name: a date in any usual form, or a milestone of the company's ("the
+    price change") as the settings date it."""
     words = words.strip()
+    for name, day in milestones.items():
+        if re.match(rf"(?:the\s+)?{re.escape(name.lower())}\b", words):
+            return day
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
     if iso:
         return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
@@ -178,4 +182,8 @@ def _day(words: str, as_of: date) -> date | None:
         year = int(month_only.group(2)) if month_only.group(2) else _latest_year(number, as_of)
         return date(year, number, 1)
     just_year = re.match(r"(20\d\d)\b", words)
-    return date(int(just_year.group(1)), 1, 1) if just_year else None
+    if just_year:
+        return date(int(just_year.group(1)), 1, 1)
+    # "the price change on 1 May 2026": the day it names
+    dated = re.search(r"\bon (.+)", words)
+    return _day(dated.group(1), as_of) if dated else None

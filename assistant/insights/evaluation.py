@@ -6,7 +6,7 @@ the product asks back instead of answering."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,8 +77,9 @@ def evaluate(
     cases: list[Case],
     as_of: date,
     progress: Callable[[int, int], None] | None = None,
+    milestones: Mapping[str, date] | None = None,
 ) -> Figures:
-    insights = InsightsService(session, vocabulary)
+    insights = InsightsService(session, vocabulary, milestones=milestones)
     figures = Figures()
     dialect = session.get_bind().dialect.name
     for done, case in enumerate(cases, start=1):

@@ -82,6 +82,7 @@ class Known:
     handoff_reasons: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # as the data writes them: DE, US...
     event_channels: list[str] = field(default_factory=list)
+    milestones: dict[str, date] = field(default_factory=dict)  # "the price change": its day
 
     def words(self) -> set[str]:
         """The words of the data's own names: a slip is never mended away from one."""
@@ -152,9 +153,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     ]
     shown = together if metric in together and len(together) > 1 else [metric]
     spec: dict[str, Any] = {"metrics": COMPANIONS.get(metric, shown), "as_of": as_of}
-    period, grain = period_in(text, as_of)
+    period, grain = period_in(text, as_of, known.milestones)
     period = capped(period, as_of)
-    compared = [capped(p, as_of) for p in compared_periods(text, as_of)]
+    compared = [capped(p, as_of) for p in compared_periods(text, as_of, known.milestones)]
     spec["period"] = Period() if compared else period
     spec["compare"] = compared
     filters = _filters(text, known, metric, question)

@@ -3,6 +3,7 @@ and the query that was run; or, when the question cannot be read, what can be as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,11 +59,16 @@ class Answer(BaseModel):
 
 class InsightsService:
     def __init__(
-        self, session: Session, vocabulary: Vocabulary, model: BaseChatModel | None = None
+        self,
+        session: Session,
+        vocabulary: Vocabulary,
+        model: BaseChatModel | None = None,
+        milestones: Mapping[str, date] | None = None,
     ) -> None:
         self.session = session
         self.vocabulary = vocabulary
         self.model = model  # when configured, proposes the spec; the rules read it otherwise
+        self.milestones = dict(milestones or {})  # the company's dated events: "the price change"
 
     def ask(self, question: str, as_of: date | None = None) -> Answer:
         question = question.strip()
@@ -175,6 +181,7 @@ class InsightsService:
             handoff_reasons=values(Conversation.handoff_reason),
             countries=values(Account.country),
             event_channels=values(JourneyEvent.channel),
+            milestones=self.milestones,
         )
 
 

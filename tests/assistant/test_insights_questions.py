@@ -331,3 +331,15 @@ def test_is_one_slower_than_the_other_compares_their_response_times() -> None:
         "dimensions": ["channel"],
         "filters": [{"dimension": "channel", "values": ["email", "chat"]}],
     }
+
+
+def test_a_milestone_of_the_company_is_a_day_questions_can_name() -> None:
+    from dataclasses import replace
+
+    dated = replace(KNOWN, milestones={"price change": date(2026, 5, 1)})
+    since = parse("NPS by segment since the price change", dated, AS_OF)
+    assert since.period == Period(start=date(2026, 5, 1), end=None)
+    around = parse("renewal rate before and after the price change", dated, AS_OF)
+    assert around.compare == [Period(end=date(2026, 5, 1)), Period(start=date(2026, 5, 1))]
+    # a company that has not dated it: no day is made up for it
+    assert parse("NPS since the price change", KNOWN, AS_OF).period == Period()
