@@ -43,15 +43,7 @@ from journey.vocabulary import Vocabulary
 
 AS_OF = date(2026, 12, 31)
 START = datetime(2026, 1, 1, tzinfo=UTC)
-STAGES = [
-    "awareness",
-    "consideration",
-    "decision",
-    "onboarding",
-    "adoption",
-    "retention",
-    "advocacy",
-]
+STAGES = [stage.key for stage in Vocabulary().stages]  # the default journey, in order
 TYPES = {
     "awareness": ["page_view", "ad_click"],
     "consideration": ["trial_started", "content_downloaded"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
@@ -89,7 +90,7 @@ class InsightsService:
             if proposed is not None:
                 return self.answer(question, proposed).model_copy(update={"read_by": "model"})
         try:
-            spec = parse(question, self._known(), day)
+            spec = parse(question, self.known, day)
         except Unclear as exc:
             return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
         return self.answer(question, spec).model_copy(update={"read_by": "rules"})
@@ -159,7 +160,11 @@ class InsightsService:
             spec=spec,
         )
 
-    def _known(self) -> Known:
+    @cached_property
+    def known(self) -> Known:
+        """What the data holds, read once per service: a run of questions (an evaluation, a
+        dashboard) asks the database for it once."""
+
         def values(column: Any) -> list[str]:
             rows = self.session.scalars(select(column).distinct().where(column.is_not(None)))
             return sorted(str(v) for v in rows if v)
