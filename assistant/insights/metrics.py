@@ -106,6 +106,7 @@ def _account_dimensions(join: tuple[Join, ...]) -> dict[str, Dimension]:
             Dimension("industry", "industry", Account.industry, join),
             Dimension("country", "country", Account.country, join),
             Dimension("account_status", "account status", Account.status, join),
+            Dimension("account", "account", Account.name, join),
         ]
     }
 

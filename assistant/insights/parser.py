@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -36,8 +37,10 @@ from assistant.insights.phrasings import (
     EVENT_WORDS,
     FIGURE_WORDS,
     GROUPING,
+    HARMLESS,
     ITEM_TYPES,
     KEYWORDS,
+    LEGAL_FORMS,
     METRIC_WORDS,
     PAINS,
     PHRASES,
@@ -68,6 +71,10 @@ class Unclear(Exception):
     """The question cannot be read into a query; `str()` says what can be asked."""
 
 
+class AskedBack(Unclear):
+    """The question names something several ways: which one is meant is asked back."""
+
+
 @dataclass
 class Known:
     """What the company's data holds, for the values a question may name."""
@@ -83,14 +90,41 @@ class Known:
     countries: list[str] = field(default_factory=list)  # as the data writes them: DE, US...
     event_channels: list[str] = field(default_factory=list)
     milestones: dict[str, date] = field(default_factory=dict)  # "the price change": its day
+    accounts: list[str] = field(default_factory=list)  # their names
 
+    @cached_property
     def words(self) -> set[str]:
         """The words of the data's own names: a slip is never mended away from one."""
         names = [*self.plans, *self.industries, *self.platforms, *self.themes, *self.tags,
-                 *self.flag_reasons, *self.handoff_reasons,
+                 *self.flag_reasons, *self.handoff_reasons, *self.milestones,
                  *(t.label for t in self.vocabulary.touchpoints),
                  *(e.label for e in self.vocabulary.event_types)]  # fmt: skip
         return {w for name in names for w in re.findall(r"[a-z]+", name.lower())}
+
+    @cached_property
+    def account_forms(self) -> dict[str, str]:
+        """Each account's name as a question may write it, in full or without its legal form,
+        lower case, words only: the name it stands for."""
+        forms: dict[str, str] = {}
+        for name in self.accounts:
+            words = re.findall(r"[a-z0-9]+", name.lower())
+            while len(words) > 1 and words[-1] in LEGAL_FORMS:
+                forms.setdefault(" ".join(words), name)
+                words = words[:-1]
+            if len(words) > 1 or (words and words[0] not in KEYWORDS):
+                forms.setdefault(" ".join(words), name)
+        return forms
+
+    @cached_property
+    def account_words(self) -> dict[str, list[str]]:
+        """The accounts each rare word of their names belongs to: "Riverbend" alone names
+        Riverbend Law when no other account's name has it."""
+        found: dict[str, list[str]] = {}
+        for name in self.accounts:
+            for word in set(re.findall(r"[a-z]+", name.lower())):
+                if word not in LEGAL_FORMS and zipf_frequency(word, "en") < SLIP_ZIPF:
+                    found.setdefault(word, []).append(name)
+        return found
 
 
 def normalised(question: str, known: Known | None = None) -> str:
@@ -101,7 +135,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\b[a-z]+\b", lambda m: SHORTHANDS.get(m.group(), m.group()), text)
-    known_words = KEYWORDS | (known.words() if known else set())
+    known_words = KEYWORDS | (known.words | set(known.account_words) if known else set())
 
     def mended(match: re.Match[str]) -> str:
         word = match.group()
@@ -130,9 +164,13 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     if why:
         raise Unclear(why)
     text = normalised(question, known)
+    text, accounts = _accounts_named(text, known)
+    _no_unknown_names(text, known, question)
     for phrase, token in PHRASES.items():
         text = re.sub(phrase, token, text)
     types = _event_types(text, known)
+    if re.search(r"\bchurn\b", text) and "contract_cancelled" not in types:
+        types.append("contract_cancelled")  # "our churn this year"; not "churned accounts"
     if re.search(r"\bon (?:a )?trial\b|\bin trial\b|\btrialing\b", text):
         types = [t for t in types if t != "trial_started"]  # a status, not the event
     # Whose figure it is ("for enterprise accounts") names no figure, unless nothing else does.
@@ -159,6 +197,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     spec["period"] = Period() if compared else period
     spec["compare"] = compared
     filters = _filters(text, known, metric, question)
+    if accounts:
+        filters.append(Filter(dimension="account", values=accounts))
     if types and metric in ("events", "accounts_reaching"):
         filters.append(Filter(dimension="type", values=types))
     dimensions = [_fitted(d, metric) for d in _dimensions(text, metric)]
@@ -189,6 +229,67 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         return QuerySpec(**spec)
     except ValueError as exc:
         raise Unclear(first_error(exc)) from exc
+
+
+def _accounts_named(text: str, known: Known) -> tuple[str, list[str]]:
+    """The accounts a question names ("tickets from Riverbend Law", "Quarry Properties' NPS",
+    "Riverbend" when one account's name has that rare word), and the question without their
+    names, so no word of a name is read as anything else."""
+    forms, tokens = known.account_forms, list(re.finditer(r"[a-z0-9]+", text))
+    ordinary = KEYWORDS | known.words
+    longest = max((form.count(" ") + 1 for form in forms), default=0)
+    named: list[str] = []
+    spans: list[tuple[int, int]] = []
+    place = 0
+    while place < len(tokens):
+        for size in range(min(longest, len(tokens) - place), 0, -1):
+            name = forms.get(" ".join(t.group() for t in tokens[place : place + size]))
+            if name:
+                named.append(name)
+                spans.append((tokens[place].start(), tokens[place + size - 1].end()))
+                place += size
+                break
+        else:
+            word = tokens[place].group()
+            accounts = [] if word in ordinary else known.account_words.get(word, [])
+            if len(accounts) > 1:
+                listed = ", ".join(sorted(accounts)[:5]) + (" …" if len(accounts) > 5 else "")
+                raise AskedBack(f"Which account do you mean by '{word}': {listed}?")
+            if accounts:
+                named.append(accounts[0])
+                spans.append((tokens[place].start(), tokens[place].end()))
+            place += 1
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return text, list(dict.fromkeys(named))
+
+
+def _no_unknown_names(text: str, known: Known, question: str) -> None:
+    """A name the reader does not know ("tickets from Acme", "NPS in DACH") is not dropped
+    from the question, which would answer another one: it is asked about. A name is written
+    as one: capitalised inside a sentence that is not in title case, or in capitals."""
+    familiar = KEYWORDS | HARMLESS | known.words
+    for word in dict.fromkeys(_written_as_names(question)):
+        if len(word) < 2 or word in familiar or stem(word) in familiar:
+            continue
+        if word in text and zipf_frequency(word, "en") < SLIP_ZIPF:
+            raise Unclear(
+                f"I do not know '{word}': it is not an account, plan, country, theme or other "
+                "name in the data."
+            )
+
+
+def _written_as_names(question: str) -> list[str]:
+    words = list(re.finditer(r"[A-Za-z]+", question))
+    title_case = sum(w.group()[0].isupper() for w in words) * 2 > len(words)
+    names = []
+    for place, word in enumerate(words):
+        said = word.group()
+        opening = place == 0 or re.search(r"[.?!:]\s*$", question[: word.start()]) is not None
+        capitalised = said[0].isupper() and not opening and not title_case
+        if len(said) > 1 and (said.isupper() or capitalised):
+            names.append(said.lower())
+    return names
 
 
 def spots_asked(question: str, vocabulary: Vocabulary, as_of: date) -> SpotsAsked | None:
@@ -269,6 +370,9 @@ def _dimensions(text: str, metric: str) -> list[str]:
         while following and following[0] in ("the", "a", "our", "your", "their"):
             following = following[1:]
         following = following[:5]
+        if _per_account(start.group().strip(), following):
+            found.extend(k for k in ["account"] if k not in found)
+            continue
         for place, word in enumerate(following[:3]):
             key = DIMENSION_WORDS.get(word)
             scored = following[place + 1 : place + 2] in (["score"], ["scores"])
@@ -283,6 +387,24 @@ def _dimensions(text: str, metric: str) -> list[str]:
                     found.extend(k for k in [DIMENSION_WORDS[joined[1]]] if k not in found)
                 break
     return found
+
+
+ACCOUNT_NOUNS = {"account", "accounts", "customer", "customers", "company", "companies",
+                 "client", "clients"}  # fmt: skip
+PER_ACCOUNT = re.compile(r"which|by|per|each|for each|for every|(?:top|bottom) \w+")
+
+
+def _per_account(grouping: str, following: list[str]) -> bool:
+    """ "Which accounts opened the most tickets", "top 5 customers by ARR": a row per account;
+    not "for each customer segment" or "by customer ARR", whose noun only says whose."""
+    if (
+        not PER_ACCOUNT.fullmatch(grouping)
+        or following[:1] == []
+        or following[0] not in ACCOUNT_NOUNS
+    ):
+        return False
+    after = following[1:2]
+    return not after or (after[0] not in DIMENSION_WORDS and not _metrics(after[0]))
 
 
 def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter]:

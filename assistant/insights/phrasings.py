@@ -34,7 +34,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\b(?:negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b", "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
      r"how (?:positive|negative)|sentiment scores?", "sentiment"),
-    (r"\bnegative\b", "negative_share"),
+    (r"\bnegative\b|\b(?:unhappy|dissatisfied|upset|angry)\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
     (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
@@ -62,7 +62,8 @@ UNKNOWN = re.compile(
     r"\b(?:cac|acquisition costs?|ltv|lifetime value|margins?|profit|bounce rate|predict|"
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
     r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
-    r"going to churn|right now on)\b"
+    r"going to churn|right now on|deal sizes?|contract values?|acv|mrr|churn rate|win rate|"
+    r"pipeline value)\b"
     r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
@@ -135,6 +136,7 @@ CHANGES = re.compile(
 
 PAINS = re.compile(
     r"\bpain ?points?\b|\bpains?\b|friction|frustrat|struggl|annoy|(?:hate|dislike)s?\b"
+    r"|\bcomplain(?:ing)? about\b|\b(?:biggest|main|top|most common) complaints?\b"
 )
 DELIGHTS = re.compile(
     r"delight|bright spots?|\blove\b|\b(?:like|liked) (?:most|best)\b|works? (?:really )?well"
@@ -180,5 +182,14 @@ EVENT_WORDS = {
     "lead": "lead_qualified", "renew": "renewal_signed", "cancel": "contract_cancelled",
     "referr": "referral_made", "refer": "referral_made", "hook": "integration_connected",
     "webinar": "webinar_attended", "case": "case_study_published", "deal": "contract_signed",
-    "signatur": "contract_signed",
+    "signatur": "contract_signed", "won": "contract_signed", "win": "contract_signed",
 }  # fmt: skip
+# Words that say nothing about the figure asked for, though the reader has no use for them.
+HARMLESS = set(
+    "qbr kpi kpis chatbot bot dashboard deck pls plz thx btw fyi asap summarise summarize "
+    "ballpark rundown recap".split()
+)
+# Legal forms a company's name is said without: "Quarry Properties" for Quarry Properties SAS.
+LEGAL_FORMS = set(
+    "gmbh llc ltd inc sas sa sl bv nv ag plc oy ab srl spa corp co kg ug limited".split()
+)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from assistant.insights.metrics import METRICS, TIME_DIMENSIONS
 from assistant.insights.pain_points import Spot, pain_points
 from assistant.insights.parser import (
+    AskedBack,
     Known,
     SpotsAsked,
     Unclear,
@@ -91,6 +92,8 @@ class InsightsService:
                 return self.answer(question, proposed).model_copy(update={"read_by": "model"})
         try:
             spec = parse(question, self.known, day)
+        except AskedBack as exc:
+            return Answer(question=question, clarification=str(exc))
         except Unclear as exc:
             return Answer(question=question, clarification=f"{exc} {what_can_be_asked()}")
         return self.answer(question, spec).model_copy(update={"read_by": "rules"})
@@ -187,6 +190,7 @@ class InsightsService:
             countries=values(Account.country),
             event_channels=values(JourneyEvent.channel),
             milestones=self.milestones,
+            accounts=values(Account.name),
         )
 
 

@@ -14,7 +14,7 @@ from builders import INSIGHTS_AS_OF, insights_world
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from assistant.insights.parser import Known, Unclear, parse
+from assistant.insights.parser import AskedBack, Known, Unclear, parse
 from assistant.insights.periods import Period
 from assistant.insights.service import InsightsService
 from journey.vocabulary import Vocabulary
@@ -343,3 +343,85 @@ def test_a_milestone_of_the_company_is_a_day_questions_can_name() -> None:
     assert around.compare == [Period(end=date(2026, 5, 1)), Period(start=date(2026, 5, 1))]
     # a company that has not dated it: no day is made up for it
     assert parse("NPS since the price change", KNOWN, AS_OF).period == Period()
+
+
+NAMED = Known(
+    vocabulary=Vocabulary(),
+    plans=["Enterprise", "Growth", "Starter"],
+    accounts=["Riverbend Law", "Riverbend Freight GmbH", "Quarry Properties SAS",
+              "Kestrel Transport LLC"],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "account"),
+    [
+        ("tickets from Riverbend Law last month", "Riverbend Law"),
+        ("NPS of Quarry Properties", "Quarry Properties SAS"),  # said without its legal form
+        ("how many tickets did kestrel open this year?", "Kestrel Transport LLC"),  # one has it
+    ],
+)
+def test_an_account_named_filters_the_figure(question: str, account: str) -> None:
+    filters = parse(question, NAMED, AS_OF).filters
+    assert [(f.dimension, f.values) for f in filters] == [("account", [account])]
+
+
+def test_a_name_several_accounts_share_is_asked_back_and_an_unknown_one_is_not_dropped() -> None:
+    with pytest.raises(AskedBack, match="'riverbend': Riverbend Freight GmbH, Riverbend Law"):
+        parse("tickets from Riverbend this year", NAMED, AS_OF)
+    with pytest.raises(Unclear, match="do not know 'acme'"):
+        parse("how many tickets did Acme open last month?", NAMED, AS_OF)
+    with pytest.raises(Unclear, match="do not know 'dach'"):
+        parse("NPS in DACH this year", NAMED, AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "which accounts opened the most tickets last quarter?",
+            {
+                "metrics": ["tickets"],
+                "dimensions": ["account"],
+                "order": "desc",
+                "limit": 1,
+                "period": {"start": "2026-07-01", "end": "2026-10-01"},
+            },
+        ),
+        ("CSAT by customer segment", {"metrics": ["csat"], "dimensions": ["segment"]}),
+        (
+            "what's our churn this year?",
+            {
+                "metrics": ["events"],
+                "filters": [{"dimension": "type", "values": ["contract_cancelled"]}],
+                "period": {"start": "2026-01-01", "end": "2026-11-16"},
+            },
+        ),
+        (
+            "how many new customers did we win in Q3?",
+            {
+                "metrics": ["accounts_reaching"],
+                "filters": [{"dimension": "type", "values": ["contract_signed"]}],
+                "period": {"start": "2026-07-01", "end": "2026-10-01"},
+            },
+        ),
+        (
+            "which plan has the most unhappy customers?",
+            {"metrics": ["negative_share"], "dimensions": ["plan"], "order": "desc", "limit": 1},
+        ),
+    ],
+)
+def test_words_of_the_trade_are_read_as_their_figures(
+    question: str, expected: dict[str, Any]
+) -> None:
+    assert spec_of(question) == expected
+
+
+def test_a_figure_per_account_names_the_accounts(session: Session) -> None:
+    insights_world(session)
+    insights = InsightsService(session, Vocabulary())
+    most = insights.ask("which customers opened the most tickets?", INSIGHTS_AS_OF)
+    assert most.rows == [["Alder", 3]], most
+    assert insights.ask("tickets from Birch", INSIGHTS_AS_OF).rows == [[2]]
+    refused = insights.ask("average deal size this year", INSIGHTS_AS_OF)
+    assert refused.rows == [] and refused.clarification
