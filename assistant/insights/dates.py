@@ -86,6 +86,11 @@ def period_in(
         end = _day(before.group(1), as_of, milestones)
         if end:
             return Period(end=end), grain
+    half = re.search(r"\b(?:h([12])|(first|second|1st|2nd) half)(?:\s+(?:of\s+)?(\d{4}))?\b", text)
+    if half:
+        year = int(half.group(3) or as_of.year)
+        first = date(year, 1 if (half.group(1) or half.group(2)[0]) in ("1", "f") else 7, 1)
+        return Period(start=first, end=add_months(first, 6)), grain
     quarter = re.search(r"\bq([1-4])(?:\s*(?:of\s+)?(\d{4}))?\b", text)
     if quarter:
         year = int(quarter.group(2) or as_of.year)
@@ -104,7 +109,8 @@ def period_in(
         year = int(named.group(2)) if named.group(2) else _latest_year(number, as_of)
         first = date(year, number, 1)
         return Period(start=first, end=add_months(first, 1)), grain
-    whole_year = re.search(r"\b(?:in|during|for|of|across|throughout)\s+(20\d\d)\b", text)
+    # "in 2026", and a year said on its own: "CSAT by channel, 2026"
+    whole_year = re.search(r"(?<![\d/-])\b(20\d\d)\b(?![-/]\d)", text)
     if whole_year:
         y = int(whole_year.group(1))
         return Period(start=date(y, 1, 1), end=date(y + 1, 1, 1)), grain
@@ -125,7 +131,11 @@ def compared_periods(
 ) -> list[Period]:
     """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
     to last month"."""
-    around = re.search(r"\bbefore and after (?:the )?(.+?)(?:$|[?,]| by | per | for )", text)
+    around = re.search(
+        r"\bbefore (?:and|&|vs\.?|versus|or|compared (?:to|with)) after (?:the )?(.+?)"
+        r"(?:$|[?,]| by | per | for )",
+        text,
+    )
     if around:
         words = around.group(1)
         day = _day(words, as_of, milestones)

@@ -91,6 +91,7 @@ class Known:
     event_channels: list[str] = field(default_factory=list)
     milestones: dict[str, date] = field(default_factory=dict)  # "the price change": its day
     accounts: list[str] = field(default_factory=list)  # their names
+    ticket_statuses: list[str] = field(default_factory=list)
 
     @cached_property
     def words(self) -> set[str]:
@@ -134,6 +135,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = " ".join(question.lower().replace("’", "'").split())
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
+    text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
     text = re.sub(r"\b[a-z]+\b", lambda m: SHORTHANDS.get(m.group(), m.group()), text)
     known_words = KEYWORDS | (known.words | set(known.account_words) if known else set())
 
@@ -165,9 +167,11 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         raise Unclear(why)
     text = normalised(question, known)
     text, accounts = _accounts_named(text, known)
+    text, themes = _themes_named(text, known)
     _no_unknown_names(text, known, question)
     for phrase, token in PHRASES.items():
         text = re.sub(phrase, token, text)
+    text = _lists_as_groupings(text, known)
     types = _event_types(text, known)
     if re.search(r"\bchurn\b", text) and "contract_cancelled" not in types:
         types.append("contract_cancelled")  # "our churn this year"; not "churned accounts"
@@ -175,11 +179,15 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         types = [t for t in types if t != "trial_started"]  # a status, not the event
     # Whose figure it is ("for enterprise accounts") names no figure, unless nothing else does.
     asked = re.sub(r"\([^)]*/[^)]*\)", "", text)  # "(negative / neutral / positive)" lists values
-    metrics = _metrics(WHOSE.sub("", _without_groupings(asked))) or _metrics(asked)
+    named = _metrics(WHOSE.sub("", _without_groupings(asked)))
+    metrics = named or _metrics(asked)
     metric = metrics[0] if metrics else None
     if types and metric in (None, "events", "accounts", "accounts_reaching", "contacts"):
-        # "demos attended in August", "accounts starting a trial": events of those types.
-        metric = "accounts_reaching" if metric in ("accounts", "accounts_reaching") else "events"
+        # "demos attended in August", "accounts starting a trial": events of those types;
+        # "logins from SMB accounts" are events too, the accounts only say whose.
+        counted = named or COUNTED_ACCOUNTS.search(text)
+        reaching = metric in ("accounts", "accounts_reaching") and counted
+        metric = "accounts_reaching" if reaching else "events"
         metrics = [metric]
     if metric is None:
         raise Unclear("I could not tell which figure you are asking for.")
@@ -199,6 +207,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     filters = _filters(text, known, metric, question)
     if accounts:
         filters.append(Filter(dimension="account", values=accounts))
+    if themes:
+        filters.append(Filter(dimension="theme", values=themes))
     if types and metric in ("events", "accounts_reaching"):
         filters.append(Filter(dimension="type", values=types))
     dimensions = [_fitted(d, metric) for d in _dimensions(text, metric)]
@@ -213,6 +223,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
         implied = f.dimension == "tag" or f.values == known.handoff_reasons
         if len(f.values) > 1 and f.dimension not in dimensions and not implied:
             dimensions.insert(0, f.dimension)
+    # "do churned accounts raise tickets? tickets by account status": every status is a row
+    filters = [f for f in filters if f.dimension not in dimensions or len(f.values) > 1]
     spec["filters"] = filters
     spec["dimensions"] = dimensions[:2]
     spec.update(_order(text))
@@ -262,6 +274,33 @@ def _accounts_named(text: str, known: Known) -> tuple[str, list[str]]:
     for start, end in reversed(spans):
         text = text[:start] + " " + text[end:]
     return text, list(dict.fromkeys(named))
+
+
+def _lists_as_groupings(text: str, known: Known) -> str:
+    """Every value of a dimension listed ("split into positive / neutral / negative", "open,
+    pending, resolved and closed") asks for the breakdown by it."""
+    for dimension, values in (("sentiment", ["positive", "neutral", "negative"]),
+                              ("status", known.ticket_statuses)):  # fmt: skip
+        value = "|".join(re.escape(v) for v in values)
+        if not value:
+            continue
+        listed = rf"\b(?:{value})(?:\s*(?:/|,|\band\b|\bor\b|&)\s*(?:{value})\b)+"
+        text = re.sub(listed, f"by {dimension}", text)
+    return text
+
+
+def _themes_named(text: str, known: Known) -> tuple[str, list[str]]:
+    """Themes named by their label ("the 'invoice, billing, finance' theme"), and the question
+    without them, so their words are not read as tags or figures."""
+    named = []
+    for theme in known.themes:
+        words = re.findall(r"[a-z0-9]+", theme.lower())
+        label = r"\W+".join(re.escape(w) for w in words)
+        said = re.search(rf"\b{label}\b", text) if words else None
+        if said:
+            named.append(theme)
+            text = text[: said.start()] + " " + text[said.end() :]
+    return text, named
 
 
 def _no_unknown_names(text: str, known: Known, question: str) -> None:
@@ -323,7 +362,8 @@ def _metrics(text: str) -> list[str]:
         return []
     if found[0][1] == "accounts" and len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
         found = found[1:]  # "Healthcare accounts' events": the accounts only say whose
-    if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", text):
+    joined = re.sub(r"\bbefore (?:and|&) after\b|\bbetween .+? and\b", " ", text)
+    if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", joined):
         return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
     ordered = [m for _, m in sorted(found)]
     if re.match(r"(?:the\s+)?(?:count|number|volume)\b", text):
@@ -365,7 +405,8 @@ def _dimensions(text: str, metric: str) -> list[str]:
     joined to it by "and" ("by priority and status"). "By sentiment score" ranks; it does
     not group."""
     found: list[str] = []
-    for start in re.finditer(rf"\b(?:{GROUPING}|(?:top|bottom) (?:\d+|three|five|ten))\s+", text):
+    ranked = r"(?:top|bottom|the) (?:\d+|three|five|ten)(?! (?:days|weeks|months|hours))"
+    for start in re.finditer(rf"\b(?:{GROUPING}|{ranked})\s+", text):
         following = re.findall(r"[a-z0-9_'-]+", text[start.end() :])
         while following and following[0] in ("the", "a", "our", "your", "their"):
             following = following[1:]
@@ -421,7 +462,9 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
 
     # A plan is named as one ("the Growth plan", "on Growth"): "enterprise accounts" are a
     # segment, though Enterprise is a plan too.
-    plans = [p for p in known.plans if said(p, r"(?=[ -]plans?\b)") or said(f"on {p}")]
+    # "on Growth" names a plan; "on enterprise accounts" the segment
+    whose = r"(?! (?:accounts?|customers?|compan\w+|clients?|segment))"
+    plans = [p for p in known.plans if said(p, r"(?=[ -]plans?\b)") or said(f"on {p}", whose)]
     plans += [p for p in known.plans if said(p) and p.lower() not in SEGMENTS and p not in plans]
     add("plan", plans)
     segment_text = text
@@ -445,8 +488,11 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("tag", _tags(text, known.tags))
     if metric == "tickets":
         felt = re.findall(
-            r"\b(negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b", text
+            r"\b(negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b"
+            r"|\btickets?\b.*\b(?:with|having|of|had)\s+(?:an?\s+)?(negative|positive|neutral)\b",
+            text,
         )
+        felt = [a or b for a, b in felt]
         add("sentiment", [FELT.get(word, word) for word in felt])
     if metric in ("sentiment", "negative_share", "positive_share"):
         add("item_type", [v for w, v in ITEM_TYPES.items() if re.search(w, text)])
@@ -522,7 +568,8 @@ def _tags(text: str, tags: list[str]) -> list[str]:
 
 def _order(text: str) -> dict[str, Any]:
     top = re.search(
-        r"\b(?:top|best|worst|bottom|which|what)\s+(\d+|three|five|ten)\b"
+        r"\b(?:top|best|worst|bottom|which|what|the)\s+(\d+|three|five|ten)\b"
+        r"(?! (?:days|weeks|months|hours))"
         r"|\b(\d+|three|five|ten) (?:most|least|biggest|largest|top)\b",
         text,
     )

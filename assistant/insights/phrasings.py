@@ -25,27 +25,40 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bhand[- ]?offs\b(?! rates?)"
      r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
      r"|\bhands? off\b.*\breasons?\b", "conversations"),
+    (r"^(?!.*\brates?\b).*\bhandoff_reason\b", "conversations"),  # "top 2 hand-off reasons"
+    (r"^(?!.*(?:%|\bpercent|\bshare\b|proportion|fraction|how often|\brates?\b))"
+     r".*\b(?:chats?|conversations?) (?:that |which )?(?:got |were |was |have been )?"
+     r"(?:handed|escalated|passed|transferred)\b", "conversations"),
     (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
      r"human agent", "handoff_rate"),
     (r"severity|\bsevere\b|\bserious\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
-    (r"(?:share|percent|%|proportion|fraction) of negative", "negative_share"),
+    (r"(?:share|percent|%|proportion|fraction) of negative|(?:%|percent|pct)\s*negative\b"
+     r"|\bnegative\s*(?:%|percent|share)", "negative_share"),
     (r"(?:share|percent|%|proportion|fraction) of positive", "positive_share"),
-    (r"\b(?:negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b", "tickets"),
+    (r"\b(?:negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b"
+     r"|\b(?:how many|number of|count of)\b.*\btickets?\b.*\b(?:negative|positive|neutral)\b",
+     "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
      r"how (?:positive|negative)|sentiment scores?", "sentiment"),
     (r"\bnegative\b|\b(?:unhappy|dissatisfied|upset|angry)\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
     (r"sentiment|mood|feel", "sentiment"),
     (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
-    (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b", "time_between"),
-    (r"renewal rate|renew", "renewal_rate"),
+    (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b"
+     r"|\b(?:median|average|typical) (?:time|days|number of days)\b", "time_between"),
+    (r"renewal rate|\brenew\w* (?:rate|%|percent|ratio)\b"
+     r"|(?:share|percent|%|proportion|rate) of (?:\w+ ){0,2}renew"
+     r"|\brenew\w* (?:vs\.?|versus|or|and) (?:cancel|churn)"
+     r"|\b(?:cancel|churn)\w* (?:vs\.?|versus|or|and) renew",
+     "renewal_rate"),
     (r"(?:accounts?|companies|customers) (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|"
      r"had|made|got|gets|getting|booked|started|enter\w*)\b", "accounts_reaching"),
-    (r"drop(?:-| )?off|drop out|fall out|los(?:e|ing) (?:them|accounts|customers|people)|"
+    (r"drop(?:-| )?off|drop out|fall out|"
+     r"los(?:e|es|ing) (?:the most |most |more )?(?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
-     r"(?: on)? to\b|made it (?:on )?to\b", "conversion"),
+     r"(?: on)? to\b|(?:made|make|makes|making) it (?:on )?(?:from \w+ )?to\b", "conversion"),
     (r"\btickets?\b|support requests?", "tickets"),
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
@@ -77,7 +90,8 @@ FIGURE_WORDS = {"negative", "positive", "average", "avg", "mean", "median", "tot
 # Accounts counted, not only said whose figures are asked for.
 COUNTED_ACCOUNTS = re.compile(
     r"\b(?:how many|number of|count of|# of|total)\s+"
-    r"(?:(?!events|tickets|reviews|conversations|contacts|answers)[\w-]+\s+){0,3}"
+    r"(?:(?!events|tickets|reviews|conversations|contacts|answers|from|for|at|among|with|by|in|on)"
+    r"[\w-]+\s+){0,3}"
     r"(?:accounts|customers|companies|prospects)\b|^(?:accounts|customers)\b|\bcustomer count\b"
 )
 # Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
@@ -147,7 +161,8 @@ SHORTHANDS = {
     "yoy": "year over year", "prio": "priority", "prios": "priorities",
     "frt": "first response time", "hrs": "hours", "avg": "average", "mot": "moment of truth",
     "mots": "moments of truth", "convos": "conversations", "convo": "conversation",
-    "pct": "percent",
+    "pct": "percent", "yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters",
+    "wk": "week", "wks": "weeks", "tix": "tickets", "tkts": "tickets",
 }  # fmt: skip
 SLIP_ZIPF = 3.0  # a word rarer than this in English may be a slip ("lst": 2.9, "last": 5.9)
 # The words questions are made of, for mending slips; the data's own names are added.

@@ -191,6 +191,7 @@ class InsightsService:
             event_channels=values(JourneyEvent.channel),
             milestones=self.milestones,
             accounts=values(Account.name),
+            ticket_statuses=values(Ticket.status),
         )
 
 

@@ -56,6 +56,9 @@ class QuerySpec(BaseModel):
         allowed = {*source.dimensions, *(TIME_DIMENSIONS if source.time is not None else ())}
         if kinds & {"conversion", "dropoff"}:
             allowed = {"stage", *allowed - {"stage", "type", "touchpoint", "channel"}}
+            if "stage" in self.dimensions and "dropoff" in kinds and not self.from_stage:
+                # "which stage loses the most accounts": the drop-off of every stage is a row
+                self.dimensions = [d for d in self.dimensions if d != "stage"]
         if "between" in kinds:
             allowed -= {"stage", "type", "touchpoint", "channel"}
             if not (self.from_event and self.to_event):

@@ -425,3 +425,98 @@ def test_a_figure_per_account_names_the_accounts(session: Session) -> None:
     assert insights.ask("tickets from Birch", INSIGHTS_AS_OF).rows == [[2]]
     refused = insights.ask("average deal size this year", INSIGHTS_AS_OF)
     assert refused.rows == [] and refused.clarification
+
+
+THEMED = Known(
+    vocabulary=Vocabulary(),
+    themes=["invoice, billing, finance", "sso, saml, certificate"],
+    tags=["billing", "sso"],
+    ticket_statuses=["closed", "open", "pending", "resolved"],
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "NPS for the first half of 2026",
+            {
+                "metrics": ["nps", "promoters", "detractors"],
+                "period": {"start": "2026-01-01", "end": "2026-07-01"},
+            },
+        ),
+        (
+            "CSAT by channel, 2026",
+            {
+                "metrics": ["csat"],
+                "dimensions": ["channel"],
+                "period": {"start": "2026-01-01", "end": "2026-11-16"},
+            },
+        ),
+        (
+            "median time proposal sent -> contract signed",
+            {
+                "metrics": ["time_between"],
+                "from_event": "proposal_sent",
+                "to_event": "contract_signed",
+            },
+        ),
+        (
+            "how many logins from SMB accounts this month?",
+            {
+                "metrics": ["events"],
+                "filters": [
+                    {"dimension": "segment", "values": ["smb"]},
+                    {"dimension": "type", "values": ["login"]},
+                ],
+                "period": {"start": "2026-11-01", "end": "2026-11-16"},
+            },
+        ),
+        (
+            "the 3 themes with the worst sentiment",
+            {"metrics": ["sentiment"], "dimensions": ["theme"], "order": "asc", "limit": 3},
+        ),
+        (
+            "tickets in the 'invoice, billing, finance' theme",  # its words are no tag
+            {
+                "metrics": ["tickets"],
+                "filters": [{"dimension": "theme", "values": ["invoice, billing, finance"]}],
+            },
+        ),
+        (
+            "tix split into positive / neutral / negative",
+            {"metrics": ["tickets"], "dimensions": ["sentiment"]},
+        ),
+        (
+            "how many tickets are open, pending or closed?",
+            {"metrics": ["tickets"], "dimensions": ["status"]},
+        ),
+        (
+            "renewal rate before vs after 1 May",
+            {
+                "metrics": ["renewal_rate"],
+                "compare": [{"end": "2026-05-01"}, {"start": "2026-05-01"}],
+            },
+        ),
+        (
+            "average review rating before and after 1 May",  # one figure: "and" joins periods
+            {
+                "metrics": ["average_rating"],
+                "compare": [{"end": "2026-05-01"}, {"start": "2026-05-01"}],
+            },
+        ),
+        (
+            "top 2 hand-off reasons",
+            {
+                "metrics": ["conversations"],
+                "dimensions": ["handoff_reason"],
+                "order": "desc",
+                "limit": 2,
+            },
+        ),
+    ],
+)
+def test_more_ways_managers_write_a_question(question: str, expected: dict[str, Any]) -> None:
+    spec = parse(question, THEMED, AS_OF)
+    got = spec.model_dump(exclude_defaults=True, exclude={"as_of"}, mode="json")
+    assert got == expected
