@@ -136,6 +136,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
+    text = re.sub(r"\b(than|over|>)\s+(?:a|an|one)\s+(day|hour|week)\b", r"\1 1 \2", text)
     text = re.sub(r"\b[a-z]+\b", lambda m: SHORTHANDS.get(m.group(), m.group()), text)
     known_words = KEYWORDS | (known.words | set(known.account_words) if known else set())
 
@@ -592,9 +593,9 @@ def _order(text: str) -> dict[str, Any]:
 
 def _parameters(text: str, known: Known, metric: str) -> dict[str, Any]:
     if metric == "tickets_waiting":
-        hours = re.search(r"(\d+(?:\.\d+)?)\s*(h\b|hours?|days?)", text)
+        hours = re.search(r"(\d+(?:\.\d+)?)\s*(h\b|hours?|days?|weeks?)", text)
         if hours:
-            value = float(hours.group(1)) * (24 if hours.group(2).startswith("d") else 1)
+            value = float(hours.group(1)) * {"d": 24, "w": 168}.get(hours.group(2)[0], 1)
             return {"hours": value}
     stages = [s.key for s in known.vocabulary.stages]
     if metric in ("conversion", "dropoff"):
@@ -644,6 +645,14 @@ def _event_mentions(text: str, known: Known) -> list[tuple[int, str]]:
                 found.append((window[0][0], event.key))
                 covered.update(at for at, t in window if t in label)
                 break
+    said = {t for _, t in tokens}
+    for event in known.vocabulary.event_types:
+        # "demos booked vs attended": the second shares the first one's noun
+        label = {stem(w) for w in re.findall(r"[a-z]+", event.label.lower())}
+        named = [at for at, t in tokens if t in label and at not in covered]
+        if len(label) > 1 and label <= said and named and event.key not in {k for _, k in found}:
+            found.append((named[0], event.key))
+            covered.update(named)
     for at, token in tokens:
         key = EVENT_WORDS.get(token)
         if key and at not in covered:

@@ -506,6 +506,19 @@ THEMED = Known(
             },
         ),
         (
+            "demos booked vs attended last quarter",  # the second shares the first one's noun
+            {
+                "metrics": ["events"],
+                "dimensions": ["type"],
+                "filters": [{"dimension": "type", "values": ["demo_booked", "demo_attended"]}],
+                "period": {"start": "2026-07-01", "end": "2026-10-01"},
+            },
+        ),
+        (
+            "tickets that waited longer than a day",
+            {"metrics": ["tickets_waiting"], "hours": 24.0},
+        ),
+        (
             "top 2 hand-off reasons",
             {
                 "metrics": ["conversations"],
