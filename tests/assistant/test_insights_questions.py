@@ -510,7 +510,7 @@ THEMED = Known(
             {
                 "metrics": ["events"],
                 "dimensions": ["type"],
-                "filters": [{"dimension": "type", "values": ["demo_booked", "demo_attended"]}],
+                "filters": [{"dimension": "type", "values": ["demo_attended", "demo_booked"]}],
                 "period": {"start": "2026-07-01", "end": "2026-10-01"},
             },
         ),
