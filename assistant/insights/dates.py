@@ -69,11 +69,10 @@ def period_in(
         last = date(year, number, int(days_of.group(2)))
         if last >= first:
             return Period(start=first, end=last + timedelta(days=1)), grain
-    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:$|[?,.])", text)
-    if between:
-        start, end = (_day(between.group(i), as_of, milestones) for i in (1, 2))
-        if start and end:
-            return Period(start=start, end=end + timedelta(days=1)), grain
+    ends = _ends(text, as_of, milestones)
+    if ends and not _changed(text, milestones):
+        first, last = ends
+        return Period(start=first.start, end=last.end), grain
     for since in re.finditer(
         r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
         text,
@@ -141,6 +140,9 @@ def compared_periods(
         day = _day(words, as_of, milestones)
         if day:
             return [Period(end=day), Period(start=day)]
+    ends = _ends(text, as_of, milestones) if _changed(text, milestones) else None
+    if ends:
+        return [capped(ends[0], as_of), capped(ends[1], as_of)]
     joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
         r"|with|to" if text.startswith("compare") else ""
     )
@@ -150,6 +152,56 @@ def compared_periods(
         if left != Period() and right != Period() and left != right:
             return [left, right]
     return []
+
+
+def _ends(text: str, as_of: date, milestones: Mapping[str, date]) -> tuple[Period, Period] | None:
+    """The two ends of "between March and May", "from Q2 to Q3", "from 1 May until 30 June":
+    each a day, or a month or quarter as a whole."""
+    said = re.search(
+        r"\b(?:between\s+(.+?)\s+and|from\s+(.+?)\s+(?:to|until|till|through|thru))\s+"
+        r"(.+?)(?:$|[?,.]| by | per | for )",
+        text,
+    )
+    if not said:
+        return None
+    sides = [_span(words, as_of, milestones) for words in (said.group(1) or said.group(2),
+                                                          said.group(3))]  # fmt: skip
+    if not all(sides) or sides[0].start is None:  # type: ignore[union-attr]
+        return None
+    return sides[0], sides[1]  # type: ignore[return-value]
+
+
+def _span(words: str, as_of: date, milestones: Mapping[str, date]) -> Period | None:
+    """A day ("1 May", "2026-05-01", "the price change"), else the month, quarter or year
+    the words name as a whole."""
+    words = words.strip()
+    if re.match(rf"\d|{_MONTH}\s+\d{{1,2}}\b(?!\d)", words) or not re.match(
+        rf"{_MONTH}|q\d|h\d|20", words
+    ):
+        day = _day(words, as_of, milestones)
+        if day:
+            return Period(start=day, end=day + timedelta(days=1))
+    month = re.fullmatch(rf"{_MONTH}(?:\s+(\d{{4}}))?", words)
+    if month:  # May too, which period_in reads as a verb when it stands alone
+        number = _month_number(month.group(1))
+        year = int(month.group(2)) if month.group(2) else _latest_year(number, as_of)
+        return Period(start=date(year, number, 1), end=add_months(date(year, number, 1), 1))
+    whole = period_in(words, as_of, milestones)[0]
+    return whole if whole.start and whole.end else None
+
+
+def _changed(text: str, milestones: Mapping[str, date]) -> bool:
+    """ "How did CSAT change from Q2 to Q3?" sets the two side by side; "the price change"
+    names a day."""
+    for name in milestones:
+        text = text.replace(name.lower(), " ")
+    return (
+        re.search(
+            r"\b(?:chang|mov|shift|evolv|develop|improv|wors|go|went|trend|compar|differ)\w*\b",
+            text,
+        )
+        is not None
+    )
 
 
 def _months_back(as_of: date, months: int) -> date:

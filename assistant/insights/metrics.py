@@ -191,7 +191,11 @@ REVIEWS = _source(
     Review,
     Review.posted_at,
     Review.account_id,
-    [Dimension("platform", "platform", Review.source)],
+    [
+        Dimension("platform", "platform", Review.source),
+        # as text, so "4-star reviews" filters like any other value
+        Dimension("rating", "rating", cast(Review.rating, String)),
+    ],
 )
 NPS_ANSWERS = _source(
     "nps_answers",

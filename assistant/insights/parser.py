@@ -173,6 +173,7 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     for phrase, token in PHRASES.items():
         text = re.sub(phrase, token, text)
     text = _lists_as_groupings(text, known)
+    text = _ratings_as_grouping(text)
     types = _event_types(text, known)
     if re.search(r"\bchurn\b", text) and "contract_cancelled" not in types:
         types.append("contract_cancelled")  # "our churn this year"; not "churned accounts"
@@ -206,6 +207,8 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     spec["period"] = Period() if compared else period
     spec["compare"] = compared
     filters = _filters(text, known, metric, question)
+    if metric == "average_rating" and any(f.dimension == "rating" for f in filters):
+        metric, spec["metrics"] = "reviews", ["reviews"]  # "5-star reviews" are counted
     if accounts:
         filters.append(Filter(dimension="account", values=accounts))
     if themes:
@@ -288,6 +291,18 @@ def _lists_as_groupings(text: str, known: Known) -> str:
         listed = rf"\b(?:{value})(?:\s*(?:/|,|\band\b|\bor\b|&)\s*(?:{value})\b)+"
         text = re.sub(listed, f"by {dimension}", text)
     return text
+
+
+def _ratings_as_grouping(text: str) -> str:
+    """ "Reviews by star rating": a row per rating; "countries by rating" ranks by it."""
+    if not re.search(r"\breviews?\b", text) or re.search(
+        r"\b(?:average|avg|mean|best|worst)\b", text
+    ):
+        return text
+    grouped = (r"\b(?:by|per|each) (?:star )?(?:ratings?|stars?|scores?)\b"
+               r"|\b(?:distribution|breakdown|spread) of (?:star )?ratings?\b"
+               r"|\b(?:star )?ratings? (?:distribution|breakdown)\b")  # fmt: skip
+    return re.sub(grouped, " by rating_value", text)
 
 
 def _themes_named(text: str, known: Known) -> tuple[str, list[str]]:
@@ -516,10 +531,40 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         channels = {v for f in filters if f.dimension == "channel" for v in f.values}
         touchpoints = known.vocabulary.touchpoints
         add("touchpoint", [t.key for t in touchpoints if _names(t, text) and t.key not in channels])
+    if "rating" in source.dimensions:
+        add("rating", _ratings(text))
     if metric not in ("dropoff", "conversion", "time_between"):
         stages = [s.key for s in known.vocabulary.stages if re.search(rf"\b{s.key}\b", text)]
         add("stage", stages)
     return filters
+
+
+def _ratings(text: str) -> list[str]:
+    """The star ratings a question keeps: "5-star reviews", "reviews below 3 stars", "rated
+    4 or more"."""
+    said = re.search(
+        r"\b(?:(below|under|less than|fewer than|above|over|more than|at least|at most)\s+)?"
+        r"([1-5])(?:\s*(or (?:more|higher|above|less|lower|below)|\+))?[- ]?stars?\b"
+        r"|\brated\s+(?:(below|under|above|over|at least|at most)\s+)?([1-5])"
+        r"(?:\s+(or (?:more|higher|above|less|lower|below)))?",
+        text,
+    )
+    if not said:
+        return []
+    bound = said.group(1) or said.group(4) or ""
+    stars = int(said.group(2) or said.group(5))
+    tail = said.group(3) or said.group(6) or ""
+    if bound in ("below", "under", "less than", "fewer than"):
+        kept = range(1, stars)
+    elif bound in ("above", "over", "more than"):
+        kept = range(stars + 1, 6)
+    elif bound == "at least" or tail == "+" or re.search(r"more|higher|above", tail):
+        kept = range(stars, 6)
+    elif bound == "at most" or re.search(r"less|lower|below", tail):
+        kept = range(1, stars + 1)
+    else:
+        kept = range(stars, stars + 1)
+    return [str(n) for n in kept]
 
 
 def _status_said(word: str, text: str) -> bool:

@@ -20,7 +20,11 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\b(?:slow|fast|quick)(?:er|est)?\b(?![- ]response)|\bspeed\b"
      r"|\bhow (?:long|quickly|fast) (?:do|does|did) we (?:answer|reply|respond)",
      "first_response_time"),
-    (r"average rating|\bratings?\b|\bstars?\b|\brated\b", "average_rating"),
+    # "how many reviews below 3 stars"; not "how many stars do we average on each review site"
+    (r"^(?!.*\b(?:average|avg|mean)\b).*\b(?:how many|number of|count of)\b.*\breviews?\b",
+     "reviews"),
+    (r"average rating|\bratings?\b|\bstars?\b|\brated\b|\b(?:worst|best|poorest) reviews\b",
+     "average_rating"),
     (r"how many (?:[\w-]+ ){0,2}(?:conversations|chats)\b", "conversations"),
     (r"\bhand[- ]?offs\b(?! rates?)"
      r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
@@ -76,7 +80,7 @@ UNKNOWN = re.compile(
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
     r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
     r"going to churn|right now on|deal sizes?|contract values?|acv|mrr|churn rate|win rate|"
-    r"pipeline value)\b"
+    r"pipeline value|per \d+ \w+)\b"
     r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
@@ -115,6 +119,7 @@ DIMENSION_WORDS: dict[str, str] = {
     "monthly": "month", "quarter": "quarter", "quarterly": "quarter", "year": "year",
     "yearly": "year", "sentiment": "sentiment", "item_type": "item_type",
     "handoff_reason": "handoff_reason", "account_status": "account_status", "kind": "type",
+    "rating_value": "rating",
     "kinds": "type",
 }  # fmt: skip
 GROUPING = (
