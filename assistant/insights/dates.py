@@ -71,8 +71,7 @@ def period_in(
             return Period(start=first, end=last + timedelta(days=1)), grain
     ends = _ends(text, as_of, milestones)
     if ends and not _changed(text, milestones):
-        first, last = ends
-        return Period(start=first.start, end=last.end), grain
+        return Period(start=ends[0].start, end=ends[1].end), grain
     for since in re.finditer(
         r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
         text,
@@ -164,11 +163,9 @@ def _ends(text: str, as_of: date, milestones: Mapping[str, date]) -> tuple[Perio
     )
     if not said:
         return None
-    sides = [_span(words, as_of, milestones) for words in (said.group(1) or said.group(2),
-                                                          said.group(3))]  # fmt: skip
-    if not all(sides) or sides[0].start is None:  # type: ignore[union-attr]
-        return None
-    return sides[0], sides[1]  # type: ignore[return-value]
+    first = _span(said.group(1) or said.group(2), as_of, milestones)
+    last = _span(said.group(3), as_of, milestones)
+    return (first, last) if first and last else None
 
 
 def _span(words: str, as_of: date, milestones: Mapping[str, date]) -> Period | None:

@@ -693,9 +693,9 @@ def _event_mentions(text: str, known: Known) -> list[tuple[int, str]]:
     said = {t for _, t in tokens}
     for event in known.vocabulary.event_types:
         # "demos booked vs attended": the second shares the first one's noun
-        label = {stem(w) for w in re.findall(r"[a-z]+", event.label.lower())}
-        named = [at for at, t in tokens if t in label and at not in covered]
-        if len(label) > 1 and label <= said and named and event.key not in {k for _, k in found}:
+        words = {stem(w) for w in re.findall(r"[a-z]+", event.label.lower())}
+        named = [at for at, t in tokens if t in words and at not in covered]
+        if len(words) > 1 and words <= said and named and event.key not in {k for _, k in found}:
             found.append((named[0], event.key))
             covered.update(named)
     for at, token in tokens:
