@@ -130,13 +130,15 @@ def compared_periods(
     """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
     to last month"."""
     around = re.search(
-        r"\bbefore (?:and|&|vs\.?|versus|or|compared (?:to|with)) after (?:the )?(.+?)"
-        r"(?:$|[?,]| by | per | for )",
+        r"\bbefore (?:and|&|vs\.?|versus|or|compared (?:to|with)) after\b(?: (?:the )?(.+?)"
+        r"(?:$|[?,]| by | per | for ))?",
         text,
     )
     if around:
-        words = around.group(1)
-        day = _day(words, as_of, milestones)
+        # "before and after 1 May"; "did NPS move after the price change? before vs after"
+        day = _day(around.group(1), as_of, milestones) if around.group(1) else None
+        said = period_in(text, as_of, milestones)[0]
+        day = day or said.start or said.end
         if day:
             return [Period(end=day), Period(start=day)]
     ends = _ends(text, as_of, milestones) if _changed(text, milestones) else None

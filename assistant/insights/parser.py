@@ -134,6 +134,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     not itself an English word, is read as that word."""
     text = " ".join(question.lower().replace("’", "'").split())
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
+    text = re.sub(r"\bw/(?=\s|$)", "with", text).replace("w/o", "without")
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
     text = re.sub(r"\b(than|over|>)\s+(?:a|an|one)\s+(day|hour|week)\b", r"\1 1 \2", text)
@@ -222,9 +223,14 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     if grain and not any(d in GRAINS for d in dimensions):
         dimensions.append(grain)
     # "compare email and chat": the values compared are the rows.
+    either = re.search(r"\bor\b", text) and not re.search(
+        r"\b(?:vs|versus|compar\w*|which|each|better|worse|higher|lower|faster|slower|more|less)\b",
+        text,
+    )
     for f in filters:
-        # Not a list the question only implies: every tag a word starts, every hand-off reason.
-        implied = f.dimension == "tag" or f.values == known.handoff_reasons
+        # Not a list the question only implies: every tag a word starts, every hand-off reason;
+        # nor "email or chat", either of them.
+        implied = f.dimension == "tag" or f.values == known.handoff_reasons or either
         if len(f.values) > 1 and f.dimension not in dimensions and not implied:
             dimensions.insert(0, f.dimension)
     # "do churned accounts raise tickets? tickets by account status": every status is a row
@@ -281,16 +287,28 @@ def _accounts_named(text: str, known: Known) -> tuple[str, list[str]]:
 
 
 def _lists_as_groupings(text: str, known: Known) -> str:
-    """Every value of a dimension listed ("split into positive / neutral / negative", "open,
-    pending, resolved and closed") asks for the breakdown by it."""
+    """Values of a dimension listed ("split into positive / neutral / negative", "open,
+    pending, resolved and closed") ask for the breakdown by it; two joined by "or" ("open or
+    pending") are one filter. "Priority mix", "channel split": by that dimension."""
+    text = re.sub(r"\([^)]*/[^)]*\)", " ", text)  # "per status (active/churned/trial)" explains
+    dimensions = "|".join(map(re.escape, DIMENSION_WORDS))
+    text = re.sub(rf"\b({dimensions}) (?:mix|split|distribution|breakdown)\b", r"by \1", text)
     for dimension, values in (("sentiment", ["positive", "neutral", "negative"]),
                               ("status", known.ticket_statuses)):  # fmt: skip
         value = "|".join(re.escape(v) for v in values)
-        if not value:
-            continue
         listed = rf"\b(?:{value})(?:\s*(?:/|,|\band\b|\bor\b|&)\s*(?:{value})\b)+"
-        text = re.sub(listed, f"by {dimension}", text)
+        grouping = f"by {dimension}"
+        if value:
+            text = re.sub(listed, lambda m: m.group() if _either(m.group()) else grouping, text)  # noqa: B023
     return text
+
+
+def _either(listed: str) -> bool:
+    """ "open or pending": either of two, not a row each."""
+    return (
+        re.search(r"\bor\b", listed) is not None
+        and len(re.findall(r"[/,&]|\band\b|\bor\b", listed)) < 2
+    )
 
 
 def _ratings_as_grouping(text: str) -> str:
@@ -421,7 +439,9 @@ def _dimensions(text: str, metric: str) -> list[str]:
     joined to it by "and" ("by priority and status"). "By sentiment score" ranks; it does
     not group."""
     found: list[str] = []
-    ranked = r"(?:top|bottom|the) (?:\d+|three|five|ten)(?! (?:days|weeks|months|hours))"
+    ranked = (r"(?:top|bottom|the) (?:\d+|three|five|ten)(?! (?:days|weeks|months|hours))"
+              r"|(?:\d+|three|five|ten) (?:most|least|biggest|largest|worst|best|highest"
+              r"|lowest)")  # fmt: skip
     for start in re.finditer(rf"\b(?:{GROUPING}|{ranked})\s+", text):
         following = re.findall(r"[a-z0-9_'-]+", text[start.end() :])
         while following and following[0] in ("the", "a", "our", "your", "their"):
@@ -503,6 +523,9 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("priority", [v for w, v in PRIORITIES.items() if said(w, r"(?! (?:nps|csat))")])
         add("tag", _tags(text, known.tags))
     if metric == "tickets":
+        # a ticket's state: "open", "pending"; "resolved" alone is as often what happened
+        states = [s for s in known.ticket_statuses if said(s)]
+        add("status", [s for s in states if len(states) > 1 or s not in ("resolved", "closed")])
         felt = re.findall(
             r"\b(negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b"
             r"|\btickets?\b.*\b(?:with|having|of|had)\s+(?:an?\s+)?(negative|positive|neutral)\b",
@@ -616,7 +639,7 @@ def _order(text: str) -> dict[str, Any]:
     top = re.search(
         r"\b(?:top|best|worst|bottom|which|what|the)\s+(\d+|three|five|ten)\b"
         r"(?! (?:days|weeks|months|hours))"
-        r"|\b(\d+|three|five|ten) (?:most|least|biggest|largest|top)\b",
+        r"|\b(\d+|three|five|ten) (?:most|least|biggest|largest|top|worst|best|highest|lowest)\b",
         text,
     )
     numbers = {"three": 3, "five": 5, "ten": 10}

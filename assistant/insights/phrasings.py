@@ -10,7 +10,9 @@ import re
 METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
     (r"\bcsat\b|satisf|how happy", "csat"),
-    (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d",
+    (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d"
+     r"|(?:first )?(?:response|reply)(?: times?)? (?:of |took )?"
+     r"(?:over|more than|longer than|above|>)\s*\d",
      "tickets_waiting"),
     (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
      "first_response_time"),
@@ -148,8 +150,8 @@ STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
 CHANGES = re.compile(
     r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
     r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
-    r"archive|mark|send|notify|email(?!\s+(?:clicks?|opens?|opened|clicked|tickets?|support|"
-    r"channel|volume|response|campaigns?)))\b|\b(?:delete|drop table|truncate)\b",
+    r"archive|mark|send|notify|email(?=\s+(?:the|all|every\w*|an?|me|us|them|customers?|"
+    r"accounts?|contacts?|people|our|this|these|those)\b))\b|\b(?:delete|drop table|truncate)\b",
     re.I,
 )
 
@@ -167,7 +169,11 @@ SHORTHANDS = {
     "frt": "first response time", "hrs": "hours", "avg": "average", "mot": "moment of truth",
     "mots": "moments of truth", "convos": "conversations", "convo": "conversation",
     "pct": "percent", "yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters",
-    "wk": "week", "wks": "weeks", "tix": "tickets", "tkts": "tickets",
+    "wk": "week", "wks": "weeks", "tix": "tickets", "tkts": "tickets", "tkt": "ticket",
+    "wkly": "weekly", "mthly": "monthly", "qtrly": "quarterly", "ent": "enterprise",
+    "mm": "mid-market", "acct": "account", "accts": "accounts", "cust": "customer",
+    "custs": "customers", "conv": "conversion", "rt": "rate", "btwn": "between",
+    "resp": "response", "pls": "please", "plz": "please",
 }  # fmt: skip
 SLIP_ZIPF = 3.0  # a word rarer than this in English may be a slip ("lst": 2.9, "last": 5.9)
 # The words questions are made of, for mending slips; the data's own names are added.
