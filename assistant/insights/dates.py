@@ -38,6 +38,11 @@ def period_in(
     if to_date_:
         unit = {"y": "year", "m": "month", "q": "quarter"}[to_date_.group(1)[0]]
         return to_date(unit, as_of), grain  # type: ignore[arg-type]
+    quarter_of = re.search(r"\bq([1-4])\s+(?:of\s+)?(this|last) year\b", text)
+    if quarter_of:  # "Q3 this year"
+        year = as_of.year - (1 if quarter_of.group(2) == "last" else 0)
+        first = date(year, 3 * int(quarter_of.group(1)) - 2, 1)
+        return Period(start=first, end=add_months(first, 3)), grain
     relative = re.search(
         r"\b(last|previous|this|current|past)\s+(day|week|month|quarter|year)\b", text
     )
@@ -69,8 +74,11 @@ def period_in(
         last = date(year, number, int(days_of.group(2)))
         if last >= first:
             return Period(start=first, end=last + timedelta(days=1)), grain
+    windows = _windows(text, as_of, milestones)
+    if windows:
+        return windows[0], grain
     ends = _ends(text, as_of, milestones)
-    if ends and not _changed(text, milestones):
+    if ends and (grain or not _changed(text, milestones)):
         return Period(start=ends[0].start, end=ends[1].end), grain
     for since in re.finditer(
         r"\b(?:since|from|after)\s+(?:the\s+)?(?=(.+?)(?:$|[?,]| by | per | for | in (?=\D)))",
@@ -129,22 +137,28 @@ def compared_periods(
 ) -> list[Period]:
     """Periods set side by side: "before and after 1 May", "Q2 vs Q3", "this month compared
     to last month"."""
+    windows = _windows(text, as_of, milestones)
+    if len(windows) == 2:  # "the three months before 1 May compared with the three after"
+        return windows
     around = re.search(
         r"\bbefore (?:and|&|vs\.?|versus|or|compared (?:to|with)) after\b(?: (?:the )?(.+?)"
         r"(?:$|[?,]| by | per | for ))?",
         text,
     )
-    if around:
-        # "before and after 1 May"; "did NPS move after the price change? before vs after"
-        day = _day(around.group(1), as_of, milestones) if around.group(1) else None
+    # "NPS before the price change versus after it", "the rate before 1 May compared with after"
+    split = re.search(r"\bbefore\b.*\b(?:after|since)\b(?! \d)", text)
+    if around or split:
+        day = _day(around.group(1), as_of, milestones) if around and around.group(1) else None
         said = period_in(text, as_of, milestones)[0]
         day = day or said.start or said.end
         if day:
             return [Period(end=day), Period(start=day)]
-    ends = _ends(text, as_of, milestones) if _changed(text, milestones) else None
+    grain = period_in(text, as_of, milestones)[1]
+    changed = _changed(text, milestones) and not grain  # "moved quarter by quarter between..."
+    ends = _ends(text, as_of, milestones) if changed else None
     if ends:
         return [capped(ends[0], as_of), capped(ends[1], as_of)]
-    joiner = r"vs\.?|versus|compared (?:to|with)|against" + (
+    joiner = r"vs\.?|versus|compared? (?:to|with)|against" + (
         r"|with|to" if text.startswith("compare") else ""
     )
     sides = re.split(rf"\s+(?:{joiner})\s+", text, maxsplit=1)
@@ -153,6 +167,34 @@ def compared_periods(
         if left != Period() and right != Period() and left != right:
             return [left, right]
     return []
+
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12}
+
+
+def _windows(text: str, as_of: date, milestones: Mapping[str, date]) -> list[Period]:
+    """ "The three months before 1 May", "the 30 days after the price change": a window on one
+    side of a day; "... compared with the three months after" puts the other beside it."""
+    found: list[tuple[date, date, date]] = []
+    for said in re.finditer(
+        r"\b(\d+|one|two|three|four|five|six|twelve) (day|week|month)s? "
+        r"(before|after|following|prior to)\b(?: (?:the )?(.+?)(?=$|[?,.(]| compared| vs\b"
+        r"| versus| and | by | per | for ))?",
+        text,
+    ):
+        count = int(NUMBERS.get(said.group(1), said.group(1)))
+        words = said.group(4)
+        day = _day(words, as_of, milestones) if words else None
+        day = day or (found[0][2] if found else None)
+        if day is None:
+            continue
+        if said.group(2) == "month":
+            other = add_months(day, count if said.group(3) in ("after", "following") else -count)
+        else:
+            days = count * (7 if said.group(2) == "week" else 1)
+            other = day + timedelta(days=days if said.group(3) in ("after", "following") else -days)
+        found.append((min(day, other), max(day, other), day))
+    return [capped(Period(start=start, end=end), as_of) for start, end, _ in found]
 
 
 def _ends(text: str, as_of: date, milestones: Mapping[str, date]) -> tuple[Period, Period] | None:

@@ -167,7 +167,7 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     why = refusal(question)
     if why:
         raise Unclear(why)
-    text = normalised(question, known)
+    text = _the_question(normalised(question, known))
     text, accounts = _accounts_named(text, known)
     text, themes = _themes_named(text, known)
     _no_unknown_names(text, known, question)
@@ -237,7 +237,13 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     filters = [f for f in filters if f.dimension not in dimensions or len(f.values) > 1]
     spec["filters"] = filters
     spec["dimensions"] = dimensions[:2]
-    spec.update(_order(text))
+    spec.update(_order(text, metric))
+    if spec.get("order") and not dimensions:
+        # "Of all the flag reasons, which one carries the highest severity?"
+        named = [DIMENSION_WORDS[w] for w in re.findall(r"[a-z_]+", text) if w in DIMENSION_WORDS]
+        named = [_fitted(d, metric) for d in named if d not in GRAINS]
+        if named and re.search(r"\bwhich (?:one|of them|is|has)\b", text):
+            spec["dimensions"] = named[:1]
     ranked = re.search(r"\b(?:top|bottom|best|worst)\b.*\bby\s+(.+)$", text)
     if spec.get("order") and ranked and len(spec["metrics"]) > 1:
         by = _metrics(ranked.group(1))  # "customer count and ARR, top 5 countries by ARR"
@@ -286,11 +292,31 @@ def _accounts_named(text: str, known: Known) -> tuple[str, list[str]]:
     return text, list(dict.fromkeys(named))
 
 
+def _the_question(text: str) -> str:
+    """The question without the context said before it: "The board wants to know whether the
+    new pricing hurt loyalty. Can you give me our NPS before and after it?", "Now that we're
+    six months past the change, how many tickets...". What a figure is asked of ("For the
+    enterprise segment, ...", "Enterprise: ...") stays."""
+    # A statement of four words or more, ended by a full stop or a semicolon; not a
+    # question, which the next sentence may go on ("... last year? split by segment").
+    pieces = re.split(r"(?<=[.;!])\s+", text)
+    for place, piece in enumerate(pieces[:-1]):
+        words = piece.split()
+        if len(words) < 4 or words[-1].rstrip(".;!") in ("incl", "excl", "approx", "vs", "etc"):
+            break
+        rest = " ".join(pieces[place + 1 :])
+        if _metrics(rest) or refusal(rest):
+            text = rest
+    context = (r"^(?:now that|given that|because|since we|we|we're|i|i'm|our board|"
+               r"the board)\b[^,]*,\s*")  # fmt: skip
+    return re.sub(context, "", text)
+
+
 def _lists_as_groupings(text: str, known: Known) -> str:
     """Values of a dimension listed ("split into positive / neutral / negative", "open,
     pending, resolved and closed") ask for the breakdown by it; two joined by "or" ("open or
     pending") are one filter. "Priority mix", "channel split": by that dimension."""
-    text = re.sub(r"\([^)]*/[^)]*\)", " ", text)  # "per status (active/churned/trial)" explains
+    text = re.sub(r"\([^)]*[/,][^)]*\)", " ", text)  # "per status (active/churned/trial)" explains
     dimensions = "|".join(map(re.escape, DIMENSION_WORDS))
     text = re.sub(rf"\b({dimensions}) (?:mix|split|distribution|breakdown)\b", r"by \1", text)
     for dimension, values in (("sentiment", ["positive", "neutral", "negative"]),
@@ -394,8 +420,8 @@ def _metrics(text: str) -> list[str]:
             found.append((match.start(), metric))
     if not found:
         return []
-    if found[0][1] == "accounts" and len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
-        found = found[1:]  # "Healthcare accounts' events": the accounts only say whose
+    if len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
+        found = [f for f in found if f[1] != "accounts"]  # "Healthcare accounts' events": whose
     joined = re.sub(r"\bbefore (?:and|&) after\b|\bbetween .+? and\b", " ", text)
     if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", joined):
         return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
@@ -499,9 +525,14 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
     # A plan is named as one ("the Growth plan", "on Growth"): "enterprise accounts" are a
     # segment, though Enterprise is a plan too.
     # "on Growth" names a plan; "on enterprise accounts" the segment
-    whose = r"(?! (?:accounts?|customers?|compan\w+|clients?|segment))"
+    whose = r"(?![ -](?:accounts?|customers?|compan\w+|clients?|segment))"
     plans = [p for p in known.plans if said(p, r"(?=[ -]plans?\b)") or said(f"on {p}", whose)]
     plans += [p for p in known.plans if said(p) and p.lower() not in SEGMENTS and p not in plans]
+    others = "|".join(re.escape(p.lower()) for p in plans)
+    listed = r"\s*(?:,|/|&|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*"
+    plans += [p for p in known.plans if p not in plans and others and said(p) and re.search(
+        rf"\b(?:{others}){listed}{re.escape(p.lower())}\b|\b{re.escape(p.lower())}{listed}(?:{others})\b",
+        text)]  # "Starter, Growth and Enterprise": a plan among plans  # fmt: skip
     add("plan", plans)
     segment_text = text
     for plan in plans:
@@ -541,7 +572,9 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("status", [v for v in ("open", "claimed", "resolved") if said(v)])
     if "handoff_reason" in source.dimensions:
         handoffs = [r for r in known.handoff_reasons if said(r.replace("_", "[ _-]"), raw=True)]
-        handing = re.search(
+        # "top 2 hand-off reasons" are of hand-offs; "conversations by hand-off reason" of all
+        reasons = "handoff_reason" in text and not re.search(r"\b(?:conversations?|chats?)\b", text)
+        handing = reasons or re.search(
             r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded (?:off|over|to)\b|escalat"
             r"|to an? (?:human|person)\b",
             text,
@@ -635,7 +668,7 @@ def _tags(text: str, tags: list[str]) -> list[str]:
     return [t for t in tags if t.split("_")[0] == before.group(1)]
 
 
-def _order(text: str) -> dict[str, Any]:
+def _order(text: str, metric: str) -> dict[str, Any]:
     top = re.search(
         r"\b(?:top|best|worst|bottom|which|what|the)\s+(\d+|three|five|ten)\b"
         r"(?! (?:days|weeks|months|hours))"
@@ -643,16 +676,20 @@ def _order(text: str) -> dict[str, Any]:
         text,
     )
     numbers = {"three": 3, "five": 5, "ten": 10}
-    if re.search(r"\b(?:lowest|least|fewest|worst|slowest|bottom|smallest|most negative)\b", text):
+    low = r"lowest|least|fewest|worst|slowest|bottom|smallest|most negative|weakest|shortest"
+    high = r"highest|most|biggest|largest|best|fastest|top|strongest|longest"
+    if re.search(rf"\b(?:{low})\b", text):
         order, limit = "asc", 1
-    elif re.search(r"\b(?:highest|most|biggest|largest|best|fastest|top)\b", text):
+    elif re.search(rf"\b(?:{high})\b", text):
         order, limit = "desc", 1
     else:
         return {}
-    if re.search(r"\bslowest\b", text):
+    if re.search(r"\b(?:slowest|longest)\b", text):
         order = "desc"  # the slowest response is the longest time
-    if re.search(r"\bfastest\b", text):
+    if re.search(r"\b(?:fastest|shortest|quickest)\b", text):
         order = "asc"
+    if METRICS[metric].unit in ("hours", "days") and re.search(r"\b(?:worst|best)\b", text):
+        order = "desc" if re.search(r"\bworst\b", text) else "asc"  # the worst wait is the longest
     if top:
         count = top.group(1) or top.group(2)
         limit = int(numbers.get(count, count))
@@ -661,7 +698,10 @@ def _order(text: str) -> dict[str, Any]:
 
 def _parameters(text: str, known: Known, metric: str) -> dict[str, Any]:
     if metric == "tickets_waiting":
-        hours = re.search(r"(\d+(?:\.\d+)?)\s*(h\b|hours?|days?|weeks?)", text)
+        # the wait said after "more than"; not the "last 30 days" of the period
+        amount = r"(\d+(?:\.\d+)?)\s*(h\b|hours?|days?|weeks?)"
+        waited = rf"(?:more than|over|longer than|above|>)\s*{amount}"
+        hours = re.search(waited, text) or re.search(amount, text)
         if hours:
             value = float(hours.group(1)) * {"d": 24, "w": 168}.get(hours.group(2)[0], 1)
             return {"hours": value}

@@ -52,6 +52,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"sentiment|mood|feel", "sentiment"),
     (r"\b(?:average|avg|mean|worst|best|lowest|highest) (?:review )?scores?\b", "average_rating"),
     (r"how long|\b(?:time|days|gap|delay|lag)\b.{0,30}?\b(?:from|between)\b"
+     r"|\bhow many days\b.*\b(?:take|takes|took|pass|go|goes)\b"
      r"|\b(?:median|average|typical) (?:time|days|number of days)\b", "time_between"),
     (r"renewal rate|\brenew\w* (?:rate|%|percent|ratio)\b"
      r"|(?:share|percent|%|proportion|rate) of (?:\w+ ){0,2}renew"
@@ -64,7 +65,9 @@ METRIC_WORDS: list[tuple[str, str]] = [
      r"los(?:e|es|ing) (?:the most |most |more )?(?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
-     r"(?: on)? to\b|(?:made|make|makes|making) it (?:on )?(?:from \w+ )?to\b", "conversion"),
+     r"(?: on)? to\b|(?:made|make|makes|making) it (?:on )?from \w+ to\b"
+     r"|^(?!.*\b(?:number|how many|count)\b).*\b(?:made|make|makes|making) it (?:on )?to\b",
+     "conversion"),
     (r"\btickets?\b|support requests?", "tickets"),
     (r"\breviews?\b", "reviews"),
     (r"conversations?|\bchats?\b", "conversations"),
@@ -82,7 +85,7 @@ UNKNOWN = re.compile(
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
     r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
     r"going to churn|right now on|deal sizes?|contract values?|acv|mrr|churn rate|win rate|"
-    r"pipeline value|per \d+ \w+)\b"
+    r"pipeline value|per \d+ \w+|how (?:much|many) will|if we)\b"
     r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
