@@ -229,8 +229,9 @@ def parse(question: str, known: Known, as_of: date) -> QuerySpec:
     )
     for f in filters:
         # Not a list the question only implies: every tag a word starts, every hand-off reason;
-        # nor "email or chat", either of them.
-        implied = f.dimension == "tag" or f.values == known.handoff_reasons or either
+        # nor "email or chat", either of them, nor the ratings "below 3 stars" keeps.
+        implied = (f.dimension in ("tag", "rating") or f.values == known.handoff_reasons
+                   or either)  # fmt: skip
         if len(f.values) > 1 and f.dimension not in dimensions and not implied:
             dimensions.insert(0, f.dimension)
     # "do churned accounts raise tickets? tickets by account status": every status is a row

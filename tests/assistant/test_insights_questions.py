@@ -533,3 +533,125 @@ def test_more_ways_managers_write_a_question(question: str, expected: dict[str, 
     spec = parse(question, THEMED, AS_OF)
     got = spec.model_dump(exclude_defaults=True, exclude={"as_of"}, mode="json")
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "The board wants to know whether pricing hurt loyalty. What's our NPS since 1 May?",
+            {"metrics": ["nps", "promoters", "detractors"], "period": {"start": "2026-05-01"}},
+        ),
+        (
+            "How many accounts started a trial last year? split by segment",  # goes on
+            {
+                "metrics": ["accounts_reaching"],
+                "dimensions": ["segment"],
+                "filters": [{"dimension": "type", "values": ["trial_started"]}],
+                "period": {"start": "2025-01-01", "end": "2026-01-01"},
+            },
+        ),
+        (
+            "NPS before the price change versus after it",
+            {
+                "metrics": ["nps", "promoters", "detractors"],
+                "compare": [{"end": "2026-05-01"}, {"start": "2026-05-01"}],
+            },
+        ),
+        (
+            "events in the three months before 1 May compared with the three months after",
+            {
+                "metrics": ["events"],
+                "compare": [
+                    {"start": "2026-02-01", "end": "2026-05-01"},
+                    {"start": "2026-05-01", "end": "2026-08-01"},
+                ],
+            },
+        ),
+        (
+            "How did CSAT change from Q2 to Q3?",
+            {
+                "metrics": ["csat"],
+                "compare": [
+                    {"start": "2026-04-01", "end": "2026-07-01"},
+                    {"start": "2026-07-01", "end": "2026-10-01"},
+                ],
+            },
+        ),
+        (
+            "tickets from march to may",
+            {"metrics": ["tickets"], "period": {"start": "2026-03-01", "end": "2026-06-01"}},
+        ),
+        (
+            "accounts that signed a contract in Q3 this year",
+            {
+                "metrics": ["accounts_reaching"],
+                "filters": [{"dimension": "type", "values": ["contract_signed"]}],
+                "period": {"start": "2026-07-01", "end": "2026-10-01"},
+            },
+        ),
+        (
+            "Across Starter, Growth and Enterprise, which plan has the weakest NPS?",
+            {
+                "metrics": ["nps", "promoters", "detractors"],
+                "dimensions": ["plan"],
+                "filters": [{"dimension": "plan", "values": ["Growth", "Starter", "Enterprise"]}],
+                "order": "asc",
+                "limit": 1,
+            },
+        ),
+        (
+            "which country waits the longest for a first reply? just the worst one",
+            {
+                "metrics": ["first_response_time"],
+                "dimensions": ["country"],
+                "order": "desc",
+                "limit": 1,
+            },
+        ),
+        (
+            "Of all the flag reasons, which one carries the highest average severity?",
+            {
+                "metrics": ["average_severity"],
+                "dimensions": ["reason"],
+                "order": "desc",
+                "limit": 1,
+            },
+        ),
+        (
+            "how many tix are open or pending",  # either, not a row each
+            {
+                "metrics": ["tickets"],
+                "filters": [{"dimension": "status", "values": ["open", "pending"]}],
+            },
+        ),
+        (
+            "how many reviews below 3 stars on G2",
+            {
+                "metrics": ["reviews"],
+                "filters": [
+                    {"dimension": "platform", "values": ["g2"]},
+                    {"dimension": "rating", "values": ["1", "2"]},
+                ],
+            },
+        ),
+    ],
+)
+def test_questions_with_their_context_ranges_and_either(
+    question: str, expected: dict[str, Any]
+) -> None:
+    from dataclasses import replace
+
+    known = replace(
+        THEMED,
+        plans=["Enterprise", "Growth", "Starter"],
+        platforms=["g2", "capterra"],
+        milestones={"price change": date(2026, 5, 1)},
+    )
+    spec = parse(question, known, AS_OF)
+    assert spec.model_dump(exclude_defaults=True, exclude={"as_of"}, mode="json") == expected
+
+
+def test_what_if_questions_are_refused() -> None:
+    with pytest.raises(Unclear, match="not a figure I hold"):
+        parse("If we raise prices again by 10% in January, how much will NPS drop?", KNOWN, AS_OF)
