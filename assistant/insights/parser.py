@@ -501,11 +501,9 @@ PER_ACCOUNT = re.compile(r"which|by|per|each|for each|for every|(?:top|bottom) \
 def _per_account(grouping: str, following: list[str]) -> bool:
     """ "Which accounts opened the most tickets", "top 5 customers by ARR": a row per account;
     not "for each customer segment" or "by customer ARR", whose noun only says whose."""
-    if (
-        not PER_ACCOUNT.fullmatch(grouping)
-        or following[:1] == []
-        or following[0] not in ACCOUNT_NOUNS
-    ):
+    if following[:1] and re.fullmatch(r"\d+|three|five|ten", following[0]):
+        following = following[1:]  # "which 5 customers"
+    if not PER_ACCOUNT.fullmatch(grouping) or not following or following[0] not in ACCOUNT_NOUNS:
         return False
     after = following[1:2]
     return not after or (after[0] not in DIMENSION_WORDS and not _metrics(after[0]))

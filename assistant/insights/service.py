@@ -225,6 +225,13 @@ def sentence(result: Result, vocabulary: Vocabulary) -> str:
     def name(row: list[Any]) -> str:
         return " / ".join(labels.get(str(v), str(v)) for v in row[:figure])
 
+    if dimensions == ["period"] and len(known) == len(result.rows) == 2:
+        # "before and after 1 May": the first period's figure, then the second's
+        first, then = known
+        return (
+            f"{_capital(metric.label)}{scope} went from {_shown(first[figure], metric.unit)} "
+            f"({name(first)}) to {_shown(then[figure], metric.unit)} ({name(then)})."
+        )
     if dimensions[0] in TIME_DIMENSIONS and len(dimensions) == 1:
         first, last = known[0], known[-1]
         return (

@@ -280,6 +280,9 @@ def test_periods_compared_side_by_side(session: Session) -> None:
     # Cedar cancelled on 2 April; Birch renewed on 20 May
     assert around.columns == ["period", "renewal_rate"]
     assert around.rows == [["until 30 Apr 2026", 0.0], ["since 01 May 2026", 100.0]]
+    assert around.answer == (
+        "Renewal rate % went from 0% (until 30 Apr 2026) to 100% (since 01 May 2026)."
+    )
     quarters = insights.ask("tickets by channel, Q1 vs Q2", INSIGHTS_AS_OF)
     # no ticket in the first quarter: its period has no rows
     assert quarters.rows == [
