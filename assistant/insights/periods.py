@@ -29,8 +29,12 @@ class Period(BaseModel):
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
         return self
 
-    def label(self) -> str:
+    def label(self, as_of: date | None = None) -> str:
+        """ "01 Apr 2026 to 30 Jun 2026"; "since 01 Nov 2026" when it runs up to the as-of
+        date; "until 30 Apr 2026"."""
         last = self.end - timedelta(days=1) if self.end else None
+        if as_of and last and last >= as_of:
+            last = None
         if self.start and last:
             return f"{self.start:%d %b %Y} to {last:%d %b %Y}"
         if self.start:

@@ -68,7 +68,7 @@ def run(session: Session, spec: QuerySpec, vocabulary: Vocabulary) -> Result:
         return Result(
             spec,
             ["period", *parts[0][1].columns],
-            [[p.label(), *row] for p, part in parts for row in part.rows],
+            [[p.label(spec.as_of), *row] for p, part in parts for row in part.rows],
             [statement for _, part in parts for statement in part.sql],
             truncated=any(part.truncated for _, part in parts),
         )

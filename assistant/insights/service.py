@@ -265,7 +265,7 @@ def _scope(spec: QuerySpec) -> str:
     if spec.hours:
         parts.append(f"first response over {spec.hours:g} h")
     if spec.period.start or spec.period.end:
-        parts.append(spec.period.label())
+        parts.append(spec.period.label(spec.as_of))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
