@@ -135,6 +135,7 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = " ".join(question.lower().replace("’", "'").split())
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"\bw/(?=\s|$)", "with", text).replace("w/o", "without")
+    text = text.replace(" & ", " and ")
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
     text = re.sub(r"\b(than|over|>)\s+(?:a|an|one)\s+(day|hour|week)\b", r"\1 1 \2", text)
@@ -467,6 +468,7 @@ def _dimensions(text: str, metric: str) -> list[str]:
     not group."""
     found: list[str] = []
     ranked = (r"(?:top|bottom|the) (?:\d+|three|five|ten)(?! (?:days|weeks|months|hours))"
+              r"|(?:\d+|three|five|ten)(?= [a-z_]+ (?:with|by|that|which|having)\b)"
               r"|(?:\d+|three|five|ten) (?:most|least|biggest|largest|worst|best|highest"
               r"|lowest)")  # fmt: skip
     for start in re.finditer(rf"\b(?:{GROUPING}|{ranked})\s+", text):
@@ -483,7 +485,7 @@ def _dimensions(text: str, metric: str) -> list[str]:
             if key in GRAINS and place > 0 and following[place - 1] in RELATIVE:
                 continue  # "the NPS this year" asks for a period, not one row a year
             # "by negative sentiment" ranks by a figure about the word; it does not group
-            qualified = place > 0 and following[place - 1] in FIGURE_WORDS
+            qualified = any(w in FIGURE_WORDS for w in following[:place])
             if key and not scored and not qualified:
                 found.extend(k for k in [key] if k not in found)
                 joined = following[place + 1 : place + 3]
@@ -574,7 +576,7 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         # "top 2 hand-off reasons" are of hand-offs; "conversations by hand-off reason" of all
         reasons = "handoff_reason" in text and not re.search(r"\b(?:conversations?|chats?)\b", text)
         handing = reasons or re.search(
-            r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded (?:off|over|to)\b|escalat"
+            r"\bhand[- ]?offs\b|\bhands? off\b|\bhanded[- ](?:off|over|to)\b|escalat"
             r"|to an? (?:human|person)\b",
             text,
         )
@@ -671,6 +673,8 @@ def _order(text: str, metric: str) -> dict[str, Any]:
     top = re.search(
         r"\b(?:top|best|worst|bottom|which|what|the)\s+(\d+|three|five|ten)\b"
         r"(?! (?:days|weeks|months|hours))"
+        r"|\b(\d+|three|five|ten) (?=[a-z_]+ (?:with|by|that|which|having)\b)"
+        r"(?!(?:days|weeks|months|hours|years) )"
         r"|\b(\d+|three|five|ten) (?:most|least|biggest|largest|top|worst|best|highest|lowest)\b",
         text,
     )
@@ -690,7 +694,7 @@ def _order(text: str, metric: str) -> dict[str, Any]:
     if METRICS[metric].unit in ("hours", "days") and re.search(r"\b(?:worst|best)\b", text):
         order = "desc" if re.search(r"\bworst\b", text) else "asc"  # the worst wait is the longest
     if top:
-        count = top.group(1) or top.group(2)
+        count = top.group(1) or top.group(2) or top.group(3)
         limit = int(numbers.get(count, count))
     return {"order": order, "limit": limit}
 

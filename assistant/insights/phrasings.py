@@ -11,6 +11,8 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"\bnps\b|net promoter|\b(?:promoters?|detractors?)\b(?! (?:flags?|moments?))", "nps"),
     (r"\bcsat\b|satisf|how happy", "csat"),
     (r"(?:wait\w*|sat|sitting|took|taking|open)\s+(?:for\s+)?(?:more than|over|longer than|>)\s*\d"
+     r"|(?:more than|over|longer than|>)\s*\d+\s*(?:h|hrs?|hours?|days?)\b (?:to|for|until|before) "
+     r"(?:a |the )?(?:first )?(?:response|reply)"
      r"|(?:first )?(?:response|reply)(?: times?)? (?:of |took )?"
      r"(?:over|more than|longer than|above|>)\s*\d",
      "tickets_waiting"),
@@ -29,13 +31,13 @@ METRIC_WORDS: list[tuple[str, str]] = [
      "average_rating"),
     (r"how many (?:[\w-]+ ){0,2}(?:conversations|chats)\b", "conversations"),
     (r"\bhand[- ]?offs\b(?! rates?)"
-     r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed (?:over|off|to))\b"
+     r"|\breasons?\b.*\b(?:hand[- ]?off|hands? off|handed[- ](?:over|off|to))\b"
      r"|\bhands? off\b.*\breasons?\b", "conversations"),
     (r"^(?!.*\brates?\b).*\bhandoff_reason\b", "conversations"),  # "top 2 hand-off reasons"
     (r"^(?!.*(?:%|\bpercent|\bshare\b|proportion|fraction|how often|\brates?\b))"
      r".*\b(?:chats?|conversations?) (?:that |which )?(?:got |were |was |have been )?"
      r"(?:handed|escalated|passed|transferred)\b", "conversations"),
-    (r"hand[- ]?offs?|hands? off|handed (?:over|off|to)|escalat|to an? (?:human|person)|"
+    (r"hand[- ]?offs?|hands? off|handed[- ](?:over|off|to)|escalat|to an? (?:human|person)|"
      r"human agent", "handoff_rate"),
     (r"severity|\bsevere\b|\bserious\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
@@ -46,6 +48,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
      r"|\b(?:how many|number of|count of)\b.*\btickets?\b.*\b(?:negative|positive|neutral)\b",
      "tickets"),
     (r"(?:most|more) negative sentiment|(?:worst|lowest|highest|best) sentiment|"
+     r"\b(?:most|least) (?:positive|negative)\b(?! (?:share|%|percent))|"
      r"how (?:positive|negative)|sentiment scores?", "sentiment"),
     (r"\bnegative\b|\b(?:unhappy|dissatisfied|upset|angry)\b", "negative_share"),
     (r"\bpositive\b", "positive_share"),
@@ -70,7 +73,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
      "conversion"),
     (r"\btickets?\b|support requests?", "tickets"),
     (r"\breviews?\b", "reviews"),
-    (r"conversations?|\bchats?\b", "conversations"),
+    (r"conversations?|\bchats?\b(?![- ]tickets?)", "conversations"),  # not "chat tickets"
     (r"\barr\b|annual recurring|revenue", "arr"),
     (r"\bcontacts?\b|\bpeople\b", "contacts"),
     (r"\bactivit(?:y|ies)\b|\binteract\w*|\bengagements?\b|\btouches\b", "events"),
@@ -105,7 +108,8 @@ COUNTED_ACCOUNTS = re.compile(
 )
 # Whose figures are asked for: "for enterprise accounts", "of our customers in Germany".
 WHOSE = re.compile(
-    r"\b(?:for|of|from|at|among|with)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
+    r"\b(?:for|(?<!number )(?<!count )of|from|at|among|with)\s+(?:our\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:accounts|customers)\b"
 )
 # A dimension word that names another dimension where the metric has not got the first.
 ALIASES = {"status": "account_status", "reason": "handoff_reason", "type": "item_type"}
