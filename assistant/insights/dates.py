@@ -269,7 +269,9 @@ def _day(words: str, as_of: date, milestones: Mapping[str, date] = NO_MILESTONES
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
     if iso:
         return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    day_month = re.match(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(\d{{4}}))?", words)
+    day_month = re.match(
+        rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+(\d{{4}}))?", words
+    )
     month_day = re.match(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", words)
     month_only = re.match(rf"{_MONTH}(?:\s+(\d{{4}}))?\b", words)
     if day_month:

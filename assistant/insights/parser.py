@@ -136,6 +136,10 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"\bw/(?=\s|$)", "with", text).replace("w/o", "without")
     text = text.replace(" & ", " and ")
+    ordinals = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+                "4th": 4}  # fmt: skip
+    text = re.sub(r"\b(first|1st|second|2nd|third|3rd|fourth|4th) quarter(?: of)?\b",
+                  lambda m: f"q{ordinals[m.group(1)]}", text)  # fmt: skip
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
     text = re.sub(r"\b(than|over|>)\s+(?:a|an|one)\s+(day|hour|week)\b", r"\1 1 \2", text)
@@ -424,7 +428,9 @@ def _metrics(text: str) -> list[str]:
         return []
     if len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
         found = [f for f in found if f[1] != "accounts"]  # "Healthcare accounts' events": whose
-    joined = re.sub(r"\bbefore (?:and|&) after\b|\bbetween .+? and\b", " ", text)
+    dimensions = "|".join(map(re.escape, DIMENSION_WORDS))
+    joined = re.sub(rf"\bbefore (?:and|&) after\b|\bbetween .+? and\b"
+                    rf"|\b(?:by|per) (?:{dimensions}) and\b", " ", text)  # fmt: skip
     if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", joined):
         return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
     ordered = [m for _, m in sorted(found)]
@@ -485,7 +491,16 @@ def _dimensions(text: str, metric: str) -> list[str]:
             if key in GRAINS and place > 0 and following[place - 1] in RELATIVE:
                 continue  # "the NPS this year" asks for a period, not one row a year
             # "by negative sentiment" ranks by a figure about the word; it does not group
-            qualified = any(w in FIGURE_WORDS for w in following[:place])
+            # "by negative sentiment", "by average ticket sentiment"
+            before = following[max(0, place - 2) : place]
+            qualified = (
+                key == "sentiment"
+                and bool(before)
+                and (
+                    before[-1] in FIGURE_WORDS
+                    or (before[0] in FIGURE_WORDS and before[-1] in ("ticket", "review", "survey"))
+                )
+            )
             if key and not scored and not qualified:
                 found.extend(k for k in [key] if k not in found)
                 joined = following[place + 1 : place + 3]
@@ -679,7 +694,8 @@ def _order(text: str, metric: str) -> dict[str, Any]:
         text,
     )
     numbers = {"three": 3, "five": 5, "ten": 10}
-    low = r"lowest|least|fewest|worst|slowest|bottom|smallest|most negative|weakest|shortest"
+    low = (r"lowest|least|fewest|worst|slowest|bottom|smallest|most negative|weakest|shortest"
+           r"|the (?:less|fewer)")  # fmt: skip
     high = r"highest|most|biggest|largest|best|fastest|top|strongest|longest"
     if re.search(rf"\b(?:{low})\b", text):
         order, limit = "asc", 1

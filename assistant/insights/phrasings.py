@@ -16,7 +16,8 @@ METRIC_WORDS: list[tuple[str, str]] = [
      r"|(?:first )?(?:response|reply)(?: times?)? (?:of |took )?"
      r"(?:over|more than|longer than|above|>)\s*\d",
      "tickets_waiting"),
-    (r"first[- ](?:response|reply)|(?:response|reply) times?\b|time to (?:first )?respon|respond",
+    (r"first[- ](?:response|reply|answer)|(?:response|reply) times?\b|time to (?:first )?respon"
+     r"|respond",
      "first_response_time"),
     (r"resolution time|time to resol|resolve|resolution|\bfix\w*\b|\bsolv\w*\b"
      r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
@@ -37,7 +38,9 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"^(?!.*(?:%|\bpercent|\bshare\b|proportion|fraction|how often|\brates?\b))"
      r".*\b(?:chats?|conversations?) (?:that |which )?(?:got |were |was |have been )?"
      r"(?:handed|escalated|passed|transferred)\b", "conversations"),
+    (r"\bhanded[- ](?:off|over) (?:chats?|conversations?)\b", "conversations"),
     (r"hand[- ]?offs?|hands? off|handed[- ](?:over|off|to)|escalat|to an? (?:human|person)|"
+     r"\bhandovers?\b|"
      r"human agent", "handoff_rate"),
     (r"severity|\bsevere\b|\bserious\b", "average_severity"),
     (r"moments? of truth|\bmots?\b|\bflags?\b|flagged|\bmoments\b", "moments_of_truth"),
@@ -68,7 +71,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
      r"los(?:e|es|ing) (?:the most |most |more )?(?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
-     r"(?: on)? to\b|(?:made|make|makes|making) it (?:on )?from \w+ to\b"
+     r"(?: on)? (?:to|until|till|into)\b|(?:made|make|makes|making) it (?:on )?from \w+ to\b"
      r"|^(?!.*\b(?:number|how many|count)\b).*\b(?:made|make|makes|making) it (?:on )?to\b",
      "conversion"),
     (r"\btickets?\b|support requests?", "tickets"),
@@ -88,7 +91,7 @@ UNKNOWN = re.compile(
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
     r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
     r"going to churn|right now on|deal sizes?|contract values?|acv|mrr|churn rate|win rate|"
-    r"pipeline value|per \d+ \w+|how (?:much|many) will|if we)\b"
+    r"pipeline value|per \d+ \w+|how (?:much|many) will|if we|handling time)\b"
     r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
@@ -132,7 +135,7 @@ DIMENSION_WORDS: dict[str, str] = {
     "kinds": "type",
 }  # fmt: skip
 GROUPING = (
-    r"(?:kind of|most common|commonest|main|by|per|for each|for every|across|split by|"
+    r"(?:kind of|most common|commonest|main|by|per|for each|for every|in every|across|split by|"
     r"broken down by|each|which|what|for some|for different|between different)"
 )
 SEGMENTS = {"smb": "smb", "small business": "smb", "small businesses": "smb",
@@ -143,7 +146,9 @@ COUNTRIES = {"germany": "DE", "german": "DE", "netherlands": "NL", "dutch": "NL"
              "french": "FR", "spain": "ES", "spanish": "ES", "united states": "US", "usa": "US",
              "us": "US", "american": "US", "united kingdom": "GB", "uk": "GB", "britain": "GB",
              "british": "GB", "ireland": "IE", "irish": "IE", "austria": "AT", "canada": "CA",
-             "denmark": "DK", "sweden": "SE", "switzerland": "CH", "belgium": "BE"}  # fmt: skip
+             "denmark": "DK", "sweden": "SE", "switzerland": "CH", "belgium": "BE",
+             "swiss": "CH", "austrian": "AT", "canadian": "CA", "danish": "DK", "swedish": "SE",
+             "belgian": "BE"}  # fmt: skip
 CHANNELS = {"email": "email", "e-mail": "email", "chat": "chat", "phone": "phone",
             "web": "web", "web form": "web"}  # fmt: skip
 PRIORITIES = {"urgent": "urgent", "high": "high", "high-priority": "high", "normal": "normal",

@@ -122,9 +122,11 @@ def _ordered(
     table.sort(key=by_dimensions)
     if spec.order:
         first = dimensions + (spec.metrics.index(spec.order_by) if spec.order_by else 0)
-        known = [r for r in table if r[first] is not None]
+        # "the top 3 themes": a row without a theme, or without a figure, is none of them
+        ranked = [r[first] is not None and None not in r[:dimensions] for r in table]
+        known = [r for r, rank in zip(table, ranked, strict=True) if rank]
         known.sort(key=lambda r: r[first], reverse=spec.order == "desc")
-        table = known + [r for r in table if r[first] is None]
+        table = known + [r for r, rank in zip(table, ranked, strict=True) if not rank]
     return table
 
 
