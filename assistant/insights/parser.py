@@ -428,9 +428,11 @@ def _metrics(text: str) -> list[str]:
         return []
     if len(found) > 1 and not COUNTED_ACCOUNTS.search(text):
         found = [f for f in found if f[1] != "accounts"]  # "Healthcare accounts' events": whose
-    dimensions = "|".join(map(re.escape, DIMENSION_WORDS))
+    # "and" joining periods or dimensions ("by reason and stage") joins no figures
+    dimensions = "|".join(re.escape(d) for d in DIMENSION_WORDS if d != "sentiment")
     joined = re.sub(rf"\bbefore (?:and|&) after\b|\bbetween .+? and\b"
-                    rf"|\b(?:by|per) (?:{dimensions}) and\b", " ", text)  # fmt: skip
+                    rf"|\b(?:by|per) (?:{dimensions}) and\b|\band (?:{dimensions})\b",
+                    " ", text)  # fmt: skip
     if not re.search(r"\b(?:and|plus|as well as|along with)\b|&", joined):
         return [found[0][1]]  # "tickets waited more than 2 days" names tickets: one figure
     ordered = [m for _, m in sorted(found)]
