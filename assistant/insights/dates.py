@@ -169,7 +169,7 @@ def compared_periods(
     return []
 
 
-NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12}
+NUMBERS = {"the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12}
 
 
 def _windows(text: str, as_of: date, milestones: Mapping[str, date]) -> list[Period]:
@@ -177,12 +177,12 @@ def _windows(text: str, as_of: date, milestones: Mapping[str, date]) -> list[Per
     side of a day; "... compared with the three months after" puts the other beside it."""
     found: list[tuple[date, date, date]] = []
     for said in re.finditer(
-        r"\b(\d+|one|two|three|four|five|six|twelve) (day|week|month)s? "
+        r"\b(\d+|one|two|three|four|five|six|twelve|the) (day|week|month)s? "
         r"(before|after|following|prior to)\b(?: (?:the )?(.+?)(?=$|[?,.(]| compared| vs\b"
         r"| versus| and | by | per | for ))?",
         text,
     ):
-        count = int(NUMBERS.get(said.group(1), said.group(1)))
+        count = int(NUMBERS.get(said.group(1), said.group(1)))  # "the week before": one
         words = said.group(4)
         day = _day(words, as_of, milestones) if words else None
         day = day or (found[0][2] if found else None)

@@ -573,7 +573,7 @@ def _filters(text: str, known: Known, metric: str, question: str) -> list[Filter
         add("tag", _tags(text, known.tags))
     if metric == "tickets":
         # a ticket's state: "open", "pending"; "resolved" alone is as often what happened
-        states = [s for s in known.ticket_statuses if said(s)]
+        states = [s for s in known.ticket_statuses if said(s) and (s != "open" or _open_said(text))]
         add("status", [s for s in states if len(states) > 1 or s not in ("resolved", "closed")])
         felt = re.findall(
             r"\b(negative|positive|neutral|unhappy|angry|upset|happy) (?:\w+ )?tickets\b"
@@ -639,6 +639,18 @@ def _ratings(text: str) -> list[str]:
     else:
         kept = range(stars, stars + 1)
     return [str(n) for n in kept]
+
+
+def _open_said(text: str) -> bool:
+    """ "Open tickets", "tickets that are still open"; not "how many tickets did they open"."""
+    return (
+        re.search(
+            r"\bopen (?:tickets?|ones?|or|and|vs|,|/)|\b(?:are|is|still|currently|remain\w*) open\b"
+            r"|\bopen\W*$",
+            text,
+        )
+        is not None
+    )
 
 
 def _status_said(word: str, text: str) -> bool:

@@ -68,7 +68,7 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"(?:accounts?|companies|customers) (?:that |which |who )?(?:have |has )?(?:signed|reach\w*|"
      r"had|made|got|gets|getting|booked|started|enter\w*)\b", "accounts_reaching"),
     (r"drop(?:-| )?off|drop out|fall out|"
-     r"los(?:e|es|ing) (?:the most |most |more )?(?:them|accounts|customers|people)|"
+     r"(?:los(?:e|es|ing)|costs? us) (?:the most |most |more )?(?:them|accounts|customers|people)|"
      r"where .*\blost\b", "dropoff"),
     (r"conver(?:sion|t)|(?:go|goes|went|move|moves|moved|progress|progressed|advance|advanced)"
      r"(?: on)? (?:to|until|till|into)\b|(?:made|make|makes|making) it (?:on )?from \w+ to\b"
@@ -91,8 +91,13 @@ UNKNOWN = re.compile(
     r"forecast|will churn|salesperson|sales reps?|quota|stock price|per employee|open rate|"
     r"handle time|per agent|likely to churn|churn risk|propensity|effort score|ces|"
     r"going to churn|right now on|deal sizes?|contract values?|acv|mrr|churn rate|win rate|"
-    r"pipeline value|per \d+ \w+|how (?:much|many) will|if we|handling time)\b"
-    r"|\bwill\b.*\bbe\b.*\bnext (?:week|month|quarter|year)\b"
+    r"pipeline value|per \d+ \w+|how (?:much|many) will|if we|handling time|"
+    # what the data cannot know: the future, money spent, people inside the company
+    r"next (?:week|month|quarter|year)|projected|projections?|anticipate\w*|"
+    r"(?:will|going to) (?:we|our|it|they|nps|csat|churn|renew|grow|drop|rise|increase|decrease)|"
+    r"costs?(?! us)|spend(?:ing)?|budget|roi|return on|salar\w*|headcount|payroll|wages?|enps|"
+    r"employees?|(?:by|per|which|each|top \d+) (?:support )?(?:agents?|reps?)|session duration|"
+    r"time on (?:site|page)|traffic sources?|utm)\b"
 )
 # Several words naming one dimension, read as one: "by item type", "by hand-off reason".
 PHRASES = {r"\b(?:item|source) types?\b|\b(?:kind|type)s? of feedback\b": "item_type",
@@ -160,7 +165,8 @@ STATUSES = {"churned": "churned", "lost": "churned", "prospects": "prospect",
             "in trial": "trial", "trialing": "trial", "on a trial": "trial", "on trial": "trial",
             "active": "active"}  # fmt: skip
 CHANGES = re.compile(
-    r"^\s*(?:please\s+)?(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
+    r"^\s*(?:(?:please|kindly|can you|could you|would you|i need you to|i want you to|"
+    r"go ahead and)\s+)*(?:delete|remove|drop(?![- ]?off)|update|insert|change|set|reset|"
     r"erase|truncate|alter|create|add|rename|merge|close|resolve all|assign|reassign|move|"
     r"archive|mark|send|notify|email(?=\s+(?:the|all|every\w*|an?|me|us|them|customers?|"
     r"accounts?|contacts?|people|our|this|these|those)\b))\b|\b(?:delete|drop table|truncate)\b",

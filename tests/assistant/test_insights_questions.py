@@ -653,6 +653,24 @@ def test_questions_with_their_context_ranges_and_either(
     assert spec.model_dump(exclude_defaults=True, exclude={"as_of"}, mode="json") == expected
 
 
-def test_what_if_questions_are_refused() -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If we raise prices again by 10% in January, how much will NPS drop?",
+        "What NPS do we expect next quarter?",
+        "tickets by support agent last month",
+        "what did we spend on ads in Q3?",
+    ],
+)
+def test_the_future_money_spent_and_staff_are_not_figures_held(question: str) -> None:
     with pytest.raises(Unclear, match="not a figure I hold"):
-        parse("If we raise prices again by 10% in January, how much will NPS drop?", KNOWN, AS_OF)
+        parse(question, KNOWN, AS_OF)
+
+
+def test_a_polite_request_to_change_data_is_refused_and_open_as_a_verb_is_no_status() -> None:
+    with pytest.raises(Unclear, match="cannot change data"):
+        parse("Can you delete all tickets from last month?", KNOWN, AS_OF)
+    opened = parse("How many tickets did enterprise customers open the week before 1 May?",
+                   THEMED, AS_OF)  # fmt: skip
+    assert [f.dimension for f in opened.filters] == ["segment"]
+    assert opened.period == Period(start=date(2026, 4, 24), end=date(2026, 5, 1))
