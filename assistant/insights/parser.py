@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -26,6 +26,7 @@ from assistant.insights.periods import (
     Period,
 )
 from assistant.insights.phrasings import (
+    ACCOUNT_NOUNS,
     ALIASES,
     CHANGES,
     CHANNELS,
@@ -43,8 +44,10 @@ from assistant.insights.phrasings import (
     LEGAL_FORMS,
     METRIC_WORDS,
     PAINS,
+    PER_ACCOUNT,
     PHRASES,
     PRIORITIES,
+    QUARTER_ORDINALS,
     SEGMENTS,
     SHORTHANDS,
     SLIP_ZIPF,
@@ -136,10 +139,9 @@ def normalised(question: str, known: Known | None = None) -> str:
     text = re.sub(r"#\s*(?:of\b)?", "number of ", text).replace("h/o", "handoff")
     text = re.sub(r"\bw/(?=\s|$)", "with", text).replace("w/o", "without")
     text = text.replace(" & ", " and ")
-    ordinals = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-                "4th": 4}  # fmt: skip
-    text = re.sub(r"\b(first|1st|second|2nd|third|3rd|fourth|4th) quarter(?: of)?\b",
-                  lambda m: f"q{ordinals[m.group(1)]}", text)  # fmt: skip
+    ordinal = "|".join(QUARTER_ORDINALS)
+    text = re.sub(rf"\b({ordinal}) quarter(?: of)?\b",
+                  lambda m: f"q{QUARTER_ORDINALS[m.group(1)]}", text)  # fmt: skip
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "which country's accounts", "this month's"
     text = re.sub(r"\s*(?:->|→|=>|>>)\s*", " to ", text)  # "proposal sent -> contract signed"
     text = re.sub(r"\b(than|over|>)\s+(?:a|an|one)\s+(day|hour|week)\b", r"\1 1 \2", text)
@@ -329,18 +331,16 @@ def _lists_as_groupings(text: str, known: Known) -> str:
                               ("status", known.ticket_statuses)):  # fmt: skip
         value = "|".join(re.escape(v) for v in values)
         listed = rf"\b(?:{value})(?:\s*(?:/|,|\band\b|\bor\b|&)\s*(?:{value})\b)+"
-        grouping = f"by {dimension}"
         if value:
-            text = re.sub(listed, lambda m: m.group() if _either(m.group()) else grouping, text)  # noqa: B023
+            text = re.sub(listed, partial(_listed, by=f"by {dimension}"), text)
     return text
 
 
-def _either(listed: str) -> bool:
-    """ "open or pending": either of two, not a row each."""
-    return (
-        re.search(r"\bor\b", listed) is not None
-        and len(re.findall(r"[/,&]|\band\b|\bor\b", listed)) < 2
-    )
+def _listed(said: re.Match[str], by: str) -> str:
+    """ "open or pending": either of two, kept as said; a longer list asks for a row each."""
+    words = said.group()
+    either = re.search(r"\bor\b", words) and len(re.findall(r"[/,&]|\band\b|\bor\b", words)) < 2
+    return words if either else by
 
 
 def _ratings_as_grouping(text: str) -> str:
@@ -492,8 +492,8 @@ def _dimensions(text: str, metric: str) -> list[str]:
             scored = following[place + 1 : place + 2] in (["score"], ["scores"])
             if key in GRAINS and place > 0 and following[place - 1] in RELATIVE:
                 continue  # "the NPS this year" asks for a period, not one row a year
-            # "by negative sentiment" ranks by a figure about the word; it does not group
-            # "by negative sentiment", "by average ticket sentiment"
+            # "by negative sentiment", "by average ticket sentiment" rank by a figure about the
+            # word; they do not group
             before = following[max(0, place - 2) : place]
             qualified = (
                 key == "sentiment"
@@ -510,11 +510,6 @@ def _dimensions(text: str, metric: str) -> list[str]:
                     found.extend(k for k in [DIMENSION_WORDS[joined[1]]] if k not in found)
                 break
     return found
-
-
-ACCOUNT_NOUNS = {"account", "accounts", "customer", "customers", "company", "companies",
-                 "client", "clients"}  # fmt: skip
-PER_ACCOUNT = re.compile(r"which|by|per|each|for each|for every|(?:top|bottom) \w+")
 
 
 def _per_account(grouping: str, following: list[str]) -> bool:

@@ -233,6 +233,13 @@ HARMLESS = set(
     "qbr kpi kpis chatbot bot dashboard deck pls plz thx btw fyi asap summarise summarize "
     "ballpark rundown recap".split()
 )
+# "The second quarter": Q2.
+QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+                    "fourth": 4, "4th": 4}  # fmt: skip
+# Nouns for accounts that ask for a row each after "which", "by", "top 5"...
+ACCOUNT_NOUNS = {"account", "accounts", "customer", "customers", "company", "companies",
+                 "client", "clients"}  # fmt: skip
+PER_ACCOUNT = re.compile(r"which|by|per|each|for each|for every|(?:top|bottom) \w+")
 # Legal forms a company's name is said without: "Quarry Properties" for Quarry Properties SAS.
 LEGAL_FORMS = set(
     "gmbh llc ltd inc sas sa sl bv nv ag plc oy ab srl spa corp co kg ug limited".split()
