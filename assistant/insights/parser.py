@@ -703,8 +703,10 @@ def _order(text: str, metric: str) -> dict[str, Any]:
         text,
     )
     numbers = {"three": 3, "five": 5, "ten": 10}
-    low = (r"lowest|least|fewest|worst|slowest|bottom|smallest|most negative|weakest|shortest"
-           r"|the (?:less|fewer)")  # fmt: skip
+    # "the most negative theme" has the lowest sentiment; "the most negative tickets", the most
+    negative = "|most negative" if METRICS[metric].unit == "sentiment" else ""
+    low = (r"lowest|least|fewest|worst|slowest|bottom|smallest|weakest|shortest"
+           rf"|the (?:less|fewer){negative}")  # fmt: skip
     high = r"highest|most|biggest|largest|best|fastest|top|strongest|longest"
     if re.search(rf"\b(?:{low})\b", text):
         order, limit = "asc", 1

@@ -520,6 +520,16 @@ THEMED = Known(
             {"metrics": ["tickets_waiting"], "hours": 24.0},
         ),
         (
+            "which 3 customers had the most negative tickets?",  # the most of them, not the lowest
+            {
+                "metrics": ["tickets"],
+                "dimensions": ["account"],
+                "filters": [{"dimension": "sentiment", "values": ["negative"]}],
+                "order": "desc",
+                "limit": 3,
+            },
+        ),
+        (
             "top 2 hand-off reasons",
             {
                 "metrics": ["conversations"],
