@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.engine import AnswerEngine
+    from assistant.next_steps.catalogue import Catalogue
     from ingestion.knowledge import KnowledgeBase
     from ingestion.knowledge_sources import KnowledgeSources
 
@@ -40,6 +41,9 @@ class Services(Protocol):
 
     @property
     def answer_engine(self) -> AnswerEngine: ...
+
+    @property
+    def next_steps_catalogue(self) -> Catalogue: ...
 
     @property
     def chat_model(self) -> BaseChatModel | None:

@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from app.cli_ask import ask
 from app.cli_eval import eval_app, train_app
+from app.cli_next_steps import next_steps
 from app.cli_support import (
     console,
     container,
@@ -35,6 +36,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.command()(ask)
+app.command("next-steps")(next_steps)
 
 
 @app.command()

@@ -20,6 +20,7 @@ from app.backends import (
     VECTOR_INDEXES,
     builder,
 )
+from assistant.next_steps.catalogue import Catalogue, load_catalogue
 from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
 from journey.settings import Settings
 
@@ -107,6 +108,11 @@ class Container:
 
         uploads = self.settings.data_dir / "uploads"
         return KnowledgeSources(self.units_of_work, self.knowledge, uploads)
+
+    @cached_property
+    def next_steps_catalogue(self) -> Catalogue:
+        """The actions contacts may be offered, read and checked once."""
+        return load_catalogue(self.settings.next_steps.actions_file, self.settings.vocabulary)
 
     @cached_property
     def chat_model(self) -> BaseChatModel | None:

@@ -150,6 +150,14 @@ class InsightsSettings(BaseModel):
     )
 
 
+class NextStepsSettings(BaseModel):
+    actions_file: Path | None = Field(
+        default=None,
+        description="a YAML file of the actions contacts may be offered next; none: the "
+        "default B2B catalogue (book_demo, start_trial, sales_handover, ...)",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JOURNEY_", env_nested_delimiter="__", extra="forbid"
@@ -163,6 +171,7 @@ class Settings(BaseSettings):
     assistant: AssistantSettings = AssistantSettings()
     analysis: AnalysisSettings = AnalysisSettings()
     insights: InsightsSettings = InsightsSettings()
+    next_steps: NextStepsSettings = NextStepsSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()

@@ -136,6 +136,11 @@ def _event_types() -> list[EventType]:
         et("call_logged", touchpoint="phone"),
         et("community_post", touchpoint="community"),
         et("direct_mail_sent", "awareness", touchpoint="direct_mail"),
+        # What became of a suggested next step: the acceptance rates next steps learn from.
+        et("next_step_shown"),
+        et("next_step_accepted"),
+        et("next_step_dismissed"),
+        et("next_step_converted"),
     ]
 
 

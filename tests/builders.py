@@ -441,3 +441,66 @@ def insights_world(session: Session) -> dict[str, Any]:
                                  account_id=smb.id))  # fmt: skip
     session.flush()
     return {"smb": smb, "ent": ent, "lost": lost}
+
+
+NEXT_STEPS_AS_OF = date(2026, 11, 15)
+
+
+def next_steps_world(session: Session) -> dict[str, Contact]:
+    """One contact for each default next step, each with just the signals that make it fit
+    as of NEXT_STEPS_AS_OF (tests/assistant/test_next_steps.py)."""
+    n = iter(range(10_000))
+    people: dict[str, Contact] = {}
+
+    def event(who: Contact, kind: str, day: str, **properties: Any) -> None:
+        session.add(JourneyEvent(idempotency_key=f"ns{next(n)}", type=kind, occurred_at=_at(day),
+                                 stage=who.stage, contact_id=who.id,
+                                 account_id=who.account_id, properties=properties))  # fmt: skip
+
+    def person(key: str, stage: str, segment: str = "smb", **account: Any) -> Contact:
+        firm = Account(name=f"{key} firm", segment=segment, stage=stage, **account)
+        contact = Contact(email=f"{key}@example.test", stage=stage, account=firm)
+        session.add_all([firm, contact])
+        session.flush()
+        people[key] = contact
+        event(contact, "login", "2026-08-01")  # where the contact stands, as its events say
+        return contact
+
+    demo = person("book_demo", "consideration", status="prospect")
+    for day in ("2026-11-05", "2026-11-09", "2026-11-12"):
+        event(demo, "page_view", day, url="https://www.example.test/pricing")
+    event(demo, "demo_booked", "2026-11-20")  # after the as-of date: not known yet
+
+    trial = person("start_trial", "awareness", status="prospect")
+    for day in ("2026-10-20", "2026-10-28", "2026-11-02"):
+        event(trial, "page_view", day, url="https://www.example.test/blog")
+
+    sales = person("sales_handover", "decision", status="prospect")
+    session.add(Conversation(contact_id=sales.id, account_id=sales.account_id,
+                             handoff_reason="sales_opportunity",
+                             started_at=_at("2026-11-01")))  # fmt: skip
+
+    sso = person("sso_setup_help", "onboarding", status="active", arr=20_000)
+    session.add(Ticket(source="t", external_id=f"t{next(n)}", subject="SAML fails", body="b",
+                       channel="email", created_at=_at("2026-11-03"), tags=["sso"],
+                       contact_id=sso.id, account_id=sso.account_id))  # fmt: skip
+
+    stalled = person("onboarding_call", "onboarding", status="active", arr=20_000)
+    event(stalled, "contract_signed", "2026-09-01")
+
+    renewing = person("renewal_checkin", "retention", status="active", arr=80_000,
+                      renewal_date=date(2027, 1, 10))  # fmt: skip
+    for day in [f"2026-09-{d:02d}" for d in range(17, 30)] + ["2026-10-20", "2026-11-01"]:
+        event(renewing, "login", day)  # 13 logins in the 30 days before, 2 in the last 30
+
+    detractor = person("recovery_outreach", "adoption", status="active", arr=20_000)
+    session.add(SurveyResponse(source="s", external_id=f"s{next(n)}", kind="nps", score=3,
+                               answered_at=_at("2026-10-01"), contact_id=detractor.id,
+                               account_id=detractor.account_id))  # fmt: skip
+
+    promoter = person("ask_review_or_referral", "advocacy", status="active", arr=20_000)
+    session.add(SurveyResponse(source="s", external_id=f"s{next(n)}", kind="nps", score=10,
+                               answered_at=_at("2026-09-01"), contact_id=promoter.id,
+                               account_id=promoter.account_id))  # fmt: skip
+    session.flush()
+    return people
