@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from app.cli_ask import ask
 from app.cli_eval import eval_app, train_app
+from app.cli_leads import leads_app
 from app.cli_next_steps import next_steps
 from app.cli_support import (
     console,
@@ -33,6 +34,7 @@ import_app = typer.Typer(help="Import journey data from files.", no_args_is_help
 users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
+app.add_typer(leads_app, name="leads")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.command()(ask)

@@ -335,3 +335,40 @@ def eval_insights(
                 console.print(f"  got {escape(str(o.got)[:300])}")
                 console.print(f"  expected {escape(str(o.expected)[:300])}")
     print_metrics("Insights questions", figures.as_dict(), as_json)
+
+
+@eval_app.command("leads")
+def eval_leads(
+    as_of: Annotated[str, typer.Option("--as-of", help="the cut-off the leads are scored on")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Lead scores against what happened: prospects active in the 90 days before the cut-off,
+    scored as of it by the points model, a logistic regression trained on the cut-off 90 days
+    earlier, and recency alone; label = a contract signed within 90 days after it. AUC and
+    precision in the top decile."""
+    from datetime import date
+
+    from rich.table import Table
+
+    from assistant.next_steps.lead_score import evaluate
+    from journey.db import transaction
+
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        try:
+            report = evaluate(session, c.next_steps_catalogue.lead_scoring, day)
+        except ValueError as exc:
+            fail(str(exc))
+    if as_json:
+        console.print_json(json.dumps(report))
+        return
+    table = Table("score", "AUC", "precision, top decile", title="Lead scores")
+    for row in report["scores"]:
+        table.add_row(row["name"], f"{row['auc']:.3f}", f"{row['precision_top_decile']:.3f}")
+    console.print(table)
+    rest = {k: v for k, v in report.items() if k != "scores"}
+    console.print(", ".join(f"{k}: {v}" for k, v in rest.items()), highlight=False)

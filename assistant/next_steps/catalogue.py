@@ -158,6 +158,46 @@ class Consent(_Condition):
     marketing: bool = True
 
 
+class FitRule(BaseModel):
+    """Points for who the contact is: an account field among values, employees at least N, or
+    a job title containing a word."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: Literal["segment", "industry", "country", "plan", "employees", "job_title"]
+    values: list[str] = Field(default_factory=list)
+    at_least: int | None = None  # employees
+    contains: list[str] = Field(default_factory=list)  # job title words
+    points: float
+
+
+class LeadScoring(BaseModel):
+    """Lead scores: fit rules, points per event type halved every `half_life_days`, and the
+    score at which a contact becomes a marketing-qualified lead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mql_threshold: float = Field(default=60, gt=0)
+    half_life_days: float = Field(default=30, gt=0)
+    fit: list[FitRule] = Field(default_factory=list)
+    engagement: dict[str, float] = Field(default_factory=dict)  # event type: points
+
+
+class LeadScore(_Condition):
+    """The contact's lead score (fit and decayed engagement) reached a bar; `mql`: the
+    catalogue's MQL threshold."""
+
+    signal: Literal["lead_score"]
+    at_least: float | None = None
+    mql: bool = False
+
+    @model_validator(mode="after")
+    def _one_bar(self) -> LeadScore:
+        if (self.at_least is None) == (not self.mql):
+            raise ValueError("give one of at_least or mql: true")
+        return self
+
+
 Condition = Annotated[
     Events
     | Stalled
@@ -169,7 +209,8 @@ Condition = Annotated[
     | Renewal
     | UsageTrend
     | AccountField
-    | Consent,
+    | Consent
+    | LeadScore,
     Field(discriminator="signal"),
 ]
 
@@ -192,6 +233,7 @@ class Catalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     actions: list[Action] = Field(min_length=1)
+    lead_scoring: LeadScoring = Field(default_factory=LeadScoring)
 
     @model_validator(mode="after")
     def _unique(self) -> Catalogue:
@@ -218,6 +260,11 @@ class Catalogue(BaseModel):
                         raise CatalogueError(
                             f"{where}: actions[{n}].{group}[{m}]: unknown event type {unknown[0]!r}"
                         )
+        for kind in self.lead_scoring.engagement:
+            if kind not in types:
+                raise CatalogueError(
+                    f"{where}: lead_scoring.engagement: unknown event type {kind!r}"
+                )
         return self
 
     def get(self, key: str) -> Action | None:

@@ -75,7 +75,8 @@ class NextStepsService:
     def for_contact(self, contact: Contact, as_of: date | None = None) -> NextSteps:
         """The steps the contact is eligible for as of the date, best first."""
         day = as_of or utcnow().date()
-        facts = ContactFacts(self.session, self.vocabulary, contact, day)
+        scoring = self.catalogue.lead_scoring
+        facts = ContactFacts(self.session, self.vocabulary, contact, day, scoring)
         segment = facts.account.segment if facts.account else None
         steps = []
         for action in self.catalogue.actions:

@@ -24,6 +24,8 @@ from assistant.next_steps.catalogue import (
     Consent,
     Events,
     Handoff,
+    LeadScore,
+    LeadScoring,
     Nps,
     OpenFlags,
     Renewal,
@@ -32,6 +34,7 @@ from assistant.next_steps.catalogue import (
     Tickets,
     UsageTrend,
 )
+from assistant.next_steps.lead_score import scores
 from journey.models import (
     Account,
     Contact,
@@ -53,7 +56,9 @@ class ContactFacts:
     vocabulary: Vocabulary
     contact: Contact
     as_of: date
-    _seen: dict[int, str | None] = field(default_factory=dict)
+    scoring: LeadScoring = field(default_factory=LeadScoring)
+    # each condition read once, kept with its answer (so its id is not reused meanwhile)
+    _seen: dict[int, tuple[Condition, str | None]] = field(default_factory=dict)
 
     @cached_property
     def end(self) -> datetime:
@@ -80,8 +85,8 @@ class ContactFacts:
         """Why the condition holds for this contact, or None when it does not."""
         key = id(condition)
         if key not in self._seen:
-            self._seen[key] = _READERS[type(condition)](self, condition)
-        return self._seen[key]
+            self._seen[key] = (condition, _READERS[type(condition)](self, condition))
+        return self._seen[key][1]
 
     # the rows each condition reads: the contact's own, or its whole account's
 
@@ -252,7 +257,16 @@ def _consent(facts: ContactFacts, c: Consent) -> str | None:
     )
 
 
+def _lead_score(facts: ContactFacts, c: LeadScore) -> str | None:
+    score = scores(facts.session, facts.scoring, [facts.contact], facts.as_of)[facts.contact.id]
+    bar = facts.scoring.mql_threshold if c.mql else c.at_least or 0
+    if score.total < bar:
+        return None
+    return f"lead score {score.total:g} ({', '.join(score.reasons[:3])})"
+
+
 _READERS: dict[type, Any] = {
+    LeadScore: _lead_score,
     Events: _events,
     Stalled: _stalled,
     Tickets: _tickets,

@@ -210,3 +210,95 @@ def test_the_cli_gives_next_steps_by_id_or_email_and_for_a_file(env: Any, tmp_pa
     assert "book_demo" not in [s["action"] for s in lines[1]["steps"]]  # the demo was booked
     missing = runner.invoke(app, ["next-steps", "nobody@example.test"])
     assert missing.exit_code != 0 and "no contact 'nobody@example.test'" in missing.output
+
+
+def test_engagement_halves_every_half_life_and_fit_adds_its_points(session: Session) -> None:
+    from assistant.next_steps.catalogue import FitRule, LeadScoring
+    from assistant.next_steps.lead_score import scores
+
+    someone = next_steps_world(session)["book_demo"]  # three pricing visits, 10, 6 and 3 days back
+    scoring = LeadScoring(
+        half_life_days=7,
+        engagement={"page_view": 8},
+        fit=[FitRule(field="segment", values=["smb"], points=5)],
+    )
+    got = scores(session, scoring, [someone], NEXT_STEPS_AS_OF)[someone.id]
+    # each visit at 09:00; the as-of day ends at midnight: 10.625, 6.625 and 3.625 days back
+    expected = sum(8 * 0.5 ** (days / 7) for days in (10.625, 6.625, 3.625))
+    assert got.fit == 5 and got.engagement == pytest.approx(expected, abs=0.05)
+    assert got.reasons[0] == "segment smb +5" and got.reasons[1].startswith("page view +")
+    # before any visit, only the fit counts
+    assert scores(session, scoring, [someone], date(2026, 11, 1))[someone.id].total == 5
+
+
+def test_a_lead_crossing_the_threshold_is_qualified_once_and_handed_to_sales(
+    session: Session,
+) -> None:
+    from sqlalchemy import func, select
+
+    from assistant.next_steps.catalogue import LeadScoring
+    from assistant.next_steps.lead_score import qualify
+    from journey.models import JourneyEvent
+
+    someone = next_steps_world(session)["book_demo"]
+    scoring = LeadScoring(mql_threshold=10, half_life_days=30, engagement={"page_view": 4})
+    vocabulary = Vocabulary()
+    assert [s.contact_id for s in qualify(session, vocabulary, scoring, date(2026, 11, 6))] == []
+    for _ in range(2):  # run twice: one event
+        crossed = qualify(session, vocabulary, scoring, NEXT_STEPS_AS_OF)
+        assert [s.contact_id for s in crossed] == [someone.id]
+    qualified = session.scalar(
+        select(func.count()).where(JourneyEvent.type == "lead_qualified",
+                                   JourneyEvent.contact_id == someone.id)
+    )  # fmt: skip
+    assert qualified == 1
+    steps = service(session).for_contact(someone, NEXT_STEPS_AS_OF).steps
+    assert "sales_handover" in [s.action for s in steps]  # the event qualifies it
+
+
+def test_the_lead_score_signal_reads_the_catalogues_threshold(session: Session) -> None:
+    from assistant.next_steps.catalogue import LeadScore, LeadScoring
+    from assistant.next_steps.signals import ContactFacts
+
+    someone = next_steps_world(session)["book_demo"]
+    scoring = LeadScoring(mql_threshold=10, engagement={"page_view": 4})
+    facts = ContactFacts(session, Vocabulary(), someone, NEXT_STEPS_AS_OF, scoring)
+    said = facts.evidence(LeadScore(signal="lead_score", mql=True))
+    assert said is not None and said.startswith("lead score 1")
+    assert facts.evidence(LeadScore(signal="lead_score", at_least=50)) is None
+
+
+def test_lead_scores_are_measured_against_contracts_signed_after_the_cut_off(
+    session: Session,
+) -> None:
+    from builders import _at
+
+    from assistant.next_steps.catalogue import LeadScoring
+    from assistant.next_steps.lead_score import evaluate
+    from journey.models import Account, Contact, JourneyEvent
+
+    n = iter(range(10_000))
+    for cutoff in (date(2026, 2, 1), date(2026, 5, 2)):  # the training cut-off, then the test's
+        for i in range(12):
+            keen = i % 2 == 0  # a demo a week before the cut-off, and a contract after it
+            firm = Account(name=f"lead {cutoff} {i}", segment="smb")
+            person = Contact(email=f"lead{cutoff}{i}@example.test", account=firm)
+            session.add_all([firm, person])
+            session.flush()
+            seen = cutoff - timedelta(days=7 if keen else 60 + i)
+            kinds = [("demo_booked", seen)] if keen else [("page_view", seen)]
+            if keen:
+                kinds.append(("contract_signed", cutoff + timedelta(days=20)))
+            for kind, day in kinds:
+                session.add(JourneyEvent(idempotency_key=f"lead{next(n)}", type=kind,
+                                         occurred_at=_at(day.isoformat()), contact_id=person.id,
+                                         account_id=firm.id))  # fmt: skip
+    session.flush()
+    scoring = LeadScoring(engagement={"page_view": 1, "demo_booked": 20})
+    report = evaluate(session, scoring, date(2026, 5, 2))
+    assert (report["leads"], report["converted"]) == (12, 6)
+    assert (report["train_leads"], report["train_converted"]) == (12, 6)
+    measured = {s["name"]: s for s in report["scores"]}
+    assert set(measured) == {"points", "learned", "recency (baseline)"}
+    assert measured["points"]["auc"] == 1.0 and measured["recency (baseline)"]["auc"] == 1.0
+    assert measured["learned"]["auc"] > 0.9
