@@ -80,6 +80,8 @@ class DemoSummary:
     conversations: int = 0
     messages: int = 0
     patterns: list[str] = field(default_factory=list)
+    # Each account's planted fate: the ground truth next steps are measured against.
+    fates: list[Company] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def generate(
             progress(name, made)
     summary.events = world.recorder.recorded
     summary.messages = world.messages
+    summary.fates = list(world.companies)
     return summary
 
 

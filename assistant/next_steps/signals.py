@@ -214,10 +214,28 @@ def _handoff(facts: ContactFacts, c: Handoff) -> str | None:
 
 
 def _renewal(facts: ContactFacts, c: Renewal) -> str | None:
-    renews = facts.account.renewal_date if facts.account else None
-    if renews is None or not 0 <= (renews - facts.as_of).days <= c.within_days:
+    """The account's renewal date falls within the days ahead; or, as the journey tells it on
+    any date, looking back too, a renewal came due within them and is not signed or cancelled
+    yet."""
+    if facts.account is None:
         return None
-    return f"renews on {renews:%d %b %Y} (in {(renews - facts.as_of).days} days)"
+    renews = facts.account.renewal_date
+    if renews is not None and 0 <= (renews - facts.as_of).days <= c.within_days:
+        return f"renews on {renews:%d %b %Y} (in {(renews - facts.as_of).days} days)"
+    whose = JourneyEvent.account_id == facts.account.id
+    due = facts.session.scalar(
+        select(func.max(JourneyEvent.occurred_at)).where(
+            whose, JourneyEvent.type == "renewal_due",
+            *facts._since(JourneyEvent.occurred_at, c.within_days))
+    )  # fmt: skip
+    if due is None:
+        return None
+    settled = facts.session.scalar(
+        select(func.count()).where(
+            whose, JourneyEvent.type.in_(["renewal_signed", "contract_cancelled"]),
+            JourneyEvent.occurred_at >= due, JourneyEvent.occurred_at < facts.end)
+    )  # fmt: skip
+    return None if settled else f"renewal due since {due:%d %b %Y}, not signed yet"
 
 
 def _usage_trend(facts: ContactFacts, c: UsageTrend) -> str | None:

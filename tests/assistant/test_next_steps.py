@@ -302,3 +302,27 @@ def test_lead_scores_are_measured_against_contracts_signed_after_the_cut_off(
     assert set(measured) == {"points", "learned", "recency (baseline)"}
     assert measured["points"]["auc"] == 1.0 and measured["recency (baseline)"]["auc"] == 1.0
     assert measured["learned"]["auc"] > 0.9
+
+
+def test_a_renewal_due_and_not_yet_signed_counts_on_any_date(session: Session) -> None:
+    """Looking back, the account's stored renewal date is its next one: the renewal that came
+    due then is read from the journey."""
+    from builders import _at
+
+    from assistant.next_steps.catalogue import Renewal
+    from assistant.next_steps.signals import ContactFacts
+    from journey.models import JourneyEvent
+
+    someone = next_steps_world(session)["recovery_outreach"]
+    for kind, day in (("renewal_due", "2026-05-01"), ("renewal_signed", "2026-06-20")):
+        session.add(JourneyEvent(idempotency_key=f"r{kind}", type=kind, occurred_at=_at(day),
+                                 account_id=someone.account_id))  # fmt: skip
+    session.flush()
+    soon = Renewal(signal="renewal", within_days=90)
+
+    def read(day: date) -> str | None:
+        return ContactFacts(session, Vocabulary(), someone, day).evidence(soon)
+
+    assert read(date(2026, 6, 1)) == "renewal due since 01 May 2026, not signed yet"
+    assert read(date(2026, 6, 25)) is None  # signed by then
+    assert read(date(2026, 4, 1)) is None  # not due yet
