@@ -14,6 +14,7 @@ suggestions against the planted accounts, one row a pattern.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.container import Container
@@ -31,7 +33,7 @@ from app.demo.world import NPS_WAVES, PRICE_CHANGE, Company
 from assistant.next_steps.service import NextStepsService
 from feedback.analysis import analyze
 from journey.db import transaction
-from journey.models import Account
+from journey.models import Account, Contact
 from journey.settings import Settings
 
 
@@ -139,8 +141,17 @@ def main() -> None:
                 recall = right / planted if planted else 0.0
                 table.add_row(name, action, str(len(cases)), str(planted), str(sum(hits)),
                               f"{precision:.2f}", f"{recall:.2f}")  # fmt: skip
+            took = []
+            for contact in session.scalars(select(Contact)):
+                started = time.perf_counter()
+                service.for_contact(contact, end)
+                took.append((time.perf_counter() - started) * 1000)
         container.close()
     console.print(table)
+    took.sort()
+    median, p95 = statistics.median(took), took[int(len(took) * 0.95)]
+    console.print(f"next steps for each of {len(took)} contacts as of {end}: "
+                  f"median {median:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
