@@ -24,6 +24,7 @@ from app.cli_support import (
     progress_bar,
     run_analysis,
 )
+from app.cli_webhooks import webhooks_app
 
 app = typer.Typer(
     help="Journey Assistant: conversational AI for the B2B customer journey.",
@@ -35,6 +36,7 @@ users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
 app.add_typer(leads_app, name="leads")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.command()(ask)
@@ -77,6 +79,7 @@ def _serve(c: Any, host: str | None, port: int | None) -> None:
         # The first visitor's message would load the embedder (3 s on 2 cores): it is loaded
         # before the server listens.
         c.answer_engine.warm_up()
+        c.webhook_sender  # noqa: B018 -- started with the server: queued webhooks go out
     host = host or c.settings.server.host
     port = port or c.settings.server.port
     url = f"http://{host}:{port}"

@@ -23,6 +23,7 @@ from app.backends import (
 from assistant.next_steps.catalogue import Catalogue, load_catalogue
 from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
 from journey.settings import Settings
+from journey.webhooks import WebhookSender
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -158,9 +159,18 @@ class Container:
                 commit_batches=True,
             )
 
+    @cached_property
+    def webhook_sender(self) -> WebhookSender:
+        """Delivers queued webhooks while the server runs."""
+        sender = WebhookSender(self.sessions)
+        sender.start()
+        return sender
+
     def stop_background_work(self) -> None:
         if self.built("analysis_worker"):  # started only once analysis was asked for
             self.analysis_worker.stop()
+        if self.built("webhook_sender"):
+            self.webhook_sender.stop()
 
     def request_analysis(self) -> None:
         """New texts arrived (chat, import): analyse them soon, in the background."""

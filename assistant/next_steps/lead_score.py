@@ -27,6 +27,7 @@ from journey.models import Account, Contact, JourneyEvent
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.vocabulary import Vocabulary
+from journey.webhooks import emit
 
 LOOKBACK_DAYS = 365  # older events count for nothing after so many half-lives anyway
 OUTCOME_DAYS = 90  # a lead converts when its account signs within this many days
@@ -89,11 +90,14 @@ def qualify(
     journey = JourneyService(session, vocabulary)
     at = moment(as_of) + timedelta(hours=12)
     for score in crossed:
-        journey.record(EventIn(
+        event, new = journey.record(EventIn(
             type="lead_qualified", occurred_at=at, contact_id=score.contact_id,
             source="lead_scoring", idempotency_key=f"mql:{score.contact_id}",
             properties={"score": score.total, "why": "; ".join(score.reasons)},
         ))  # fmt: skip
+        if new:  # told once, in the same transaction as the event
+            emit(session, "lead.qualified", {"contact_id": score.contact_id,
+                 "event_id": event.id, "score": score.total, "reasons": score.reasons})  # fmt: skip
     return crossed
 
 

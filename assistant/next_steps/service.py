@@ -33,6 +33,7 @@ from journey.models import Account, Contact, JourneyEvent
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.vocabulary import Vocabulary
+from journey.webhooks import emit
 
 Outcome = Literal["shown", "accepted", "dismissed", "converted"]
 OUTCOMES: tuple[Outcome, ...] = ("shown", "accepted", "dismissed", "converted")
@@ -103,11 +104,14 @@ class NextStepsService:
         when = at or utcnow()
         facts = ContactFacts(self.session, self.vocabulary, contact, when.date())
         segment = facts.account.segment if facts.account else None
-        event, _ = JourneyService(self.session, self.vocabulary).record(
+        event, new = JourneyService(self.session, self.vocabulary).record(
             EventIn(type=f"next_step_{outcome}", occurred_at=when, contact_id=contact.id,
                     stage=facts.stage, source="next_steps",
                     properties={"action": action, "stage": facts.stage, "segment": segment})
         )  # fmt: skip
+        if new and outcome != "shown":  # a retried outcome is not told twice
+            emit(self.session, f"next_step.{outcome}",
+                 {"contact_id": contact.id, "action": action, "event_id": event.id})  # fmt: skip
         return event.id
 
     def propensity(

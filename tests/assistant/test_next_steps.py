@@ -238,9 +238,11 @@ def test_a_lead_crossing_the_threshold_is_qualified_once_and_handed_to_sales(
 
     from assistant.next_steps.catalogue import LeadScoring
     from assistant.next_steps.lead_score import qualify
-    from journey.models import JourneyEvent
+    from journey.models import JourneyEvent, WebhookDelivery
+    from journey.webhooks import subscribe
 
     someone = next_steps_world(session)["book_demo"]
+    subscribe(session, "https://crm.example.test/hooks", ["lead.qualified"])
     scoring = LeadScoring(mql_threshold=10, half_life_days=30, engagement={"page_view": 4})
     vocabulary = Vocabulary()
     assert [s.contact_id for s in qualify(session, vocabulary, scoring, date(2026, 11, 6))] == []
@@ -252,6 +254,10 @@ def test_a_lead_crossing_the_threshold_is_qualified_once_and_handed_to_sales(
                                    JourneyEvent.contact_id == someone.id)
     )  # fmt: skip
     assert qualified == 1
+    told = session.scalars(select(WebhookDelivery)).all()  # queued once, for the CRM
+    assert [(d.event_type, d.payload["data"]["contact_id"]) for d in told] == [
+        ("lead.qualified", someone.id)
+    ]
     steps = service(session).for_contact(someone, NEXT_STEPS_AS_OF).steps
     assert "sales_handover" in [s.action for s in steps]  # the event qualifies it
 
