@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from app.cli_ask import ask
+from app.cli_automations import automations_app
 from app.cli_eval import eval_app, train_app
 from app.cli_leads import leads_app
 from app.cli_next_steps import next_steps
@@ -36,6 +37,7 @@ users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
 app.add_typer(leads_app, name="leads")
+app.add_typer(automations_app, name="automations")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
@@ -79,7 +81,7 @@ def _serve(c: Any, host: str | None, port: int | None) -> None:
         # The first visitor's message would load the embedder (3 s on 2 cores): it is loaded
         # before the server listens.
         c.answer_engine.warm_up()
-        c.webhook_sender  # noqa: B018 -- started with the server: queued webhooks go out
+        c.background_jobs  # noqa: B018 -- started with the server: webhooks, automations
     host = host or c.settings.server.host
     port = port or c.settings.server.port
     url = f"http://{host}:{port}"

@@ -22,8 +22,9 @@ from app.backends import (
 )
 from assistant.next_steps.catalogue import Catalogue, load_catalogue
 from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
+from journey.periodic import Periodic
 from journey.settings import Settings
-from journey.webhooks import WebhookSender
+from journey.webhooks import deliver_due
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -160,17 +161,28 @@ class Container:
             )
 
     @cached_property
-    def webhook_sender(self) -> WebhookSender:
-        """Delivers queued webhooks while the server runs."""
-        sender = WebhookSender(self.sessions)
-        sender.start()
-        return sender
+    def background_jobs(self) -> list[Periodic]:
+        """What the server repeats while it runs: webhook delivery every 10 s, the automated
+        journeys every 5 minutes."""
+        from assistant.next_steps.automations import run
+
+        settings = self.settings
+        automations = self.next_steps_catalogue.automations
+        jobs = [
+            Periodic("webhooks", self.sessions, 10, deliver_due),
+            Periodic("automations", self.sessions, 300,
+                     lambda s: run(s, settings.vocabulary, automations, settings.smtp)),
+        ]  # fmt: skip
+        for job in jobs:
+            job.start()
+        return jobs
 
     def stop_background_work(self) -> None:
         if self.built("analysis_worker"):  # started only once analysis was asked for
             self.analysis_worker.stop()
-        if self.built("webhook_sender"):
-            self.webhook_sender.stop()
+        if self.built("background_jobs"):
+            for job in self.background_jobs:
+                job.stop()
 
     def request_analysis(self) -> None:
         """New texts arrived (chat, import): analyse them soon, in the background."""

@@ -150,6 +150,15 @@ class InsightsSettings(BaseModel):
     )
 
 
+class SmtpSettings(BaseModel):
+    host: str | None = Field(default=None, description="the mail server; none: no e-mail")
+    port: int = 25
+    sender: str = "journey@localhost"
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+
+
 class NextStepsSettings(BaseModel):
     actions_file: Path | None = Field(
         default=None,
@@ -172,6 +181,7 @@ class Settings(BaseSettings):
     analysis: AnalysisSettings = AnalysisSettings()
     insights: InsightsSettings = InsightsSettings()
     next_steps: NextStepsSettings = NextStepsSettings()
+    smtp: SmtpSettings = SmtpSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()

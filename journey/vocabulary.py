@@ -141,6 +141,7 @@ def _event_types() -> list[EventType]:
         et("next_step_accepted"),
         et("next_step_dismissed"),
         et("next_step_converted"),
+        et("automation_ran"),  # an automated journey's rule ran for the contact
     ]
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,13 +20,11 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from journey.db import transaction, utcnow
+from journey.db import utcnow
 from journey.errors import InvalidInput, NotFound
 from journey.models import WebhookDelivery, WebhookSubscription
-
-log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Journey-Signature"
 MAX_ATTEMPTS = 8
@@ -42,6 +38,7 @@ EVENT_TYPES = (
     "moment_of_truth.flagged",
     "handoff.requested",
     "conversation.closed",
+    "automation.ran",
 )
 
 
@@ -166,33 +163,3 @@ def replay(session: Session, delivery_ids: list[int] | None = None, failed: bool
         row.status, row.attempts, row.next_attempt_at = "pending", 0, utcnow()
     session.flush()
     return len(rows)
-
-
-class WebhookSender:
-    """Delivers the outbox every `interval` seconds, in the background of the server: one
-    thread, each pass its own unit of work."""
-
-    def __init__(self, sessions: sessionmaker[Session], interval: float = 10.0) -> None:
-        self.sessions = sessions
-        self.interval = interval
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="webhooks", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=TIMEOUT_S * 2)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while not self._stopping.wait(self.interval):
-            try:
-                with transaction(self.sessions) as session:
-                    deliver_due(session)
-            except Exception:  # one bad pass must not stop delivery for good
-                log.exception("webhook delivery pass failed")

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assistant.next_steps.automations import Automations
 from journey.errors import InvalidInput
 from journey.vocabulary import Vocabulary
 
@@ -234,6 +235,7 @@ class Catalogue(BaseModel):
 
     actions: list[Action] = Field(min_length=1)
     lead_scoring: LeadScoring = Field(default_factory=LeadScoring)
+    automations: Automations = Field(default_factory=Automations)
 
     @model_validator(mode="after")
     def _unique(self) -> Catalogue:
@@ -260,6 +262,15 @@ class Catalogue(BaseModel):
                         raise CatalogueError(
                             f"{where}: actions[{n}].{group}[{m}]: unknown event type {unknown[0]!r}"
                         )
+        keys = {a.key for a in self.actions}
+        for n, rule in enumerate(self.automations.rules):
+            if rule.trigger.event and rule.trigger.event not in types:
+                raise CatalogueError(f"{where}: automations.rules[{n}].trigger.event: unknown "
+                                     f"event type {rule.trigger.event!r}")  # fmt: skip
+            for step in rule.actions:
+                if step.step is not None and step.step not in keys:
+                    raise CatalogueError(f"{where}: automations.rules[{n}]: unknown step "
+                                         f"{step.step!r}")  # fmt: skip
         for kind in self.lead_scoring.engagement:
             if kind not in types:
                 raise CatalogueError(

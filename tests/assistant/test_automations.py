@@ -1,0 +1,136 @@
+"""Automated journeys: rules start on an event, on days of inactivity or before a renewal; they
+run once per contact and triggering fact however often they are run; a dry run does nothing;
+e-mails go to a real SMTP server the test starts, only with consent when they are marketing."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.next_steps.automations import Automations, due, run
+from assistant.next_steps.catalogue import CatalogueError, load_catalogue
+from journey.models import Account, Contact, JourneyEvent, NextStepSuggestion, WebhookDelivery
+from journey.settings import SmtpSettings
+from journey.vocabulary import Vocabulary
+from journey.webhooks import subscribe
+
+NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
+
+
+class Mailbox:
+    """A local SMTP server keeping what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        box = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                box.messages.append(envelope)
+                return "250 OK"
+
+        with socket.socket() as probe:  # a free port: the controller checks it by connecting
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    yield box
+    box.controller.stop()
+
+
+def world(session: Session) -> dict[str, Contact]:
+    """A customer who signed two days ago (and agreed to marketing), one quiet for 31 days, one
+    renewing in 60 days, one who just answered NPS 3."""
+    firm = Account(name="Acme", segment="smb", renewal_date=date(2027, 1, 14))
+    people = {key: Contact(email=f"{key}@example.test", name=key.title(), account=firm,
+                           consent_marketing=key != "quiet")
+              for key in ("signed", "quiet", "detractor")}  # fmt: skip
+    session.add_all([firm, *people.values()])
+    session.flush()
+    n = iter(range(100))
+
+    def event(who: str, event_type: str, when: datetime, **properties: Any) -> None:
+        session.add(JourneyEvent(idempotency_key=f"a{next(n)}", type=event_type, occurred_at=when,
+                                 contact_id=people[who].id, account_id=firm.id,
+                                 properties=properties))  # fmt: skip
+
+    event("signed", "contract_signed", NOW - timedelta(days=2))
+    event("quiet", "login", NOW - timedelta(days=31))
+    event("detractor", "survey_answered", NOW - timedelta(hours=3), kind="nps", score=3)
+    event("detractor", "survey_answered", NOW - timedelta(hours=2), kind="nps", score=9)
+    session.flush()
+    return people
+
+
+def automations() -> Automations:
+    return load_catalogue(None, Vocabulary()).automations
+
+
+def test_each_default_rule_finds_its_contacts_and_a_dry_run_does_nothing(session: Session) -> None:
+    people = world(session)
+    found = due(session, automations(), NOW)
+    reached = sorted((d.rule.key, d.contact.email) for d in found)
+    renewing = [("renewal_reminder", c.email) for c in people.values()]
+    assert reached == sorted([
+        ("onboarding_series", "signed@example.test"),  # a day's wait after signing: due
+        ("re_engagement", "quiet@example.test"),
+        ("recovery_after_detractor", "detractor@example.test"),  # the 3, not the 9
+        *renewing,  # every contact of the account renewing on 14 January
+    ])  # fmt: skip
+    ran = session.scalar(select(func.count()).where(JourneyEvent.type == "automation_ran"))
+    assert ran == 0
+
+
+def test_rules_run_once_per_contact_and_fact(session: Session, mailbox: Mailbox) -> None:
+    people = world(session)
+    subscribe(session, "https://crm.example.test/hooks", ["automation.ran"])
+    smtp = SmtpSettings(host="127.0.0.1", port=mailbox.port, sender="cx@brightloop.test")
+    first = run(session, Vocabulary(), automations(), smtp, NOW)
+    assert len(first) == 6
+    assert run(session, Vocabulary(), automations(), smtp, NOW + timedelta(minutes=5)) == []
+    steps = sorted((s.action, s.contact_id) for s in session.scalars(select(NextStepSuggestion)))
+    assert ("onboarding_call", people["signed"].id) in steps
+    assert ("recovery_outreach", people["detractor"].id) in steps
+    assert sum(a == "renewal_checkin" for a, _ in steps) == 3
+    # the welcome (not marketing) went out; the quiet contact gave no consent to marketing
+    assert [m.rcpt_tos for m in mailbox.messages] == [["signed@example.test"]]
+    assert b"Welcome aboard, Signed" in mailbox.messages[0].content
+    told = session.scalar(
+        select(func.count()).where(WebhookDelivery.event_type == "automation.ran")
+    )
+    assert told == 4  # three renewal reminders and the recovery outreach
+    runs = session.scalar(select(func.count()).where(JourneyEvent.type == "automation_ran"))
+    assert runs == 6
+
+
+def test_a_rule_whose_email_cannot_be_sent_says_so_and_runs_again_later(session: Session) -> None:
+    from journey.errors import InvalidInput
+
+    world(session)
+    with pytest.raises(InvalidInput, match="set \\[smtp\\] host"):
+        run(session, Vocabulary(), automations(), SmtpSettings(), NOW)
+
+
+def test_a_rule_naming_an_unknown_step_or_template_is_refused(tmp_path: Any) -> None:
+    path = tmp_path / "actions.yaml"
+    rule = "automations:\n  rules:\n    - {key: r, title: R, trigger: {inactive_days: 3}, "
+    base = "actions:\n  - {key: x, title: X, channel: chat, value: 1}\n" + rule
+    path.write_text(base + "actions: [{step: nothing}]}\n", "utf-8")
+    with pytest.raises(CatalogueError, match="unknown step 'nothing'"):
+        load_catalogue(path, Vocabulary())
+    path.write_text(base + "actions: [{email: hello}]}\n", "utf-8")
+    with pytest.raises(CatalogueError, match="no e-mail template 'hello'"):
+        load_catalogue(path, Vocabulary())
