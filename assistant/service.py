@@ -20,6 +20,7 @@ from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.stages import guess_stage
 from journey.vocabulary import Vocabulary
+from journey.webhooks import emit
 
 SEVERITY = {
     "customer_request": 40,
@@ -206,6 +207,10 @@ class ConversationService:
         if conversation.status == "bot":
             conversation.status = "waiting_for_human"
             conversation.handoff_reason = reason
+            emit(self.session, "handoff.requested", {
+                "conversation_id": conversation.id, "reason": reason,
+                "contact_id": conversation.contact_id, "flag_id": flag.id,
+            })  # fmt: skip
         self._log(conversation, "chat_handoff", f"handoff:{key}", {"reason": reason})
         self.session.flush()
         return flag
@@ -243,6 +248,10 @@ class ConversationService:
     def close(self, conversation_id: str) -> Conversation:
         conversation = self.get(conversation_id)
         conversation.status, conversation.closed_at = "closed", utcnow()
+        emit(self.session, "conversation.closed", {
+            "conversation_id": conversation.id, "contact_id": conversation.contact_id,
+            "handoff_reason": conversation.handoff_reason,
+        })  # fmt: skip
         self.session.flush()
         return conversation
 

@@ -33,6 +33,7 @@ from feedback.schemas import (
 from journey.db import utcnow
 from journey.errors import Conflict, Forbidden, InvalidInput, NotFound
 from journey.models import Account, AuditLog, Contact, Flag, FlagNote, StaffUser
+from journey.webhooks import emit
 
 # Roles that supervise the queue: they may take over or close flags other agents hold.
 SUPERVISORS = ("manager", "admin")
@@ -91,6 +92,11 @@ class FlagQueue:
             try:
                 with self.session.begin_nested():
                     self.session.add(flag)
+                emit(self.session, "moment_of_truth.flagged", {
+                    "flag_id": flag.id, "reasons": flag.reasons, "severity": flag.severity,
+                    "contact_id": contact_id, "account_id": account_id,
+                    "conversation_id": conversation_id, "suggested_step": suggested_step,
+                })  # fmt: skip
                 return flag
             except IntegrityError:
                 # Another writer raised the same evidence first: merge into theirs.

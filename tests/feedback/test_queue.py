@@ -421,3 +421,26 @@ def test_stats_for_the_queue_header(queue: FlagQueue, agent: StaffUser, other: S
     assert stats.mine == 1
     assert stats.oldest_open is not None
     assert (stats.oldest_open.id, stats.oldest_open.waiting_seconds) == (waiting.id, 6 * 3600)
+
+
+def test_a_handoff_a_new_flag_and_a_closed_chat_are_told_to_webhooks_once(
+    session: Session,
+) -> None:
+    from sqlalchemy import select
+
+    from journey.models import WebhookDelivery
+    from journey.webhooks import subscribe
+
+    subscribe(session, "https://crm.example.test/hooks",
+              ["handoff.requested", "moment_of_truth.flagged", "conversation.closed"])  # fmt: skip
+    chats = ConversationService(session, Vocabulary())
+    conversation = chats.start(visitor_id=f"v-{uuid.uuid4().hex[:8]}")
+    flag = chats.hand_off(conversation, "customer_request")
+    chats.hand_off(conversation, "negative_sentiment")  # the same flag, the chat already waiting
+    chats.close(conversation.id)
+    told = [(d.event_type, d.payload["data"]) for d in session.scalars(select(WebhookDelivery))]
+    assert [kind for kind, _ in told] == [
+        "moment_of_truth.flagged", "handoff.requested", "conversation.closed"
+    ]  # fmt: skip
+    assert told[0][1]["flag_id"] == flag.id and told[1][1]["reason"] == "customer_request"
+    assert told[2][1]["conversation_id"] == conversation.id
