@@ -19,7 +19,9 @@ from api.deps import (
     require_role,
 )
 from api.routing import UnitOfWorkRoute
+from api.services import Services
 from assistant.engine import Event
+from assistant.next_steps.service import Suggestion, chat_suggestions
 from assistant.schemas import (
     CitationOut,
     ConversationIn,
@@ -36,7 +38,7 @@ from assistant.service import (
     answer_message,
     receive_message,
 )
-from journey.db import MAX_ID
+from journey.db import MAX_ID, UnitsOfWork
 from journey.errors import AppError
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
@@ -50,7 +52,9 @@ def get_conversations(session: SessionDep, settings: SettingsDep) -> Conversatio
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 
 
-def reply_out(conversation_id: str, answered: Answered) -> ReplyOut:
+def reply_out(
+    conversation_id: str, answered: Answered, suggestions: list[Suggestion] | None = None
+) -> ReplyOut:
     reply = answered.reply
     return ReplyOut(
         conversation_id=conversation_id,
@@ -61,7 +65,15 @@ def reply_out(conversation_id: str, answered: Answered) -> ReplyOut:
         citations=[CitationOut(**asdict(c)) for c in reply.citations],
         groundedness=reply.groundedness,
         handoff_reason=reply.handoff_reason,
+        suggestions=suggestions if answered.status == "bot" else [],
     )
+
+
+def suggestions_for(
+    units: UnitsOfWork, container: Services, conversation_id: str
+) -> list[Suggestion]:
+    catalogue = container.next_steps_catalogue
+    return chat_suggestions(units, container.settings.vocabulary, catalogue, conversation_id)
 
 
 @router.post("/conversations", status_code=201)
@@ -88,7 +100,7 @@ def post_message(
         if kind == "done":
             answered = value
     assert answered is not None
-    return reply_out(conversation_id, answered)
+    return reply_out(conversation_id, answered, suggestions_for(units, container, conversation_id))
 
 
 @router.post(
@@ -109,8 +121,9 @@ def stream_message(
     turn = receive_message(units, settings.vocabulary, conversation_id, body.text)
     container.request_analysis()
     events = answer_message(units, settings.vocabulary, container.answer_engine, turn)
+    suggestions = suggestions_for(units, container, conversation_id)
     return StreamingResponse(
-        _sse_events(conversation_id, events),
+        _sse_events(conversation_id, events, suggestions),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -120,7 +133,9 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _sse_events(conversation_id: str, events: Iterator[Event]) -> Iterator[str]:
+def _sse_events(
+    conversation_id: str, events: Iterator[Event], suggestions: list[Suggestion]
+) -> Iterator[str]:
     try:
         for kind, value in events:
             if kind == "token":
@@ -128,7 +143,7 @@ def _sse_events(conversation_id: str, events: Iterator[Event]) -> Iterator[str]:
             elif kind == "sources":
                 yield _sse("sources", [asdict(c) for c in value])
             else:
-                yield _sse("done", reply_out(conversation_id, value).model_dump())
+                yield _sse("done", reply_out(conversation_id, value, suggestions).model_dump())
     except AppError as exc:
         yield _sse("error", {"error": exc.code, "detail": exc.detail})
     except Exception:

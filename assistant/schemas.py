@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.next_steps.service import Suggestion
 from journey.schemas import Text
 
 
@@ -63,6 +64,10 @@ class ReplyOut(BaseModel):
     citations: list[CitationOut]
     groundedness: float | None
     handoff_reason: str | None
+    suggestions: list[Suggestion] = Field(
+        default_factory=list,
+        description="next steps for a known contact, to show as buttons (book a demo...)",
+    )
 
 
 class TranscriptOut(BaseModel):

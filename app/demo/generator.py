@@ -81,7 +81,7 @@ class DemoSummary:
     messages: int = 0
     patterns: list[str] = field(default_factory=list)
     # Each account's planted fate: the ground truth next steps are measured against.
-    fates: list[Company] = field(default_factory=list)
+    fates: list[Company] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

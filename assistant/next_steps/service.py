@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from assistant.insights.periods import moment
 from assistant.next_steps.catalogue import Action, Catalogue
 from assistant.next_steps.signals import ContactFacts
-from journey.db import utcnow
+from journey.db import UnitsOfWork, transaction, utcnow
 from journey.errors import InvalidInput, NotFound
-from journey.models import Account, Contact, JourneyEvent
+from journey.models import Account, Contact, Conversation, JourneyEvent
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.vocabulary import Vocabulary
@@ -94,8 +94,9 @@ class NextStepsService:
         return NextSteps(contact_id=contact.id, as_of=day, steps=steps)
 
     def record(
-        self, contact: Contact, action: str, outcome: str, at: datetime | None = None
-    ) -> int:
+        self, contact: Contact, action: str, outcome: str, at: datetime | None = None,
+        key: str | None = None,
+    ) -> int:  # fmt: skip
         """What became of a suggestion, as a journey event of the contact's; its id."""
         if self.catalogue.get(action) is None:
             raise InvalidInput(f"action: unknown action {action!r}")
@@ -106,7 +107,7 @@ class NextStepsService:
         segment = facts.account.segment if facts.account else None
         event, new = JourneyService(self.session, self.vocabulary).record(
             EventIn(type=f"next_step_{outcome}", occurred_at=when, contact_id=contact.id,
-                    stage=facts.stage, source="next_steps",
+                    stage=facts.stage, source="next_steps", idempotency_key=key,
                     properties={"action": action, "stage": facts.stage, "segment": segment})
         )  # fmt: skip
         if new and outcome != "shown":  # a retried outcome is not told twice
@@ -176,3 +177,39 @@ class NextStepsService:
         if account is None or not account.arr or not self._median_arr:
             return 1.0
         return min(2.0, max(0.5, math.sqrt(account.arr / self._median_arr)))
+
+
+class Suggestion(BaseModel):
+    """A next step the visitor may take from the chat, shown as a button."""
+
+    action: str
+    title: str
+
+
+def chat_suggestions(
+    units: UnitsOfWork, vocabulary: Vocabulary, catalogue: Catalogue, conversation_id: str,
+    limit: int = 2,
+) -> list[Suggestion]:  # fmt: skip
+    """For a conversation with a known contact, the best steps of the `chat` channel; each is
+    recorded as shown once per conversation (the acceptance rates count from it)."""
+    with transaction(units.read) as session:
+        conversation = session.get(Conversation, conversation_id)
+        contact = (
+            session.get(Contact, conversation.contact_id)
+            if conversation and conversation.contact_id
+            else None
+        )
+        if contact is None:
+            return []
+        service = NextStepsService(session, vocabulary, catalogue)
+        steps = [s for s in service.for_contact(contact).steps if s.channel == "chat"][:limit]
+        contact_id = contact.id
+    if steps:
+        with transaction(units.write) as session:
+            service = NextStepsService(session, vocabulary, catalogue)
+            contact = service.contact(contact_id)
+            for step in steps:
+                service.record(
+                    contact, step.action, "shown", key=f"shown:{conversation_id}:{step.action}"
+                )
+    return [Suggestion(action=s.action, title=s.title) for s in steps]

@@ -71,7 +71,20 @@ class ContactFacts:
 
     @cached_property
     def stage(self) -> str | None:
-        """The stage of the contact's latest event up to the as-of date, else the stored one."""
+        """Where the contact stood on the as-of date: as its stage-moving events up to then
+        put it (as the journey derives stages); with none, the stage of its latest event, else
+        the stored one."""
+        moving = [e.key for e in self.vocabulary.event_types if e.stage_rule != "none"]
+        folded: str | None = None
+        for event_type in self.session.scalars(
+            select(JourneyEvent.type)
+            .where(JourneyEvent.contact_id == self.contact.id, JourneyEvent.occurred_at < self.end,
+                   JourneyEvent.type.in_(moving))
+            .order_by(JourneyEvent.occurred_at)
+        ):  # fmt: skip
+            folded = self.vocabulary.fold_stage(folded, event_type)
+        if folded:
+            return folded
         latest = self.session.scalar(
             select(JourneyEvent.stage)
             .where(JourneyEvent.contact_id == self.contact.id, JourneyEvent.occurred_at < self.end,

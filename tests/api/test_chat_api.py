@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from app.container import Container
 from ingestion.knowledge import ingest
@@ -102,3 +103,42 @@ def test_chat_errors_are_json(kb_client: TestClient) -> None:
     bad_touchpoint = kb_client.post("/chat/conversations", json={"touchpoint": "fax"})
     assert bad_touchpoint.status_code == 422
     assert bad_touchpoint.json()["detail"] == "touchpoint: unknown touchpoint 'fax'"
+
+
+def test_a_known_visitor_gets_next_steps_as_buttons_once_recorded_as_shown(
+    kb_client: TestClient, session: Session, staff_token: Callable[[str], str]
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from journey.db import utcnow
+    from journey.models import Account, Contact, JourneyEvent
+
+    firm = Account(name="Pricing readers", segment="smb", status="prospect")
+    reader = Contact(email="reader@example.com", account=firm, stage="consideration")
+    session.add_all([firm, reader])
+    session.flush()
+    for days, kind in ((5, "form_submitted"), (1, "page_view"), (2, "page_view")):
+        session.add(JourneyEvent(
+            idempotency_key=f"pricing-{days}", type=kind, stage="consideration",
+            occurred_at=utcnow() - timedelta(days=days), contact_id=reader.id,
+            account_id=firm.id, properties={"url": "https://www.example.test/pricing"},
+        ))  # fmt: skip
+    session.commit()
+    anonymous = kb_client.post("/chat/conversations", json={"visitor_id": "anon-1"}).json()
+    said = kb_client.post(f"/chat/conversations/{anonymous['id']}/messages",
+                          json={"text": "Is there a refund for annual plans?"}).json()  # fmt: skip
+    assert said["suggestions"] == []  # nobody known: no next steps
+    conversation = kb_client.post("/chat/conversations", json={"visitor_id": "reader-1"}).json()
+    agent = {"Authorization": f"Bearer {staff_token('agent')}"}
+    who = {"visitor_id": "reader-1", "email": "reader@example.com"}
+    known = kb_client.post("/identify", json=who, headers=agent)
+    assert known.status_code == 200, known.text
+    for _ in range(2):
+        url = f"/chat/conversations/{conversation['id']}/messages"
+        reply = kb_client.post(url, json={"text": "Is there a refund for annual plans?"}).json()
+        assert reply["suggestions"] == [{"action": "book_demo", "title": "Offer a demo"}]
+    shown = session.scalars(select(JourneyEvent.properties).where(
+        JourneyEvent.type == "next_step_shown")).all()  # fmt: skip
+    assert [p["action"] for p in shown] == ["book_demo"]  # once for the conversation
