@@ -21,7 +21,7 @@ from api.deps import (
 from api.routing import UnitOfWorkRoute
 from api.services import Services
 from assistant.engine import Event
-from assistant.next_steps.service import Suggestion, chat_suggestions
+from assistant.next_steps.service import Suggestion, accept_chat_suggestion, chat_suggestions
 from assistant.schemas import (
     CitationOut,
     ConversationIn,
@@ -176,6 +176,21 @@ def request_person(conversation_id: str, chats: ConversationsDep) -> Conversatio
     conversation = chats.get(conversation_id)
     chats.hand_off(conversation, "customer_request")
     return ConversationOut.model_validate(conversation)
+
+
+@router.post("/conversations/{conversation_id}/suggestions/{action}", status_code=201)
+def accept_suggestion(
+    conversation_id: str, action: str, units: UnitsOfWorkDep, container: ServicesDep
+) -> dict[str, int]:
+    """The visitor pressed a suggested step's button: recorded as accepted (once)."""
+    event = accept_chat_suggestion(
+        units,
+        container.settings.vocabulary,
+        container.next_steps_catalogue,
+        conversation_id,
+        action,
+    )
+    return {"event_id": event}
 
 
 @router.post("/conversations/{conversation_id}/takeover", dependencies=staff)

@@ -30,6 +30,8 @@
     ".ja-msg ul,.ja-msg ol{margin:4px 0;padding-left:20px}.ja-msg a{color:#3b5bdb}" +
     ".ja-msg table{border-collapse:collapse;font-size:13px;margin:4px 0}.ja-msg th,.ja-msg td{border:1px solid #e3e6ee;padding:2px 6px;text-align:left}" +
     ".ja-sources{margin-top:6px;font-size:12px;color:#5b6475}.ja-sources a{color:#3b5bdb}" +
+    ".ja-suggestions{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}" +
+    ".ja-suggestion{border:1px solid #3b5bdb;background:#fff;color:#3b5bdb;border-radius:14px;padding:4px 12px;font:inherit;font-size:13px;cursor:pointer}" +
     "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit;outline:none}" +
     "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}";
   var style = document.createElement("style");
@@ -92,6 +94,25 @@
       if (i < citations.length - 1) box.appendChild(document.createTextNode(" · "));
     });
     node.appendChild(box);
+  }
+
+  // Next steps for a known visitor ("Book a demo"): a button says it for them, and the step
+  // counts as taken.
+  function showSuggestions(suggestions) {
+    if (!suggestions || !suggestions.length) return;
+    var box = el("div", {"class": "ja-suggestions"}, []);
+    suggestions.forEach(function (s) {
+      var button = el("button", {type: "button", "class": "ja-suggestion"}, s.label);
+      button.addEventListener("click", function () {
+        box.remove();
+        api("/chat/conversations/" + conversationId + "/suggestions/" + encodeURIComponent(s.action), {})
+          .catch(function () {});
+        ask(s.label);
+      });
+      box.appendChild(button);
+    });
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
   }
 
   function api(path, body) {
@@ -189,6 +210,7 @@
               showSources(node, data);
             } else if (event === "done") {
               setStatus(data.status);
+              showSuggestions(data.suggestions);
             } else if (event === "error") {
               bubble("system", "Sorry, something went wrong: " + data.detail);
             }

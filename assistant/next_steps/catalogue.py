@@ -221,6 +221,7 @@ class Action(BaseModel):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
+    label: str | None = None  # what a visitor's button says, for a `chat` step
     stages: list[str] = Field(default_factory=list)  # none: any stage
     segments: list[str] = Field(default_factory=list)  # none: any segment
     when: list[Condition] = Field(default_factory=list)

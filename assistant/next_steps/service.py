@@ -183,7 +183,7 @@ class Suggestion(BaseModel):
     """A next step the visitor may take from the chat, shown as a button."""
 
     action: str
-    title: str
+    label: str
 
 
 def chat_suggestions(
@@ -212,4 +212,27 @@ def chat_suggestions(
                 service.record(
                     contact, step.action, "shown", key=f"shown:{conversation_id}:{step.action}"
                 )
-    return [Suggestion(action=s.action, title=s.title) for s in steps]
+    labels = {a.key: a.label or a.title for a in catalogue.actions}
+    return [Suggestion(action=s.action, label=labels[s.action]) for s in steps]
+
+
+def accept_chat_suggestion(
+    units: UnitsOfWork, vocabulary: Vocabulary, catalogue: Catalogue, conversation_id: str,
+    action: str,
+) -> int:  # fmt: skip
+    """The visitor took a suggested step (pressed its button): `accepted`, once per
+    conversation."""
+    chosen = catalogue.get(action)
+    if chosen is None or chosen.channel != "chat":
+        raise InvalidInput(f"action: not a step offered in the chat: {action!r}")
+    with transaction(units.write) as session:
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        if conversation.contact_id is None:
+            raise InvalidInput("the visitor is not known: no step was suggested")
+        service = NextStepsService(session, vocabulary, catalogue)
+        contact = service.contact(conversation.contact_id)
+        return service.record(
+            contact, action, "accepted", key=f"accepted:{conversation_id}:{action}"
+        )

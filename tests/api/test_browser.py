@@ -149,3 +149,37 @@ def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(
     # The libraries stayed inside the widget's own scope.
     assert page.evaluate("typeof window.marked + typeof window.DOMPurify") == "undefinedundefined"
     page.close()
+
+
+def test_a_known_visitor_is_offered_a_next_step_as_a_button(
+    server: tuple[str, str], browser: object
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    base, token = server
+    headers = {"Authorization": f"Bearer {token}"}
+    page, _ = ask_on_the_site(browser, base, "When is chat support open?")
+    assert page.locator(".ja-suggestion").count() == 0  # a stranger: no next steps
+    visitor = page.evaluate("localStorage.getItem('journey.visitor')")
+    email = f"{visitor}@example.com"
+    known = httpx.post(f"{base}/identify", headers=headers,
+                       json={"visitor_id": visitor, "email": email})  # fmt: skip
+    assert known.status_code == 200, known.text
+    now = datetime.now(UTC)
+    events = [
+        {"type": kind, "contact_email": email, "properties": {"url": f"{base}/site/pricing"},
+         "occurred_at": (now - timedelta(days=days)).isoformat()}
+        for kind, days in (("form_submitted", 3), ("page_view", 2), ("page_view", 1))
+    ]  # fmt: skip
+    recorded = httpx.post(f"{base}/events/batch", headers=headers, json={"events": events})
+    assert recorded.status_code == 200, recorded.text
+    page.fill("#ja-input", "And on weekends?")
+    page.press("#ja-input", "Enter")
+    button = page.locator(".ja-suggestion", has_text="Book a demo")
+    button.wait_for(timeout=30_000)
+    button.click()
+    page.locator(".ja-visitor", has_text="Book a demo").wait_for(timeout=10_000)
+    contact = known.json()["id"]
+    timeline = httpx.get(f"{base}/contacts/{contact}/timeline", headers=headers).json()
+    assert "next_step_accepted" in [e["type"] for e in timeline["events"]]
+    page.close()

@@ -138,7 +138,17 @@ def test_a_known_visitor_gets_next_steps_as_buttons_once_recorded_as_shown(
     for _ in range(2):
         url = f"/chat/conversations/{conversation['id']}/messages"
         reply = kb_client.post(url, json={"text": "Is there a refund for annual plans?"}).json()
-        assert reply["suggestions"] == [{"action": "book_demo", "title": "Offer a demo"}]
+        assert reply["suggestions"] == [{"action": "book_demo", "label": "Book a demo"}]
     shown = session.scalars(select(JourneyEvent.properties).where(
         JourneyEvent.type == "next_step_shown")).all()  # fmt: skip
     assert [p["action"] for p in shown] == ["book_demo"]  # once for the conversation
+    pressed = f"/chat/conversations/{conversation['id']}/suggestions/book_demo"
+    for _ in range(2):  # a double click is one acceptance
+        assert kb_client.post(pressed).status_code == 201
+    accepted = session.scalars(select(JourneyEvent.id).where(
+        JourneyEvent.type == "next_step_accepted")).all()  # fmt: skip
+    assert len(accepted) == 1
+    wrong = kb_client.post(f"/chat/conversations/{conversation['id']}/suggestions/sales_handover")
+    assert wrong.status_code == 422 and wrong.json()["error"] == "invalid_input"
+    stranger = kb_client.post(f"/chat/conversations/{anonymous['id']}/suggestions/book_demo")
+    assert stranger.status_code == 422
