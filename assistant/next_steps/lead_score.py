@@ -34,7 +34,9 @@ OUTCOME_DAYS = 90  # a lead converts when its account signs within this many day
 
 
 @dataclass
-class LeadScore:
+class ScoredLead:
+    """A contact's lead score as of a date: fit, decayed engagement and what made them."""
+
     contact_id: int
     fit: float
     engagement: float
@@ -57,13 +59,13 @@ def _fits(rule: FitRule, contact: Contact, account: Account | None) -> bool:
 
 def scores(
     session: Session, scoring: LeadScoring, contacts: Iterable[Contact], as_of: date
-) -> dict[int, LeadScore]:
+) -> dict[int, ScoredLead]:
     """Fit and decayed engagement of each contact, from its events up to the as-of date."""
     people = list(contacts)
-    found: dict[int, LeadScore] = {}
+    found: dict[int, ScoredLead] = {}
     for contact in people:
         fitting = [r for r in scoring.fit if _fits(r, contact, contact.account)]
-        found[contact.id] = LeadScore(
+        found[contact.id] = ScoredLead(
             contact.id, sum(r.points for r in fitting), 0.0,
             [f"{r.field.replace('_', ' ')} {_said(r, contact)} +{r.points:g}" for r in fitting],
         )  # fmt: skip
@@ -81,7 +83,7 @@ def scores(
 def qualify(
     session: Session, vocabulary: Vocabulary, scoring: LeadScoring, as_of: date,
     contacts: Iterable[Contact] | None = None,
-) -> list[LeadScore]:  # fmt: skip
+) -> list[ScoredLead]:  # fmt: skip
     """Record `lead_qualified` for each prospect whose score reached the threshold as of the
     date; once per contact, however often it is run (the event's key is the contact's)."""
     people = list(contacts) if contacts is not None else _prospects(session, as_of)
