@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import (
     auth_views,
+    automations_views,
     chat_views,
     health_views,
     home_views,
@@ -65,6 +66,7 @@ def create_app(container: Services) -> FastAPI:
         queue_views,
         insights_views,
         next_steps_views,
+        automations_views,
         theme_views,
         home_views,
         widget_views,

@@ -43,7 +43,7 @@ def dry_run(
         found = due(session, automations, _moment(as_of) or utcnow(), only=rule)
         table = Table("rule", "contact", "why", "actions", title=f"{len(found)} would run")
         for item in found:
-            actions = ", ".join(s.step or s.email or "webhook" for s in item.rule.actions)
+            actions = ", ".join(s.said() for s in item.rule.actions)
             who = item.contact.email or str(item.contact.id)
             table.add_row(item.rule.key, escape(who), escape(item.why), actions)
         console.print(table)

@@ -142,6 +142,7 @@ def _event_types() -> list[EventType]:
         et("next_step_dismissed"),
         et("next_step_converted"),
         et("automation_ran"),  # an automated journey's rule ran for the contact
+        et("lead_score_adjusted"),  # points added to (or taken from) the lead score by a rule
     ]
 
 

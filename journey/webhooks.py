@@ -32,6 +32,7 @@ FIRST_RETRY = timedelta(seconds=30)  # then doubled each time: 30 s, 1 min, 2 mi
 TIMEOUT_S = 10.0
 EVENT_TYPES = (
     "lead.qualified",
+    "next_step.suggested",
     "next_step.accepted",
     "next_step.dismissed",
     "next_step.converted",

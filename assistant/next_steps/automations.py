@@ -68,12 +68,22 @@ class Step(BaseModel):
     step: str | None = None  # record this next step for the agents
     email: str | None = None  # send this e-mail template
     webhook: bool = False  # tell webhook subscribers (`automation.ran`)
+    lead_score: float | None = None  # add (or take) these points to the lead score
 
     @model_validator(mode="after")
     def _one(self) -> Step:
-        if sum([self.step is not None, self.email is not None, self.webhook]) != 1:
-            raise ValueError("give one of step, email or webhook: true")
+        given = [self.step is not None, self.email is not None, self.webhook,
+                 self.lead_score is not None]  # fmt: skip
+        if sum(given) != 1:
+            raise ValueError("give one of step, email, webhook: true or lead_score")
         return self
+
+    def said(self) -> str:
+        if self.step is not None:
+            return f"step {self.step}"
+        if self.email is not None:
+            return f"e-mail {self.email}"
+        return "webhook" if self.webhook else f"lead score {self.lead_score:+g}"
 
 
 class Rule(BaseModel):
@@ -137,12 +147,23 @@ def run(
     for item in done:
         for step in item.rule.actions:
             if step.step is not None:
-                session.add(NextStepSuggestion(
+                suggested = NextStepSuggestion(
                     contact_id=item.contact.id, account_id=item.contact.account_id,
                     action=step.step, reason=f"{item.rule.title}: {item.why}",
-                ))  # fmt: skip
+                )  # fmt: skip
+                session.add(suggested)
+                session.flush()
+                emit(session, "next_step.suggested", {"contact_id": item.contact.id,
+                     "action": step.step, "suggestion_id": suggested.id,
+                     "reason": suggested.reason})  # fmt: skip
             elif step.email is not None:
                 _send(smtp, automations.emails[step.email], item.contact)
+            elif step.lead_score is not None:
+                journey.record(EventIn(
+                    type="lead_score_adjusted", occurred_at=moment, contact_id=item.contact.id,
+                    source="automations", idempotency_key=_key(item) + ":score",
+                    properties={"points": step.lead_score, "rule": item.rule.key},
+                ))  # fmt: skip
             else:
                 emit(session, "automation.ran", {"rule": item.rule.key,
                      "contact_id": item.contact.id, "why": item.why})  # fmt: skip

@@ -41,10 +41,11 @@ class ScoredLead:
     fit: float
     engagement: float
     reasons: list[str] = field(default_factory=list)
+    adjusted: float = 0.0  # points the automated journeys' rules added or took
 
     @property
     def total(self) -> float:
-        return round(self.fit + self.engagement, 1)
+        return round(self.fit + self.engagement + self.adjusted, 1)
 
 
 def _fits(rule: FitRule, contact: Contact, account: Account | None) -> bool:
@@ -77,6 +78,28 @@ def scores(
         score.reasons += [
             f"{kind.replace('_', ' ')} +{value:.0f}" for kind, value in top if value >= 0.5
         ]
+    for contact_id, points_ in _adjustments(session, people, as_of).items():
+        found[contact_id].adjusted = points_
+        found[contact_id].reasons.append(f"adjusted by rules {points_:+g}")
+    return found
+
+
+def _adjustments(session: Session, people: list[Contact], as_of: date) -> dict[int, float]:
+    """Points rules added to (or took from) each contact's score up to the as-of date."""
+    end = moment(as_of + timedelta(days=1))
+    found: dict[int, float] = defaultdict(float)
+    for ids in _chunks([c.id for c in people]):
+        rows = session.execute(
+            select(JourneyEvent.contact_id, JourneyEvent.properties).where(
+                JourneyEvent.contact_id.in_(ids), JourneyEvent.type == "lead_score_adjusted",
+                JourneyEvent.occurred_at < end,
+                JourneyEvent.occurred_at >= end - timedelta(days=LOOKBACK_DAYS),
+            )
+        )  # fmt: skip
+        for contact_id, properties in rows:
+            points_ = (properties or {}).get("points")
+            if contact_id is not None and isinstance(points_, int | float):
+                found[contact_id] += points_
     return found
 
 

@@ -134,3 +134,49 @@ def test_a_rule_naming_an_unknown_step_or_template_is_refused(tmp_path: Any) -> 
     path.write_text(base + "actions: [{email: hello}]}\n", "utf-8")
     with pytest.raises(CatalogueError, match="no e-mail template 'hello'"):
         load_catalogue(path, Vocabulary())
+
+
+def test_a_rule_adjusts_the_lead_score_and_tells_of_the_steps_it_suggests(
+    session: Session,
+) -> None:
+    from assistant.next_steps.automations import Rule, Step, Trigger
+    from assistant.next_steps.catalogue import LeadScoring
+    from assistant.next_steps.lead_score import scores
+
+    people = world(session)
+    subscribe(session, "https://crm.example.test/hooks", ["next_step.suggested"])
+    rules = Automations(rules=[Rule(
+        key="warm", title="Warm after signing", trigger=Trigger(event="contract_signed"),
+        actions=[Step(lead_score=25), Step(step="onboarding_call")],
+    )])  # fmt: skip
+    assert [d.rule.key for d in due(session, rules, NOW)] == ["warm"]
+    run(session, Vocabulary(), rules, SmtpSettings(), NOW)
+    run(session, Vocabulary(), rules, SmtpSettings(), NOW)  # once
+    signed = people["signed"]
+    score = scores(session, LeadScoring(), [signed], NOW.date())[signed.id]
+    assert (score.adjusted, score.total) == (25, 25) and "adjusted by rules +25" in score.reasons
+    told = session.scalars(select(WebhookDelivery)).all()
+    assert [(d.event_type, d.payload["data"]["action"]) for d in told] == [
+        ("next_step.suggested", "onboarding_call")
+    ]
+
+
+def test_admins_read_the_rules_and_who_they_would_reach(
+    client: Any, session: Session, staff_token: Any
+) -> None:
+    world(session)
+    admin = {"Authorization": f"Bearer {staff_token('admin')}"}
+    listed = client.get("/admin/automations", headers=admin)
+    assert listed.status_code == 200, listed.text
+    assert [r["key"] for r in listed.json()] == [
+        "onboarding_series", "re_engagement", "renewal_reminder", "recovery_after_detractor"
+    ]  # fmt: skip
+    reached = client.get("/admin/automations/re_engagement/dry-run",
+                         params={"as_of": NOW.date().isoformat()}, headers=admin)  # fmt: skip
+    assert reached.status_code == 200, reached.text
+    assert [(r["email"], r["actions"]) for r in reached.json()] == [
+        ("quiet@example.test", ["e-mail we_miss_you"])
+    ]
+    assert client.get("/admin/automations/nothing/dry-run", headers=admin).status_code == 404
+    agent = {"Authorization": f"Bearer {staff_token('agent')}"}
+    assert client.get("/admin/automations", headers=agent).status_code == 403
