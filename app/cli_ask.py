@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from app.cli_support import console, container, fail, friendly_errors
+from app.cli_support import console, container, day_given, fail, friendly_errors
 
 
 def ask(
@@ -32,10 +31,7 @@ def ask(
 
     if (question is None) == (file is None):
         fail("give a question or --file, not both")
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    day = day_given(as_of) if as_of else None
     if file is not None:
         try:
             questions = [q for q in file.read_text(encoding="utf-8").splitlines() if q.strip()]

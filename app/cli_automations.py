@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from app.cli_support import console, container, fail, friendly_errors
+from app.cli_support import console, container, day_given, fail, friendly_errors
 
 automations_app = typer.Typer(
     help="Automated journeys: triggers and actions.", no_args_is_help=True
@@ -18,12 +18,7 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="as at noon this day (
 
 
 def _moment(as_of: str | None) -> datetime | None:
-    if as_of is None:
-        return None
-    try:
-        return datetime.combine(datetime.fromisoformat(as_of).date(), time(12), tzinfo=UTC)
-    except ValueError:
-        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    return datetime.combine(day_given(as_of), time(12), tzinfo=UTC) if as_of else None
 
 
 @automations_app.command("dry-run")

@@ -12,7 +12,14 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from app.cli_support import console, container, fail, friendly_errors, progress_bar
+from app.cli_support import (
+    console,
+    container,
+    day_given,
+    fail,
+    friendly_errors,
+    progress_bar,
+)
 
 eval_app = typer.Typer(help="Measure the AI parts on labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the small models the analysis uses.", no_args_is_help=True)
@@ -312,15 +319,11 @@ def eval_insights(
     """Questions in plain language against the configured database (after `journey demo`, the
     demo company): exact match of the answer's rows with the rows of the question's SQL, and
     the share of questions to refuse that were refused."""
-    from datetime import date
 
     from assistant.insights.evaluation import evaluate, load_cases
     from journey.db import transaction
 
-    try:
-        day = date.fromisoformat(as_of)
-    except ValueError:
-        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    day = day_given(as_of)
     c = container()
     with friendly_errors(), progress_bar() as bar, transaction(c.sessions) as session:
         cases = load_cases(questions)
@@ -346,17 +349,13 @@ def eval_leads(
     scored as of it by the points model, a logistic regression trained on the cut-off 90 days
     earlier, and recency alone; label = a contract signed within 90 days after it. AUC and
     precision in the top decile."""
-    from datetime import date
 
     from rich.table import Table
 
     from assistant.next_steps.lead_score import evaluate
     from journey.db import transaction
 
-    try:
-        day = date.fromisoformat(as_of)
-    except ValueError:
-        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    day = day_given(as_of)
     c = container()
     with friendly_errors(), transaction(c.sessions) as session:
         try:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from app.cli_support import console, container, fail, friendly_errors
+from app.cli_support import console, container, day_given, friendly_errors
 
 leads_app = typer.Typer(help="Lead scores and marketing-qualified leads.", no_args_is_help=True)
 
@@ -25,10 +24,7 @@ def qualify_leads(
     from assistant.next_steps.lead_score import qualify
     from journey.db import transaction, utcnow
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else utcnow().date()
-    except ValueError:
-        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    day = day_given(as_of) if as_of else utcnow().date()
     c = container()
     scoring = c.next_steps_catalogue.lead_scoring
     with friendly_errors(), transaction(c.sessions) as session:

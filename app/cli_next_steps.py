@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from app.cli_support import console, container, fail, friendly_errors
+from app.cli_support import console, container, day_given, fail, friendly_errors
 
 if TYPE_CHECKING:
     from assistant.next_steps.service import NextSteps
@@ -35,7 +34,7 @@ def next_steps(
 
     if (contact is None) == (file is None):
         fail("give a contact or --file, not both")
-    default_day = _day(as_of, "--as-of") if as_of else None
+    default_day = day_given(as_of) if as_of else None
     if file is not None:
         try:
             lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
@@ -44,7 +43,7 @@ def next_steps(
         asked = []
         for number, line in enumerate((x for x in lines if x), start=1):
             who, _, when = (part.strip() for part in line.partition(","))
-            asked.append((who, _day(when, f"{file} line {number}") if when else default_day))
+            asked.append((who, day_given(when, f"{file} line {number}") if when else default_day))
     else:
         asked = [(contact or "", default_day)]
     c = container()
@@ -56,13 +55,6 @@ def next_steps(
                 print(json.dumps(found.model_dump(mode="json")))
             else:
                 _show(who, found)
-
-
-def _day(text: str, where: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{where}: not a date (YYYY-MM-DD): {text}")
 
 
 def _show(who: str, found: NextSteps) -> None:

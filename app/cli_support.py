@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, NoReturn
 
 import typer
@@ -23,6 +23,14 @@ def fail(message: str) -> NoReturn:
     # Messages quote files and cells, which may hold anything that looks like markup.
     err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def day_given(text: str, where: str = "--as-of") -> date:
+    """A date as a user types it (YYYY-MM-DD); anything else ends with one readable line."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{where}: not a date (YYYY-MM-DD): {text}")
 
 
 @contextmanager

@@ -28,6 +28,19 @@ class _Condition(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class _Bar(_Condition):
+    """A figure below or above a bar: one of the two is given."""
+
+    below: float | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bar(self) -> _Bar:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give one of below or above")
+        return self
+
+
 class Events(_Condition):
     """At least (or at most) N events of these types within D days: "3 pricing-page visits in
     7 days", "no demo booked" (`at_most: 0`, no window: ever)."""
@@ -68,7 +81,7 @@ class Tickets(_Condition):
     scope: Scope = "account"
 
 
-class Sentiment(_Condition):
+class Sentiment(_Bar):
     """The mean sentiment (-1..1) of what was written within D days is below or above a bar."""
 
     signal: Literal["sentiment"]
@@ -77,12 +90,6 @@ class Sentiment(_Condition):
     above: float | None = Field(default=None, ge=-1, le=1)
     at_least_texts: int = Field(default=2, ge=1)
     scope: Scope = "account"
-
-    @model_validator(mode="after")
-    def _one_bar(self) -> Sentiment:
-        if (self.below is None) == (self.above is None):
-            raise ValueError("give one of below or above")
-        return self
 
 
 class Nps(_Condition):
@@ -127,21 +134,13 @@ class Renewal(_Condition):
     within_days: int = Field(gt=0)
 
 
-class UsageTrend(_Condition):
+class UsageTrend(_Bar):
     """The account's use (logins, features used) in the last D days against the D days before,
     as a relative change: -0.3 is a drop of 30%."""
 
     signal: Literal["usage_trend"]
     types: list[str] = Field(default_factory=lambda: ["login", "feature_used"])
     days: int = Field(default=30, gt=0)
-    below: float | None = None
-    above: float | None = None
-
-    @model_validator(mode="after")
-    def _one_bar(self) -> UsageTrend:
-        if (self.below is None) == (self.above is None):
-            raise ValueError("give one of below or above")
-        return self
 
 
 class AccountField(_Condition):

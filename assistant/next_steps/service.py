@@ -204,14 +204,19 @@ def chat_suggestions(
         service = NextStepsService(session, vocabulary, catalogue)
         steps = [s for s in service.for_contact(contact).steps if s.channel == "chat"][:limit]
         contact_id = contact.id
-    if steps:
+        keys = {s.action: f"shown:{conversation_id}:{s.action}" for s in steps}
+        # Shown already in this conversation: no write, so no write lock, on every message.
+        recorded = set(session.scalars(
+            select(JourneyEvent.idempotency_key)
+            .where(JourneyEvent.idempotency_key.in_(list(keys.values())))
+        ))  # fmt: skip
+    unseen = [action for action, key in keys.items() if key not in recorded]
+    if unseen:
         with transaction(units.write) as session:
             service = NextStepsService(session, vocabulary, catalogue)
             contact = service.contact(contact_id)
-            for step in steps:
-                service.record(
-                    contact, step.action, "shown", key=f"shown:{conversation_id}:{step.action}"
-                )
+            for action in unseen:
+                service.record(contact, action, "shown", key=keys[action])
     labels = {a.key: a.label or a.title for a in catalogue.actions}
     return [Suggestion(action=s.action, label=labels[s.action]) for s in steps]
 
