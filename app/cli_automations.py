@@ -31,10 +31,10 @@ def dry_run(
     from journey.db import transaction, utcnow
 
     c = container()
-    automations = c.next_steps_catalogue.automations
-    if rule is not None and automations.get(rule) is None:
-        fail(f"no rule {rule!r}; the rules: {', '.join(r.key for r in automations.rules)}")
     with friendly_errors(), transaction(c.sessions) as session:
+        automations = c.automations(session)
+        if rule is not None and automations.get(rule) is None:
+            fail(f"no rule {rule!r}; the rules: {', '.join(r.key for r in automations.rules)}")
         found = due(session, automations, _moment(as_of) or utcnow(), only=rule)
         table = Table("rule", "contact", "why", "actions", title=f"{len(found)} would run")
         for item in found:
@@ -52,7 +52,7 @@ def run_automations(as_of: AsOf = None) -> None:
     from journey.db import transaction
 
     c = container()
-    automations = c.next_steps_catalogue.automations
     with friendly_errors(), transaction(c.sessions) as session:
+        automations = c.automations(session)
         done = run(session, c.settings.vocabulary, automations, c.settings.smtp, _moment(as_of))
     console.print(f"ran {len(done)} rule runs")

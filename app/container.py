@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.engine import AnswerEngine
+    from assistant.next_steps.automations import Automations
     from feedback.analysis import AnalysisReport
     from feedback.sentiment import HeadSentiment
     from feedback.worker import AnalysisWorker
@@ -167,15 +168,20 @@ class Container:
         from assistant.next_steps.automations import run
 
         settings = self.settings
-        automations = self.next_steps_catalogue.automations
         jobs = [
             Periodic("webhooks", self.sessions, 10, deliver_due),
             Periodic("automations", self.sessions, 300,
-                     lambda s: run(s, settings.vocabulary, automations, settings.smtp)),
+                     lambda s: run(s, settings.vocabulary, self.automations(s), settings.smtp)),
         ]  # fmt: skip
         for job in jobs:
             job.start()
         return jobs
+
+    def automations(self, session: Session) -> Automations:
+        """The automated journeys' rules in force: as configured, with the admins' changes."""
+        from assistant.next_steps.rules import automations_in_force
+
+        return automations_in_force(session, self.next_steps_catalogue, self.settings.vocabulary)
 
     def stop_background_work(self) -> None:
         if self.built("analysis_worker"):  # started only once analysis was asked for

@@ -502,5 +502,7 @@ def next_steps_world(session: Session) -> dict[str, Contact]:
     session.add(SurveyResponse(source="s", external_id=f"s{next(n)}", kind="nps", score=10,
                                answered_at=_at("2026-09-01"), contact_id=promoter.id,
                                account_id=promoter.account_id))  # fmt: skip
+    for day in range(10):  # an account that uses the product: 10 logins in 90 days
+        event(promoter, "login", f"2026-10-{day + 10:02d}")
     session.flush()
     return people

@@ -1,6 +1,8 @@
 """Automated journeys: rules that start on a trigger (an event of a type, or a schedule: days
 of inactivity, days before a renewal) and, after an optional wait, take actions (record a
-next step for the agents, send an e-mail over SMTP, tell a webhook).
+next step, put a task in the agents' review queue, send an e-mail over SMTP, tell a webhook,
+adjust the lead score). An event trigger may name events that call the rule off when they
+come during the wait: "30 days after the contract is signed, unless first value was reached".
 
 Each run is idempotent per rule, contact and triggering fact: it is recorded as a journey event
 (`automation_ran`) whose key says all three, so a second pass does nothing. A dry run lists who
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from feedback.queue import FlagQueue
 from journey.db import utcnow
 from journey.errors import InvalidInput
 from journey.models import Account, Contact, JourneyEvent, NextStepSuggestion
@@ -41,6 +44,7 @@ class Trigger(BaseModel):
     event: str | None = None
     where: dict[str, str] = Field(default_factory=dict)  # properties equal to these
     at_most: dict[str, float] = Field(default_factory=dict)  # numeric properties at most
+    unless: list[str] = Field(default_factory=list)  # events that, after it, call the rule off
     inactive_days: int | None = Field(default=None, gt=0)
     days_before_renewal: int | None = Field(default=None, gt=0)
 
@@ -49,6 +53,8 @@ class Trigger(BaseModel):
         given = [self.event, self.inactive_days, self.days_before_renewal]
         if sum(g is not None for g in given) != 1:
             raise ValueError("give one of event, inactive_days or days_before_renewal")
+        if self.unless and self.event is None:
+            raise ValueError("unless: only with an event trigger")
         return self
 
 
@@ -66,21 +72,25 @@ class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     step: str | None = None  # record this next step for the agents
+    task: str | None = Field(default=None, min_length=1, max_length=500)  # a queue item
     email: str | None = None  # send this e-mail template
     webhook: bool = False  # tell webhook subscribers (`automation.ran`)
     lead_score: float | None = None  # add (or take) these points to the lead score
+    severity: int = Field(default=50, ge=0, le=100)  # a task's place in the queue
 
     @model_validator(mode="after")
     def _one(self) -> Step:
-        given = [self.step is not None, self.email is not None, self.webhook,
-                 self.lead_score is not None]  # fmt: skip
+        given = [self.step is not None, self.task is not None, self.email is not None,
+                 self.webhook, self.lead_score is not None]  # fmt: skip
         if sum(given) != 1:
-            raise ValueError("give one of step, email, webhook: true or lead_score")
+            raise ValueError("give one of step, task, email, webhook: true or lead_score")
         return self
 
     def said(self) -> str:
         if self.step is not None:
             return f"step {self.step}"
+        if self.task is not None:
+            return f"task {self.task!r}"
         if self.email is not None:
             return f"e-mail {self.email}"
         return "webhook" if self.webhook else f"lead score {self.lead_score:+g}"
@@ -89,11 +99,12 @@ class Step(BaseModel):
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    title: str
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    title: str = Field(min_length=1, max_length=200)
     trigger: Trigger
     wait_days: int = Field(default=0, ge=0)
     actions: list[Step] = Field(min_length=1)
+    enabled: bool = True  # a paused rule reaches no one
 
 
 class Automations(BaseModel):
@@ -130,7 +141,7 @@ def due(
     """Every rule's contacts whose trigger (plus the rule's wait) has come, and not yet run."""
     found: list[Due] = []
     for rule in automations.rules:
-        if only is None or rule.key == only:
+        if rule.enabled and (only is None or rule.key == only):
             found += [d for d in _triggered(session, rule, now) if not _ran(session, d)]
     return found
 
@@ -143,7 +154,7 @@ def run(
     pass a no-op). An e-mail that cannot be sent fails the run, which the next pass retries."""
     moment = now or utcnow()
     done = due(session, automations, moment)
-    journey = JourneyService(session, vocabulary)
+    journey, queue = JourneyService(session, vocabulary), FlagQueue(session)
     for item in done:
         for step in item.rule.actions:
             if step.step is not None:
@@ -156,6 +167,15 @@ def run(
                 emit(session, "next_step.suggested", {"contact_id": item.contact.id,
                      "action": step.step, "suggestion_id": suggested.id,
                      "reason": suggested.reason})  # fmt: skip
+            elif step.task is not None:
+                # A task is worked where agents work: the review queue, claimed and resolved.
+                queue.raise_flag(
+                    _key(item), ["automation_task"], step.severity,
+                    [{"type": "automation", "rule": item.rule.key, "text": item.why}],
+                    suggested_step=step.task, contact_id=item.contact.id,
+                    account_id=item.contact.account_id, stage=item.contact.stage,
+                    happened_at=moment,
+                )  # fmt: skip
             elif step.email is not None:
                 _send(smtp, automations.emails[step.email], item.contact)
             elif step.lead_score is not None:
@@ -197,7 +217,9 @@ def _triggered(session: Session, rule: Rule, now: datetime) -> list[Due]:
         )  # fmt: skip
         found = []
         for event in rows:
-            if not _matches(trigger, event.properties or {}):
+            if not _matches(trigger, event.properties or {}) or _called_off(
+                session, trigger, event, now
+            ):
                 continue
             label = trigger.event.replace("_", " ")
             for contact in _people(session, event.contact_id, event.account_id):
@@ -243,6 +265,25 @@ def _matches(trigger: Trigger, properties: dict[str, Any]) -> bool:
         if not isinstance(value, int | float) or value > bound:
             return False
     return True
+
+
+def _called_off(session: Session, trigger: Trigger, event: JourneyEvent, now: datetime) -> bool:
+    """An `unless` event of the same contact (or account) between the trigger and now."""
+    if not trigger.unless:
+        return False
+    # An account's milestone (first value) counts for all its people.
+    whose = (
+        JourneyEvent.account_id == event.account_id
+        if event.account_id is not None
+        else JourneyEvent.contact_id == event.contact_id
+    )
+    found = session.scalar(
+        select(JourneyEvent.id).where(
+            whose, JourneyEvent.type.in_(trigger.unless),
+            JourneyEvent.occurred_at >= event.occurred_at, JourneyEvent.occurred_at <= now,
+        ).limit(1)
+    )  # fmt: skip
+    return found is not None
 
 
 def _people(session: Session, contact_id: int | None, account_id: int | None) -> list[Contact]:

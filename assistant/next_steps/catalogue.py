@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assistant.next_steps.automations import Automations
+from assistant.next_steps.automations import Automations, Rule
 from journey.errors import InvalidInput
 from journey.vocabulary import Vocabulary
 
@@ -143,6 +143,18 @@ class UsageTrend(_Bar):
     days: int = Field(default=30, gt=0)
 
 
+class Usage(_Bar):
+    """How much the account's active people use the product: their logins (or other use) in
+    the last D days, per person who used it at all. "14 logins a person in 90 days" is an
+    account that has adopted the product; the trend says where it is heading, this how far."""
+
+    signal: Literal["usage"]
+    types: list[str] = Field(default_factory=lambda: ["login"])
+    days: int = Field(default=90, gt=0)
+    below: float | None = Field(default=None, ge=0)
+    above: float | None = Field(default=None, ge=0)
+
+
 class AccountField(_Condition):
     """The account's plan, segment, status, industry or country is one of these."""
 
@@ -171,6 +183,17 @@ class FitRule(BaseModel):
     points: float
 
 
+class LearnedScoring(BaseModel):
+    """When the history holds enough leads that signed and that did not (`min_each` of both),
+    a logistic regression trained on them decides who qualifies: a lead as likely as
+    `qualify_at` to sign within 90 days. Otherwise the points do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_each: int = Field(default=20, ge=2)
+    qualify_at: float = Field(default=0.5, gt=0, lt=1)
+
+
 class LeadScoring(BaseModel):
     """Lead scores: fit rules, points per event type halved every `half_life_days`, and the
     score at which a contact becomes a marketing-qualified lead."""
@@ -181,6 +204,7 @@ class LeadScoring(BaseModel):
     half_life_days: float = Field(default=30, gt=0)
     fit: list[FitRule] = Field(default_factory=list)
     engagement: dict[str, float] = Field(default_factory=dict)  # event type: points
+    learned: LearnedScoring = Field(default_factory=LearnedScoring)
 
 
 class LeadScore(_Condition):
@@ -208,6 +232,7 @@ Condition = Annotated[
     | Handoff
     | Renewal
     | UsageTrend
+    | Usage
     | AccountField
     | Consent
     | LeadScore,
@@ -262,21 +287,26 @@ class Catalogue(BaseModel):
                         raise CatalogueError(
                             f"{where}: actions[{n}].{group}[{m}]: unknown event type {unknown[0]!r}"
                         )
-        keys = {a.key for a in self.actions}
         for n, rule in enumerate(self.automations.rules):
-            if rule.trigger.event and rule.trigger.event not in types:
-                raise CatalogueError(f"{where}: automations.rules[{n}].trigger.event: unknown "
-                                     f"event type {rule.trigger.event!r}")  # fmt: skip
-            for step in rule.actions:
-                if step.step is not None and step.step not in keys:
-                    raise CatalogueError(f"{where}: automations.rules[{n}]: unknown step "
-                                         f"{step.step!r}")  # fmt: skip
+            self.check_rule(rule, vocabulary, f"{where}: automations.rules[{n}]")
         for kind in self.lead_scoring.engagement:
             if kind not in types:
                 raise CatalogueError(
                     f"{where}: lead_scoring.engagement: unknown event type {kind!r}"
                 )
         return self
+
+    def check_rule(self, rule: Rule, vocabulary: Vocabulary, where: str) -> None:
+        """The event types, steps and e-mail templates a rule names must exist."""
+        types = {e.key for e in vocabulary.event_types}
+        for name in (rule.trigger.event, *rule.trigger.unless):
+            if name and name not in types:
+                raise CatalogueError(f"{where}.trigger: unknown event type {name!r}")
+        for step in rule.actions:
+            if step.step is not None and self.get(step.step) is None:
+                raise CatalogueError(f"{where}: unknown step {step.step!r}")
+            if step.email is not None and step.email not in self.automations.emails:
+                raise CatalogueError(f"{where}: no e-mail template {step.email!r}")
 
     def get(self, key: str) -> Action | None:
         return next((a for a in self.actions if a.key == key), None)

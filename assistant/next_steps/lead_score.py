@@ -4,9 +4,10 @@ event type, halved every `half_life_days`), both as of a date. A contact whose s
 the MQL threshold is a marketing-qualified lead: `qualify` records its `lead_qualified` event
 once, which the `sales_handover` step then offers.
 
-A learned score (logistic regression on the same facts, trained on an earlier cut-off) is
-measured beside the points model and a recency-only baseline by `evaluate` (`journey eval
-leads`): label = the contact's account signs a contract within 90 days after the cut-off.
+A learned score (a logistic regression on the same facts, trained on the leads of earlier
+cut-offs whose outcome is known: did their account sign within 90 days?) takes over from the
+points once the history holds enough leads of both kinds. `evaluate` (`journey eval leads`)
+measures both beside a recency-only baseline.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from journey.webhooks import emit
 
 LOOKBACK_DAYS = 365  # older events count for nothing after so many half-lives anyway
 OUTCOME_DAYS = 90  # a lead converts when its account signs within this many days
+# The learned score trains on the leads of these cut-offs before the day it scores (each
+# outcome known by then): a month apart, so one lead counts at several points of its way.
+TRAINING_BACK_DAYS = (90, 120, 150, 180)
 
 
 @dataclass
@@ -42,6 +46,7 @@ class ScoredLead:
     engagement: float
     reasons: list[str] = field(default_factory=list)
     adjusted: float = 0.0  # points the automated journeys' rules added or took
+    likelihood: float | None = None  # to sign within 90 days, when a learned score is in use
 
     @property
     def total(self) -> float:
@@ -107,23 +112,88 @@ def qualify(
     session: Session, vocabulary: Vocabulary, scoring: LeadScoring, as_of: date,
     contacts: Iterable[Contact] | None = None,
 ) -> list[ScoredLead]:  # fmt: skip
-    """Record `lead_qualified` for each prospect whose score reached the threshold as of the
-    date; once per contact, however often it is run (the event's key is the contact's)."""
+    """Record `lead_qualified` for each prospect not qualified before whose score reached the
+    bar as of the date: the learned likelihood when there is history enough to learn from,
+    else the points' MQL threshold. Once per contact, however often it is run."""
     people = list(contacts) if contacts is not None else _prospects(session, as_of)
-    crossed = [s for s in scores(session, scoring, people, as_of).values()
-               if s.total >= scoring.mql_threshold]  # fmt: skip
+    people = [c for c in people if c.id not in _qualified_before(session, people, as_of)]
+    scored = scores(session, scoring, people, as_of)
+    learned = LearnedScore.train(session, scoring, as_of)
+    if learned is not None:
+        for contact_id, likely in learned.likelihood(session, people, as_of).items():
+            scored[contact_id].likelihood = likely
+            scored[contact_id].reasons.insert(0, learned.said(likely))
+        crossed = [s for s in scored.values()
+                   if (s.likelihood or 0) >= scoring.learned.qualify_at]  # fmt: skip
+    else:
+        crossed = [s for s in scored.values() if s.total >= scoring.mql_threshold]
     journey = JourneyService(session, vocabulary)
     at = moment(as_of) + timedelta(hours=12)
     for score in crossed:
         event, new = journey.record(EventIn(
             type="lead_qualified", occurred_at=at, contact_id=score.contact_id,
             source="lead_scoring", idempotency_key=f"mql:{score.contact_id}",
-            properties={"score": score.total, "why": "; ".join(score.reasons)},
+            properties={"score": score.total, "likelihood": score.likelihood,
+                        "why": "; ".join(score.reasons)},
         ))  # fmt: skip
         if new:  # told once, in the same transaction as the event
             emit(session, "lead.qualified", {"contact_id": score.contact_id,
                  "event_id": event.id, "score": score.total, "reasons": score.reasons})  # fmt: skip
     return crossed
+
+
+def _qualified_before(session: Session, people: list[Contact], as_of: date) -> set[int]:
+    """Contacts with a `lead_qualified` event up to the date, from us or from a CRM."""
+    end = moment(as_of + timedelta(days=1))
+    found: set[int] = set()
+    for ids in _chunks([c.id for c in people]):
+        found.update(session.scalars(select(JourneyEvent.contact_id).where(
+            JourneyEvent.contact_id.in_(ids), JourneyEvent.type == "lead_qualified",
+            JourneyEvent.occurred_at < end)))  # fmt: skip
+    return found
+
+
+class LearnedScore:
+    """A logistic regression on the leads of earlier cut-offs (`TRAINING_BACK_DAYS`), labelled
+    by whether their account signed within 90 days; `train` gives none while the history has
+    fewer than `min_each` leads that signed or that did not."""
+
+    def __init__(self, scoring: LeadScoring, model: Any, leads: int) -> None:
+        self.scoring, self.model, self.leads = scoring, model, leads
+
+    @classmethod
+    def train(cls, session: Session, scoring: LeadScoring, as_of: date) -> LearnedScore | None:
+        cohorts = []
+        for back in TRAINING_BACK_DAYS:
+            cutoff = as_of - timedelta(days=back)
+            people, outcome = _labelled(session, cutoff)
+            cohorts.append((_facts(session, scoring, people, cutoff), outcome))
+        labels = [label for _, outcome in cohorts for label in outcome]
+        if min(sum(labels), len(labels) - sum(labels)) < scoring.learned.min_each:
+            return None
+        rows = [row for cohort, _ in cohorts for row in cohort]
+        return cls(scoring, _fitted(rows, labels), len(labels))
+
+    def likelihood(self, session: Session, people: list[Contact], as_of: date) -> dict[int, float]:
+        if not people:
+            return {}
+        chances = self.model.predict_proba(_facts(session, self.scoring, people, as_of))[:, 1]
+        return {c.id: round(float(p), 3) for c, p in zip(people, chances, strict=True)}
+
+    def said(self, likely: float) -> str:
+        return f"{likely:.0%} likely to sign within 90 days (learned from {self.leads} leads)"
+
+
+def _fitted(rows: list[list[float]], labels: list[int]) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    # Scaled first, so the regularisation weighs every fact alike whatever its unit.
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=1000, class_weight="balanced")
+    )
+    return model.fit(rows, labels)
 
 
 def _prospects(session: Session, as_of: date) -> list[Contact]:
@@ -166,24 +236,23 @@ class Measured:
 
 def evaluate(session: Session, scoring: LeadScoring, cutoff: date) -> dict[str, Any]:
     """Score the prospects as of `cutoff` three ways, label them by a contract signed within
-    90 days after it, and report AUC and precision in the top decile. The learned model is
-    trained on the prospects of a cut-off 90 days earlier, whose outcome is known by then."""
-    from sklearn.linear_model import LogisticRegression
+    90 days after it, and report AUC and precision in the top decile. The learned score is
+    trained as the product trains it, on earlier cut-offs whose outcome is known by then."""
     from sklearn.metrics import roc_auc_score
 
-    train_cutoff = cutoff - timedelta(days=OUTCOME_DAYS)
     test_people, test_labels = _labelled(session, cutoff)
-    train_people, train_labels = _labelled(session, train_cutoff)
-    if len(set(test_labels)) < 2 or len(set(train_labels)) < 2:
-        raise ValueError("both periods need leads that converted and leads that did not")
+    learned = LearnedScore.train(session, scoring, cutoff)
+    if len(set(test_labels)) < 2 or learned is None:
+        raise ValueError(
+            "the cut-off needs leads that converted and leads that did not, and the history "
+            f"before it at least {scoring.learned.min_each} of each"
+        )
     points = scores(session, scoring, test_people, cutoff)
     recency = _recency(session, test_people, cutoff)
-    model = LogisticRegression(max_iter=1000, class_weight="balanced")
-    model.fit(_features(session, scoring, train_people, train_cutoff), train_labels)
-    learned = model.predict_proba(_features(session, scoring, test_people, cutoff))[:, 1]
+    likely = learned.likelihood(session, test_people, cutoff)
     ranked = {
         "points": [points[c.id].total for c in test_people],
-        "learned": list(learned),
+        "learned": [likely[c.id] for c in test_people],
         "recency (baseline)": [recency[c.id] for c in test_people],
     }
     measured = [
@@ -191,9 +260,8 @@ def evaluate(session: Session, scoring: LeadScoring, cutoff: date) -> dict[str, 
         for name, values in ranked.items()
     ]
     return {
-        "cutoff": cutoff.isoformat(), "train_cutoff": train_cutoff.isoformat(),
-        "leads": len(test_people), "converted": int(sum(test_labels)),
-        "train_leads": len(train_people), "train_converted": int(sum(train_labels)),
+        "cutoff": cutoff.isoformat(), "leads": len(test_people),
+        "converted": int(sum(test_labels)), "trained_on": learned.leads,
         "scores": [m.__dict__ for m in measured],
     }  # fmt: skip
 
@@ -228,24 +296,53 @@ def _recency(session: Session, people: list[Contact], cutoff: date) -> dict[int,
     return {c.id: -((end - last[c.id]).days if c.id in last else 9999) for c in people}
 
 
-def _features(
+def _facts(
     session: Session, scoring: LeadScoring, people: list[Contact], cutoff: date
 ) -> list[list[float]]:
     """Per contact: each fit rule met (0/1), each engagement type's decayed points, the log of
-    the company's size, the log of the days since its last event, and how far along the
-    journey its latest event was."""
+    the company's size, of the days since the contact's last event and of its account's
+    activity (below), how far along the journey it had gone, the points score."""
     points = scores(session, scoring, people, cutoff)
     recency = _recency(session, people, cutoff)
     engaged = _engagement(session, scoring, people, cutoff)
     stages = _stages(session, people, cutoff)
+    committees = _committees(session, people, cutoff)
     rows = []
     for c in people:
         fit = [float(_fits(r, c, c.account)) for r in scoring.fit]
         size = math.log1p(c.account.employees or 0) if c.account else 0.0
         by_type = [math.log1p(engaged[c.id].get(kind, 0.0)) for kind in scoring.engagement]
         since = math.log1p(-recency[c.id])
-        rows.append([*fit, *by_type, size, since, stages[c.id], points[c.id].total / 100])
+        account = committees.get(c.account_id or 0, (0.0, since))
+        rows.append([*fit, *by_type, size, since, *account, stages[c.id],
+                     points[c.id].total / 100])  # fmt: skip
     return rows
+
+
+def _committees(
+    session: Session, people: list[Contact], cutoff: date
+) -> dict[int, tuple[float, float]]:
+    """Per account: the log of how many of its people were active in the 30 days before the
+    cut-off, and of the days since any of them was: a B2B purchase is a committee's, and a
+    quiet contact's colleague may be the one negotiating."""
+    end = moment(cutoff + timedelta(days=1))
+    accounts = sorted({c.account_id for c in people if c.account_id})
+    found: dict[int, tuple[float, float]] = {}
+    recent = end - timedelta(days=30)
+    for ids in _chunks(accounts):
+        rows = session.execute(
+            select(JourneyEvent.account_id,
+                   func.count(JourneyEvent.contact_id.distinct()).filter(
+                       JourneyEvent.occurred_at >= recent),
+                   func.max(JourneyEvent.occurred_at))
+            .where(JourneyEvent.account_id.in_(ids), JourneyEvent.occurred_at < end,
+                   JourneyEvent.occurred_at >= end - timedelta(days=LOOKBACK_DAYS))
+            .group_by(JourneyEvent.account_id)
+        )  # fmt: skip
+        for account, active, last in rows:
+            if account:
+                found[account] = (math.log1p(active), math.log1p((end - _aware(last)).days))
+    return found
 
 
 STAGE_ORDER = ("awareness", "consideration", "decision")

@@ -32,6 +32,7 @@ from assistant.next_steps.catalogue import (
     Sentiment,
     Stalled,
     Tickets,
+    Usage,
     UsageTrend,
 )
 from assistant.next_steps.lead_score import scores
@@ -274,6 +275,25 @@ def _usage_trend(facts: ContactFacts, c: UsageTrend) -> str | None:
     return f"use {way} {abs(change):.0%} ({now} against {before} in {c.days} days)"
 
 
+def _usage(facts: ContactFacts, c: Usage) -> str | None:
+    if facts.account is None:
+        return None
+    uses, people = facts.session.execute(
+        select(func.count(), func.count(JourneyEvent.contact_id.distinct())).where(
+            JourneyEvent.account_id == facts.account.id, JourneyEvent.type.in_(c.types),
+            *facts._since(JourneyEvent.occurred_at, c.days),
+        )
+    ).one()  # fmt: skip
+    if not people:
+        return None
+    each = uses / people
+    if (c.below is not None and each >= c.below) or (c.above is not None and each <= c.above):
+        return None
+    said = " or ".join(facts._label(t) for t in c.types)
+    who = "1 person" if people == 1 else f"{people} people"
+    return f"{each:.1f} {said} events a person in {c.days} days ({who})"
+
+
 def _account_field(facts: ContactFacts, c: AccountField) -> str | None:
     value = getattr(facts.account, c.field, None) if facts.account else None
     return f"{c.field} {value}" if value in c.values else None
@@ -307,6 +327,7 @@ _READERS: dict[type, Any] = {
     Handoff: _handoff,
     Renewal: _renewal,
     UsageTrend: _usage_trend,
+    Usage: _usage,
     AccountField: _account_field,
     Consent: _consent,
 }

@@ -1,4 +1,5 @@
-"""Core tables: accounts, contacts and their visitor ids, staff, journey events, audit, webhooks."""
+"""Core tables: accounts, contacts and their visitor ids, staff, journey events, audit, webhooks,
+the automated journeys' rules admins changed."""
 
 from __future__ import annotations
 
@@ -147,6 +148,18 @@ class AuditLog(Base):
     target_type: Mapped[str | None] = mapped_column(String(32))
     target_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class AutomationRule(Base):
+    """An automated journey's rule as an admin set it: it replaces the configured rule of the
+    same key, or adds one. `definition` holds the whole rule."""
+
+    __tablename__ = "automation_rules"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200))
 
 
 class WebhookSubscription(Base):

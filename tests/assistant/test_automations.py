@@ -161,6 +161,43 @@ def test_a_rule_adjusts_the_lead_score_and_tells_of_the_steps_it_suggests(
     ]
 
 
+def test_no_first_value_a_month_after_signing_puts_a_task_in_the_queue_unless_it_came(
+    session: Session,
+) -> None:
+    from journey.models import Flag
+
+    signed = NOW - timedelta(days=30, hours=2)
+    stuck, started = Account(name="Stuck"), Account(name="Started")
+    buyers = [Contact(email=f"buyer@{a.name.lower()}.test", account=a) for a in (stuck, started)]
+    session.add_all([stuck, started, *buyers])
+    session.flush()
+    for n, buyer in enumerate(buyers):
+        session.add(JourneyEvent(idempotency_key=f"s{n}", type="contract_signed",
+                                 occurred_at=signed, contact_id=buyer.id,
+                                 account_id=buyer.account_id))  # fmt: skip
+    # first value reached by someone else at the second account: the rule is called off there
+    session.add(
+        JourneyEvent(
+            idempotency_key="fv",
+            type="first_value_reached",
+            occurred_at=signed + timedelta(days=9),
+            account_id=started.id,
+        )
+    )
+    session.flush()
+    rules = automations()
+    assert [d.contact.email for d in due(session, rules, NOW, only="no_first_value")] == [
+        "buyer@stuck.test"
+    ]
+    assert due(session, rules, NOW - timedelta(days=1), only="no_first_value") == []  # waiting
+    for _ in range(2):
+        run(session, Vocabulary(), rules, SmtpSettings(), NOW)
+    tasks = session.scalars(select(Flag).where(Flag.contact_id == buyers[0].id)).all()
+    assert [(f.reasons, f.severity, f.status) for f in tasks] == [(["automation_task"], 60, "open")]
+    assert "no first value" in (tasks[0].suggested_step or "")
+    assert tasks[0].evidence[0]["rule"] == "no_first_value"
+
+
 def test_admins_read_the_rules_and_who_they_would_reach(
     client: Any, session: Session, staff_token: Any
 ) -> None:
@@ -169,7 +206,8 @@ def test_admins_read_the_rules_and_who_they_would_reach(
     listed = client.get("/admin/automations", headers=admin)
     assert listed.status_code == 200, listed.text
     assert [r["key"] for r in listed.json()] == [
-        "onboarding_series", "re_engagement", "renewal_reminder", "recovery_after_detractor"
+        "onboarding_series", "no_first_value", "re_engagement", "renewal_reminder",
+        "recovery_after_detractor",
     ]  # fmt: skip
     reached = client.get("/admin/automations/re_engagement/dry-run",
                          params={"as_of": NOW.date().isoformat()}, headers=admin)  # fmt: skip
@@ -180,3 +218,70 @@ def test_admins_read_the_rules_and_who_they_would_reach(
     assert client.get("/admin/automations/nothing/dry-run", headers=admin).status_code == 404
     agent = {"Authorization": f"Bearer {staff_token('agent')}"}
     assert client.get("/admin/automations", headers=agent).status_code == 403
+
+
+def test_admins_change_pause_add_and_remove_rules_over_the_configured_ones(
+    client: Any, session: Session, staff_token: Any
+) -> None:
+    from journey.models import AuditLog
+
+    world(session)
+    admin = {"Authorization": f"Bearer {staff_token('admin')}"}
+
+    def reached(rule: str) -> list[str]:
+        answer = client.get(f"/admin/automations/{rule}/dry-run",
+                            params={"as_of": NOW.date().isoformat()}, headers=admin)  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        return [r["email"] for r in answer.json()]
+
+    def listed() -> dict[str, tuple[str, bool]]:
+        rules = client.get("/admin/automations", headers=admin).json()
+        return {r["key"]: (r["source"], r["enabled"]) for r in rules}
+
+    assert reached("re_engagement") == ["quiet@example.test"]
+    paused = client.patch("/admin/automations/re_engagement", json={"enabled": False},
+                          headers=admin)  # fmt: skip
+    assert paused.status_code == 200, paused.text
+    assert listed()["re_engagement"] == ("changed", False)
+    assert reached("re_engagement") == []
+    assert not [d for d in due(session, _in_force(session), NOW) if d.rule.key == "re_engagement"]
+    # a rule of their own: a task for the agents when a detractor answers
+    mine = {"key": "detractor_call", "title": "Call detractors",
+            "trigger": {"event": "survey_answered", "where": {"kind": "nps"},
+                        "at_most": {"score": 6}},
+            "actions": [{"task": "Call them today", "severity": 80}]}  # fmt: skip
+    added = client.put("/admin/automations/detractor_call", json=mine, headers=admin)
+    assert added.status_code == 200, added.text
+    assert added.json()["source"] == "added"
+    assert reached("detractor_call") == ["detractor@example.test"]
+    # refused with the field at fault, nothing stored
+    bad = {**mine, "actions": [{"step": "nothing"}]}
+    refused = client.put("/admin/automations/detractor_call", json=bad, headers=admin)
+    assert refused.status_code == 422 and "unknown step 'nothing'" in refused.json()["detail"]
+    other = client.put("/admin/automations/another", json=mine, headers=admin)
+    assert other.status_code == 422 and other.json()["error"] == "invalid_input"
+    unknown = {**mine, "trigger": {"event": "no_such_event"}}
+    assert client.put("/admin/automations/detractor_call", json=unknown,
+                      headers=admin).status_code == 422  # fmt: skip
+    assert reached("detractor_call") == ["detractor@example.test"]
+    # removing: the admin's version goes, the configured rule is back; their own rule is gone
+    back = client.delete("/admin/automations/re_engagement", headers=admin)
+    assert back.status_code == 200 and back.json()["now"]["source"] == "configured"
+    assert reached("re_engagement") == ["quiet@example.test"]
+    gone = client.delete("/admin/automations/detractor_call", headers=admin)
+    assert gone.status_code == 200 and gone.json()["now"] is None
+    assert "detractor_call" not in listed()
+    configured = client.delete("/admin/automations/renewal_reminder", headers=admin)
+    assert configured.status_code == 422 and "pause it" in configured.json()["detail"]
+    audited = session.scalars(select(AuditLog.action).where(
+        AuditLog.target_type == "automation_rule")).all()  # fmt: skip
+    assert sorted(audited) == ["automation_rule.removed"] * 2 + ["automation_rule.saved"] * 2
+    agent = {"Authorization": f"Bearer {staff_token('agent')}"}
+    assert client.put("/admin/automations/x", json=mine, headers=agent).status_code == 403
+
+
+def _in_force(session: Session) -> Automations:
+    from assistant.next_steps.rules import automations_in_force
+
+    catalogue = load_catalogue(None, Vocabulary())
+    return automations_in_force(session, catalogue, Vocabulary())
