@@ -19,8 +19,9 @@ def qualify_leads(
         str | None, typer.Option("--as-of", help="score as of this date (YYYY-MM-DD); today")
     ] = None,
 ) -> None:
-    """Score every prospect and record `lead_qualified` for each one at or above the MQL
-    threshold: once per contact, however often it runs."""
+    """Score every prospect not qualified yet and record `lead_qualified` for each one that
+    reaches the bar: the learned likelihood once the history holds enough leads, else the MQL
+    threshold. Once per contact, however often it runs (the server runs it every hour)."""
     from assistant.next_steps.lead_score import qualify
     from journey.db import transaction, utcnow
 
@@ -29,9 +30,9 @@ def qualify_leads(
     scoring = c.next_steps_catalogue.lead_scoring
     with friendly_errors(), transaction(c.sessions) as session:
         crossed = qualify(session, c.settings.vocabulary, scoring, day)
-    table = Table(
-        "contact", "score", "why", title=f"At or above {scoring.mql_threshold:g} on {day}"
-    )
-    for score in sorted(crossed, key=lambda s: -s.total):
-        table.add_row(str(score.contact_id), f"{score.total:g}", escape("; ".join(score.reasons)))
+    table = Table("contact", "score", "likely to sign", "why", title=f"Qualified on {day}")
+    for score in sorted(crossed, key=lambda s: (-(s.likelihood or 0), -s.total)):
+        likely = "" if score.likelihood is None else f"{score.likelihood:.0%}"
+        table.add_row(str(score.contact_id), f"{score.total:g}", likely,
+                      escape("; ".join(score.reasons)))  # fmt: skip
     console.print(table)

@@ -21,7 +21,14 @@ from app.backends import (
     builder,
 )
 from assistant.next_steps.catalogue import Catalogue, load_catalogue
-from journey.db import UnitsOfWork, make_engine, make_session_factory, migrate, transaction
+from journey.db import (
+    UnitsOfWork,
+    make_engine,
+    make_session_factory,
+    migrate,
+    transaction,
+    utcnow,
+)
 from journey.periodic import Periodic
 from journey.settings import Settings
 from journey.webhooks import deliver_due
@@ -164,14 +171,17 @@ class Container:
     @cached_property
     def background_jobs(self) -> list[Periodic]:
         """What the server repeats while it runs: webhook delivery every 10 s, the automated
-        journeys every 5 minutes."""
+        journeys every 5 minutes, lead qualification every hour."""
         from assistant.next_steps.automations import run
+        from assistant.next_steps.lead_score import qualify
 
-        settings = self.settings
+        settings, scoring = self.settings, self.next_steps_catalogue.lead_scoring
         jobs = [
             Periodic("webhooks", self.sessions, 10, deliver_due),
             Periodic("automations", self.sessions, 300,
                      lambda s: run(s, settings.vocabulary, self.automations(s), settings.smtp)),
+            Periodic("lead qualification", self.sessions, 3600,
+                     lambda s: qualify(s, settings.vocabulary, scoring, utcnow().date())),
         ]  # fmt: skip
         for job in jobs:
             job.start()
