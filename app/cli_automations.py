@@ -54,5 +54,9 @@ def run_automations(as_of: AsOf = None) -> None:
     c = container()
     with friendly_errors(), transaction(c.sessions) as session:
         automations = c.automations(session)
-        done = run(session, c.settings.vocabulary, automations, c.settings.smtp, _moment(as_of))
-    console.print(f"ran {len(done)} rule runs")
+        ran = run(session, c.settings.vocabulary, automations, c.settings.smtp, _moment(as_of))
+    console.print(f"ran {len(ran.done)} rule runs", highlight=False)
+    for item, why in ran.failed:
+        who = item.contact.email or str(item.contact.id)
+        console.print(f"not run, retried next time: {item.rule.key} for {escape(who)}: "
+                      f"{escape(why)}", highlight=False)  # fmt: skip

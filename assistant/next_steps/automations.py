@@ -12,6 +12,7 @@ automations run` runs them once.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,13 +25,14 @@ from sqlalchemy.orm import Session
 
 from feedback.queue import FlagQueue
 from journey.db import utcnow
-from journey.errors import InvalidInput
 from journey.models import Account, Contact, JourneyEvent, NextStepSuggestion
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.settings import SmtpSettings
 from journey.vocabulary import Vocabulary
 from journey.webhooks import emit
+
+log = logging.getLogger(__name__)
 
 LOOKBACK = timedelta(days=7)  # a trigger older than its wait plus this is let go, not run late
 
@@ -146,53 +148,76 @@ def due(
     return found
 
 
+@dataclass
+class Ran:
+    done: list[Due]
+    failed: list[tuple[Due, str]]  # an e-mail server that would not take it: retried next pass
+
+
 def run(
     session: Session, vocabulary: Vocabulary, automations: Automations, smtp: SmtpSettings,
     now: datetime | None = None,
-) -> list[Due]:  # fmt: skip
+) -> Ran:  # fmt: skip
     """Run what is due: each action, then the run's journey event (the key that makes a second
-    pass a no-op). An e-mail that cannot be sent fails the run, which the next pass retries."""
+    pass a no-op). Each run in a savepoint of its own: one whose e-mail the server refuses is
+    undone, left for the next pass, and does not hold up the others."""
     moment = now or utcnow()
-    done = due(session, automations, moment)
-    journey, queue = JourneyService(session, vocabulary), FlagQueue(session)
-    for item in done:
-        for step in item.rule.actions:
-            if step.step is not None:
-                suggested = NextStepSuggestion(
-                    contact_id=item.contact.id, account_id=item.contact.account_id,
-                    action=step.step, reason=f"{item.rule.title}: {item.why}",
-                )  # fmt: skip
-                session.add(suggested)
-                session.flush()
-                emit(session, "next_step.suggested", {"contact_id": item.contact.id,
-                     "action": step.step, "suggestion_id": suggested.id,
-                     "reason": suggested.reason})  # fmt: skip
-            elif step.task is not None:
-                # A task is worked where agents work: the review queue, claimed and resolved.
-                queue.raise_flag(
-                    _key(item), ["automation_task"], step.severity,
-                    [{"type": "automation", "rule": item.rule.key, "text": item.why}],
-                    suggested_step=step.task, contact_id=item.contact.id,
-                    account_id=item.contact.account_id, stage=item.contact.stage,
-                    happened_at=moment,
-                )  # fmt: skip
-            elif step.email is not None:
-                _send(smtp, automations.emails[step.email], item.contact)
-            elif step.lead_score is not None:
-                journey.record(EventIn(
-                    type="lead_score_adjusted", occurred_at=moment, contact_id=item.contact.id,
-                    source="automations", idempotency_key=_key(item) + ":score",
-                    properties={"points": step.lead_score, "rule": item.rule.key},
-                ))  # fmt: skip
-            else:
-                emit(session, "automation.ran", {"rule": item.rule.key,
-                     "contact_id": item.contact.id, "why": item.why})  # fmt: skip
-        journey.record(EventIn(
-            type="automation_ran", occurred_at=moment, contact_id=item.contact.id,
-            source="automations", idempotency_key=_key(item),
-            properties={"rule": item.rule.key, "fact": item.fact, "why": item.why},
-        ))  # fmt: skip
-    return done
+    ran = Ran([], [])
+    for item in due(session, automations, moment):
+        try:
+            with session.begin_nested():
+                _act(session, vocabulary, automations, smtp, item, moment)
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("automation %s for contact %s: %s", item.rule.key, item.contact.id, exc)
+            ran.failed.append((item, f"e-mail not sent ({exc.__class__.__name__}: {exc})"))
+        else:
+            ran.done.append(item)
+    return ran
+
+
+def _act(
+    session: Session, vocabulary: Vocabulary, automations: Automations, smtp: SmtpSettings,
+    item: Due, moment: datetime,
+) -> None:  # fmt: skip
+    journey, notes = JourneyService(session, vocabulary), []
+    for step in item.rule.actions:
+        if step.step is not None:
+            suggested = NextStepSuggestion(
+                contact_id=item.contact.id, account_id=item.contact.account_id,
+                action=step.step, reason=f"{item.rule.title}: {item.why}",
+            )  # fmt: skip
+            session.add(suggested)
+            session.flush()
+            emit(session, "next_step.suggested", {"contact_id": item.contact.id,
+                 "action": step.step, "suggestion_id": suggested.id,
+                 "reason": suggested.reason})  # fmt: skip
+        elif step.task is not None:
+            # A task is worked where agents work: the review queue, claimed and resolved.
+            FlagQueue(session).raise_flag(
+                _key(item), ["automation_task"], step.severity,
+                [{"type": "automation", "rule": item.rule.key, "text": item.why}],
+                suggested_step=step.task, contact_id=item.contact.id,
+                account_id=item.contact.account_id, stage=item.contact.stage,
+                happened_at=moment,
+            )  # fmt: skip
+        elif step.email is not None:
+            unsent = _send(smtp, automations.emails[step.email], item.contact)
+            if unsent:
+                notes.append(f"e-mail {step.email} not sent: {unsent}")
+        elif step.lead_score is not None:
+            journey.record(EventIn(
+                type="lead_score_adjusted", occurred_at=moment, contact_id=item.contact.id,
+                source="automations", idempotency_key=_key(item) + ":score",
+                properties={"points": step.lead_score, "rule": item.rule.key},
+            ))  # fmt: skip
+        else:
+            emit(session, "automation.ran", {"rule": item.rule.key,
+                 "contact_id": item.contact.id, "why": item.why})  # fmt: skip
+    journey.record(EventIn(
+        type="automation_ran", occurred_at=moment, contact_id=item.contact.id,
+        source="automations", idempotency_key=_key(item),
+        properties={"rule": item.rule.key, "fact": item.fact, "why": item.why, "notes": notes},
+    ))  # fmt: skip
 
 
 def _key(item: Due) -> str:
@@ -221,10 +246,11 @@ def _triggered(session: Session, rule: Rule, now: datetime) -> list[Due]:
                 session, trigger, event, now
             ):
                 continue
-            label = trigger.event.replace("_", " ")
+            why = f"{trigger.event.replace('_', ' ')} on {event.occurred_at:%d %b %Y}"
+            if trigger.unless:
+                why += f", no {' or '.join(t.replace('_', ' ') for t in trigger.unless)} since"
             for contact in _people(session, event.contact_id, event.account_id):
-                found.append(Due(rule, contact, f"event {event.id}",
-                                 f"{label} on {event.occurred_at:%d %b %Y}"))  # fmt: skip
+                found.append(Due(rule, contact, f"event {event.id}", why))
         return found
     if trigger.inactive_days is not None:
         last = (
@@ -294,20 +320,25 @@ def _people(session: Session, contact_id: int | None, account_id: int | None) ->
     return list(account.contacts) if account else []
 
 
-def _send(smtp: SmtpSettings, template: Email, contact: Contact) -> None:
-    if not contact.email or (template.marketing and not contact.consent_marketing):
-        return  # no address, or no consent to marketing: nothing is sent
+def _send(smtp: SmtpSettings, template: Email, contact: Contact) -> str | None:
+    """Send the e-mail, or say why it was not: no address, no consent to marketing, no
+    server configured (then it is noted, not retried: a welcome weeks late is no welcome)."""
+    if not contact.email:
+        return "no e-mail address"
+    if template.marketing and not contact.consent_marketing:
+        return "no consent to marketing"
+    if smtp.host is None:
+        return "no e-mail server ([smtp] host in journey.toml)"
     fields = {"name": contact.name or contact.email, "email": contact.email,
               "company": contact.account.name if contact.account else ""}  # fmt: skip
     message = EmailMessage()
     message["From"], message["To"] = smtp.sender, contact.email
     message["Subject"] = template.subject.format(**fields)
     message.set_content(template.body.format(**fields))
-    if smtp.host is None:
-        raise InvalidInput("e-mail: set [smtp] host in journey.toml to send e-mails")
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as server:
         if smtp.starttls:
             server.starttls()
         if smtp.username and smtp.password:
             server.login(smtp.username, smtp.password.get_secret_value())
         server.send_message(message)
+    return None

@@ -99,8 +99,8 @@ def test_rules_run_once_per_contact_and_fact(session: Session, mailbox: Mailbox)
     subscribe(session, "https://crm.example.test/hooks", ["automation.ran"])
     smtp = SmtpSettings(host="127.0.0.1", port=mailbox.port, sender="cx@brightloop.test")
     first = run(session, Vocabulary(), automations(), smtp, NOW)
-    assert len(first) == 6
-    assert run(session, Vocabulary(), automations(), smtp, NOW + timedelta(minutes=5)) == []
+    assert (len(first.done), first.failed) == (6, [])
+    assert run(session, Vocabulary(), automations(), smtp, NOW + timedelta(minutes=5)).done == []
     steps = sorted((s.action, s.contact_id) for s in session.scalars(select(NextStepSuggestion)))
     assert ("onboarding_call", people["signed"].id) in steps
     assert ("recovery_outreach", people["detractor"].id) in steps
@@ -116,12 +116,41 @@ def test_rules_run_once_per_contact_and_fact(session: Session, mailbox: Mailbox)
     assert runs == 6
 
 
-def test_a_rule_whose_email_cannot_be_sent_says_so_and_runs_again_later(session: Session) -> None:
-    from journey.errors import InvalidInput
+def test_an_email_the_server_refuses_is_retried_without_holding_up_the_other_rules(
+    session: Session, mailbox: Mailbox
+) -> None:
+    people = world(session)
+    with socket.socket() as probe:  # a port nothing listens on: the server is down
+        probe.bind(("127.0.0.1", 0))
+        down = SmtpSettings(host="127.0.0.1", port=probe.getsockname()[1])
+    ran = run(session, Vocabulary(), automations(), down, NOW)
+    assert [(d.rule.key, d.contact.email) for d, _ in ran.failed] == [
+        ("onboarding_series", "signed@example.test")
+    ]
+    assert "e-mail not sent (ConnectionRefusedError" in ran.failed[0][1]
+    assert len(ran.done) == 5  # the others ran
+    steps = session.scalars(select(NextStepSuggestion.action).where(
+        NextStepSuggestion.contact_id == people["signed"].id)).all()  # fmt: skip
+    assert "onboarding_call" not in steps  # the failed run's step was undone with it
+    up = SmtpSettings(host="127.0.0.1", port=mailbox.port, sender="cx@brightloop.test")
+    again = run(session, Vocabulary(), automations(), up, NOW + timedelta(minutes=5))
+    assert [(d.rule.key, d.contact.email) for d in again.done] == [
+        ("onboarding_series", "signed@example.test")
+    ]
+    assert [m.rcpt_tos for m in mailbox.messages] == [["signed@example.test"]]
 
+
+def test_without_an_email_server_rules_run_and_say_what_was_not_sent(session: Session) -> None:
     world(session)
-    with pytest.raises(InvalidInput, match="set \\[smtp\\] host"):
-        run(session, Vocabulary(), automations(), SmtpSettings(), NOW)
+    ran = run(session, Vocabulary(), automations(), SmtpSettings(), NOW)
+    assert (len(ran.done), ran.failed) == (6, [])
+    notes = {e.properties["rule"]: e.properties["notes"] for e in session.scalars(
+        select(JourneyEvent).where(JourneyEvent.type == "automation_ran"))}  # fmt: skip
+    assert notes["onboarding_series"] == [
+        "e-mail onboarding_welcome not sent: no e-mail server ([smtp] host in journey.toml)"
+    ]
+    assert notes["re_engagement"] == ["e-mail we_miss_you not sent: no consent to marketing"]
+    assert notes["renewal_reminder"] == []
 
 
 def test_a_rule_naming_an_unknown_step_or_template_is_refused(tmp_path: Any) -> None:
