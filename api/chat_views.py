@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -21,6 +22,7 @@ from api.deps import (
 from api.routing import UnitOfWorkRoute
 from api.services import Services
 from assistant.engine import Event
+from assistant.inbox import ConversationView, Inbox, InboxPage, View
 from assistant.next_steps.service import Suggestion, accept_chat_suggestion, chat_suggestions
 from assistant.schemas import (
     CitationOut,
@@ -209,3 +211,37 @@ def agent_message(
     conversation_id: str, body: MessageIn, chats: ConversationsDep, user: CurrentUser
 ) -> MessageOut:
     return MessageOut.model_validate(chats.agent_reply(conversation_id, user, body.text))
+
+
+@router.post("/conversations/{conversation_id}/close", dependencies=staff)
+def close(conversation_id: str, chats: ConversationsDep, user: CurrentUser) -> ConversationOut:
+    """An agent closes the conversation: the visitor's next message starts a new one."""
+    return ConversationOut.model_validate(chats.close(conversation_id, user))
+
+
+@router.get("/conversations", dependencies=staff)
+def inbox(
+    session: SessionDep,
+    user: CurrentUser,
+    view: View = "all",
+    reason: Annotated[str | None, Query(max_length=32, description="a hand-off reason")] = None,
+    stage: Annotated[str | None, Query(max_length=32)] = None,
+    touchpoint: Annotated[str | None, Query(max_length=32)] = None,
+    before: Annotated[datetime | None, Query(description="next_before of the last page")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> InboxPage:
+    """The agents' inbox: `all`, `waiting` (for a person, longest waiting first), `mine`,
+    `taken_over` or `closed`, with each view's count; newest activity first."""
+    return Inbox(session).page(user, view, reason, stage, touchpoint, before, limit)
+
+
+@router.get("/conversations/{conversation_id}/workspace", dependencies=staff)
+def workspace(
+    conversation_id: str, session: SessionDep, container: ServicesDep
+) -> ConversationView:
+    """Everything an agent needs on one conversation: the transcript with each message's
+    sentiment and each answer's citations and groundedness, its flags, the contact's journey
+    and account, and their next steps."""
+    return Inbox(session).conversation(
+        conversation_id, container.settings.vocabulary, container.next_steps_catalogue
+    )

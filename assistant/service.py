@@ -223,6 +223,7 @@ class ConversationService:
         conversation.assigned_agent_id = agent.id
         self.flags.claim_conversation(conversation.id, agent)
         self._add(conversation, "system", f"{agent.name} joined the conversation.")
+        self.journey.audit(agent.email, "conversation.taken_over", "conversation", conversation.id)
         return conversation
 
     def hand_back(self, conversation_id: str, agent: StaffUser) -> Conversation:
@@ -234,6 +235,7 @@ class ConversationService:
         self._add(
             conversation, "system", f"{agent.name} handed the conversation back to the assistant."
         )
+        self.journey.audit(agent.email, "conversation.handed_back", "conversation", conversation.id)
         return conversation
 
     def agent_reply(self, conversation_id: str, agent: StaffUser, text: str) -> Message:
@@ -243,11 +245,17 @@ class ConversationService:
             self.take_over(conversation_id, agent)
         if not text.strip():
             raise InvalidInput("text: the message is empty")
-        return self._add(conversation, "agent", text.strip(), author_id=agent.id)
+        message = self._add(conversation, "agent", text.strip(), author_id=agent.id)
+        self.journey.audit(agent.email, "conversation.replied", "conversation", conversation.id,
+                           message_id=message.id)  # fmt: skip
+        return message
 
-    def close(self, conversation_id: str) -> Conversation:
+    def close(self, conversation_id: str, agent: StaffUser | None = None) -> Conversation:
+        """Closed by the visitor (the widget's end), or by an agent (audited)."""
         conversation = self.get(conversation_id)
         conversation.status, conversation.closed_at = "closed", utcnow()
+        if agent is not None:
+            self.journey.audit(agent.email, "conversation.closed", "conversation", conversation.id)
         emit(self.session, "conversation.closed", {
             "conversation_id": conversation.id, "contact_id": conversation.contact_id,
             "handoff_reason": conversation.handoff_reason,

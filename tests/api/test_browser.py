@@ -40,6 +40,7 @@ To download an invoice:
 2. Open the [Invoices tab](https://app.example.test/billing) <img src=x onerror="window.pwned=1">.
 3. Click <b onmouseover="window.pwned=1">Download</b> <script>window.pwned=1</script>.
 """
+AGENT_PASS = "agent-pass-123"
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def server(
     ingest(container.sessions, container.knowledge, docs, "help")
     with transaction(container.sessions) as session:
         auth = AuthService(session)
-        token = auth.issue_token(auth.create_user("agent@x.test", "Avery", "agent", None))
+        token = auth.issue_token(auth.create_user("agent@x.test", "Avery", "agent", AGENT_PASS))
     with serving(create_app(container)) as url:
         yield url, token
     container.close()
@@ -129,6 +130,45 @@ def test_visitor_chats_and_a_person_takes_over(
     page.click("#ja-launcher")
     page.locator(".ja-agent", has_text="Avery here").wait_for(timeout=10_000)
     page.close()
+
+
+def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_console(
+    server: tuple[str, str], browser: Any, tmp_path: Path
+) -> None:
+    base, _ = server
+    console = browser.new_page()  # a context of its own: the agent's cookie stays there
+    console.goto(f"{base}/login")
+    console.fill("input[name=email]", "agent@x.test")
+    console.fill("input[name=password]", AGENT_PASS)
+    console.click("button[type=submit]")
+    console.goto(f"{base}/console?view=waiting")
+
+    visitor, _ = ask_on_the_site(browser, base, "When is chat support open?")
+    visitor.click("#ja-human")
+    visitor.locator("text=Waiting for a person").wait_for(timeout=10_000)
+    conversation = visitor.evaluate("localStorage.getItem('journey.conversation')")
+
+    # It arrives in the inbox without a reload, and the change is announced.
+    row = console.locator(f'.conv a[href="/console/conversations/{conversation}"]')
+    row.wait_for(timeout=15_000)
+    assert "waiting for a person" in console.locator("#live-status").inner_text().lower()
+    row.click()
+    console.fill("#reply-text", "Hi, Avery here from the console.")
+    console.click("button:text-is('Send')")
+    console.locator(".msg.role-agent", has_text="from the console").wait_for(timeout=10_000)
+    visitor.locator(".ja-agent", has_text="from the console").wait_for(timeout=15_000)
+
+    # The visitor answers: the agent sees it live; the bot says nothing.
+    answers = visitor.locator(".ja-bot").count()
+    console.fill("#reply-text", "still typing")  # what the agent types survives a refresh
+    visitor.fill("#ja-input", "Thanks! Can someone call me?")
+    visitor.press("#ja-input", "Enter")
+    console.locator(".msg.role-visitor", has_text="call me").wait_for(timeout=15_000)
+    assert console.input_value("#reply-text") == "still typing"
+    assert visitor.locator(".ja-bot").count() == answers
+    console.screenshot(path=str(tmp_path / "console.png"))
+    console.close()
+    visitor.close()
 
 
 def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(

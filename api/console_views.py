@@ -1,0 +1,179 @@
+"""The agent console: the inbox of conversations and the review queue, one conversation with
+everything around it, and the actions on it (take over, reply as a person, hand back, close;
+note, claim and resolve its flags). Server-rendered pages whose forms work without script; a
+little script refreshes them live from `/console/stream` (server-sent events)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import (
+    CurrentUser,
+    ServicesDep,
+    SessionDep,
+    SettingsDep,
+    UnitsOfWorkDep,
+    get_current_user,
+)
+from api.routing import UnitOfWorkRoute
+from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
+from assistant.service import SEVERITY, ConversationService
+from feedback.queue import FlagQueue
+from feedback.schemas import OUTCOMES, FlagQuery
+from journey.db import UnitsOfWork, transaction
+from journey.errors import AppError
+from journey.models import StaffUser
+
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/console", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+PULSE_SECONDS = 1.5  # how often the stream looks for news
+STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endless workers
+
+
+def _staff(request: Request, settings: Any, units: UnitsOfWork) -> StaffUser | None:
+    try:
+        return get_current_user(request, settings, units, None)
+    except AppError:
+        return None
+
+
+def _back(url: str, error: str | None = None) -> RedirectResponse:
+    return RedirectResponse(url + (f"?{urlencode({'error': error})}" if error else ""), 303)
+
+
+@router.get("", response_class=HTMLResponse)
+def inbox_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+    view: View = "all",
+    reason: Annotated[str | None, Query(max_length=32)] = None,
+    stage: Annotated[str | None, Query(max_length=32)] = None,
+    touchpoint: Annotated[str | None, Query(max_length=32)] = None,
+) -> Response:
+    user = _staff(request, settings, units)
+    if user is None:
+        return RedirectResponse("/login", 303)
+    page = Inbox(session).page(user, view, reason or None, stage or None, touchpoint or None)
+    queue = FlagQueue(session).list(FlagQuery(limit=20), user)
+    vocabulary = settings.vocabulary
+    return templates.TemplateResponse(request, "console.html", {
+        "user": user, "page": page, "views": [(v, VIEW_LABELS[v]) for v in VIEWS],
+        "filters": {"reason": reason or "", "stage": stage or "", "touchpoint": touchpoint or ""},
+        "reasons": list(SEVERITY), "stages": [s.key for s in vocabulary.stages],
+        "touchpoints": sorted(vocabulary.channel_of), "queue": queue,
+    })  # fmt: skip
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(
+    conversation_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+    container: ServicesDep,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    user = _staff(request, settings, units)
+    if user is None:
+        return RedirectResponse("/login", 303)
+    view = Inbox(session).conversation(
+        conversation_id, settings.vocabulary, container.next_steps_catalogue
+    )
+    return templates.TemplateResponse(request, "conversation.html", {
+        "user": user, "c": view, "outcomes": OUTCOMES, "error": error,
+        "mine": view.item.status == "human" and view.item.agent == user.name,
+    })  # fmt: skip
+
+
+@router.post("/conversations/{conversation_id}/{action}")
+def conversation_action(
+    conversation_id: str,
+    action: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    text: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """take-over, reply, hand-back or close, from the conversation page's forms."""
+    chats = ConversationService(session, settings.vocabulary)
+    here = f"/console/conversations/{conversation_id}"
+    try:
+        if action == "take-over":
+            chats.take_over(conversation_id, user)
+        elif action == "reply":
+            chats.agent_reply(conversation_id, user, text)
+        elif action == "hand-back":
+            chats.hand_back(conversation_id, user)
+        elif action == "close":
+            chats.close(conversation_id, user)
+        else:
+            return _back(here, f"no such action: {action}")
+    except AppError as exc:
+        session.rollback()
+        return _back(here, exc.detail)
+    return _back(here)
+
+
+@router.post("/flags/{flag_id}/{action}")
+def flag_action(
+    flag_id: int,
+    action: str,
+    session: SessionDep,
+    user: CurrentUser,
+    back: Annotated[str, Form(pattern=r"^/console(/[A-Za-z0-9_/-]*)?$", max_length=200)],
+    text: Annotated[str, Form(max_length=4000)] = "",
+    outcome: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """claim, note or resolve a flag; `back` is the console page to return to."""
+    queue = FlagQueue(session)
+    try:
+        if action == "claim":
+            queue.claim(flag_id, user)
+        elif action == "note":
+            queue.add_note(flag_id, user, text)
+        elif action == "resolve":
+            queue.resolve(flag_id, user, outcome, text or None)
+        else:
+            return _back(back, f"no such action: {action}")
+    except AppError as exc:
+        session.rollback()
+        return _back(back, exc.detail)
+    return _back(back)
+
+
+@router.get("/stream")
+async def stream(request: Request, units: UnitsOfWorkDep, user: CurrentUser) -> StreamingResponse:
+    """`pulse` events whenever a message, a flag or a conversation's state is new: the pages
+    refresh what they show. The first event comes at once."""
+
+    def pulse() -> dict[str, int]:
+        with transaction(units.read) as session:
+            return Inbox(session).pulse()
+
+    async def events() -> AsyncIterator[str]:
+        last: dict[str, int] | None = None
+        until = time.monotonic() + STREAM_SECONDS
+        yield "retry: 2000\n\n"
+        while time.monotonic() < until and not await request.is_disconnected():
+            now = await run_in_threadpool(pulse)
+            if now != last:
+                yield f"event: pulse\ndata: {json.dumps(now)}\n\n"
+                last = now
+            await asyncio.sleep(PULSE_SECONDS)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -1,0 +1,47 @@
+// The agent console, live: the server says when something changed (`pulse`), and the page
+// fetches itself again and swaps the parts that show data. What the agent is typing is never
+// swapped. Without script the pages still work; they just do not refresh themselves.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live]");
+  if (!root || !window.EventSource) { return; }
+  var kind = root.getAttribute("data-live");
+  // The parts each page refreshes: the lists and counts, never a form being filled in.
+  var parts = kind === "inbox"
+    ? ["#conversations", "#flags", ".views ul", "#queue-title"]
+    : ["#messages", "#conv-status", ".side"];
+  var status = document.getElementById("live-status");
+  var seen = null;
+
+  function refresh(news) {
+    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        parts.forEach(function (selector) {
+          var now = document.querySelector(selector), next = fresh.querySelector(selector);
+          if (now && next && now.innerHTML !== next.innerHTML) { now.innerHTML = next.innerHTML; }
+        });
+        if (status) { status.textContent = news; }
+        if (kind === "conversation") {
+          var list = document.getElementById("messages");
+          if (list && list.lastElementChild) { list.lastElementChild.scrollIntoView({ block: "nearest" }); }
+        }
+      })
+      .catch(function () { /* the next pulse tries again */ });
+  }
+
+  function describe(pulse) {
+    if ((pulse.waiting_for_human || 0) > (seen.waiting_for_human || 0)) { return "A visitor is waiting for a person."; }
+    if (pulse.message > seen.message) { return "New message."; }
+    if (pulse.flag > seen.flag) { return "New item in the review queue."; }
+    return "Updated.";
+  }
+
+  var source = new EventSource("/console/stream");
+  source.addEventListener("pulse", function (event) {
+    var pulse = JSON.parse(event.data);
+    if (seen !== null) { refresh(describe(pulse)); }
+    seen = pulse;
+  });
+})();
