@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import (
     CurrentUser,
@@ -24,6 +25,7 @@ from api.services import Services
 from assistant.engine import Event
 from assistant.inbox import ConversationView, Inbox, InboxPage, View
 from assistant.next_steps.service import Suggestion, accept_chat_suggestion, chat_suggestions
+from assistant.reviewed import ReviewedAnswers
 from assistant.schemas import (
     CitationOut,
     ConversationIn,
@@ -42,6 +44,7 @@ from assistant.service import (
 )
 from journey.db import MAX_ID, UnitsOfWork
 from journey.errors import AppError
+from journey.schemas import RowId, Text
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
 staff = [Depends(require_role("agent"))]
@@ -245,3 +248,47 @@ def workspace(
     return Inbox(session).conversation(
         conversation_id, container.settings.vocabulary, container.next_steps_catalogue
     )
+
+
+class CorrectionIn(BaseModel):
+    answer: Text = Field(min_length=1, max_length=4000)
+
+
+class ReviewedAnswerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    question: str
+    answer: str
+    language: str | None
+    conversation_id: str | None
+    corrects_message_id: int | None
+    active: bool
+    created_at: datetime
+
+
+@router.post("/messages/{message_id}/reviewed-answer", dependencies=staff, status_code=201)
+def correct_answer(
+    message_id: RowId, body: CorrectionIn, session: SessionDep, container: ServicesDep,
+    user: CurrentUser,
+) -> ReviewedAnswerOut:  # fmt: skip
+    """An agent's answer in place of the assistant's message: given as written the next time
+    the question it answered is asked, in those words or others."""
+    reviewed = ReviewedAnswers(session, container.knowledge.embedder)
+    return ReviewedAnswerOut.model_validate(reviewed.correct(message_id, body.answer, user))
+
+
+@router.get("/reviewed-answers", dependencies=staff)
+def reviewed_answers(session: SessionDep, container: ServicesDep) -> list[ReviewedAnswerOut]:
+    """The reviewed answers in use, newest first."""
+    reviewed = ReviewedAnswers(session, container.knowledge.embedder)
+    return [ReviewedAnswerOut.model_validate(r) for r in reviewed.active()]
+
+
+@router.delete("/reviewed-answers/{answer_id}", dependencies=staff)
+def retire_reviewed_answer(
+    answer_id: int, session: SessionDep, container: ServicesDep, user: CurrentUser
+) -> ReviewedAnswerOut:
+    """No longer given: the assistant answers that question from the knowledge again."""
+    reviewed = ReviewedAnswers(session, container.knowledge.embedder)
+    return ReviewedAnswerOut.model_validate(reviewed.retire(answer_id, user))

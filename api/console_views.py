@@ -28,6 +28,7 @@ from api.deps import (
 )
 from api.routing import UnitOfWorkRoute
 from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
+from assistant.reviewed import ReviewedAnswers
 from assistant.service import SEVERITY, ConversationService
 from feedback.queue import FlagQueue
 from feedback.schemas import OUTCOMES, FlagQuery
@@ -39,6 +40,7 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/console", include_in_sc
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PULSE_SECONDS = 1.5  # how often the stream looks for news
 STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endless workers
+BACK = r"^/console(/[A-Za-z0-9_/-]*)?$"  # where a form returns to: the console, nowhere else
 
 
 def _staff(request: Request, settings: Any, units: UnitsOfWork) -> StaffUser | None:
@@ -128,13 +130,31 @@ def conversation_action(
     return _back(here)
 
 
+@router.post("/messages/{message_id}/correct")
+def correct_answer(
+    message_id: int,
+    session: SessionDep,
+    container: ServicesDep,
+    user: CurrentUser,
+    back: Annotated[str, Form(pattern=BACK, max_length=200)],
+    answer: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Save the agent's answer in place of a bad answer of the assistant's."""
+    try:
+        ReviewedAnswers(session, container.knowledge.embedder).correct(message_id, answer, user)
+    except AppError as exc:
+        session.rollback()
+        return _back(back, exc.detail)
+    return _back(back)
+
+
 @router.post("/flags/{flag_id}/{action}")
 def flag_action(
     flag_id: int,
     action: str,
     session: SessionDep,
     user: CurrentUser,
-    back: Annotated[str, Form(pattern=r"^/console(/[A-Za-z0-9_/-]*)?$", max_length=200)],
+    back: Annotated[str, Form(pattern=BACK, max_length=200)],
     text: Annotated[str, Form(max_length=4000)] = "",
     outcome: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:

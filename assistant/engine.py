@@ -39,6 +39,7 @@ from assistant.intent import (
 )
 from assistant.replies import offers_person, say, without_closing
 from assistant.retrieval import HybridRetriever, Passage, Retrieved
+from assistant.reviewed import ReviewedAnswers
 from assistant.translation import quoted_in_english, to_english
 from journey.settings import AssistantSettings
 from journey.text import content_words, sentences, stem, streamed_sentences
@@ -180,6 +181,10 @@ class AnswerEngine:
             text = say(reason, language, company)
             yield from _say(Reply(text, "handoff", language, handoff_reason=reason))
             return
+        reviewed = self.reviewed_answer(session, question, history, language)
+        if reviewed is not None:
+            yield from _say(reviewed)
+            return
 
         message = self.understand(session, question, history, language)
         # The names of what the visitor asks about that the search carries (another language's
@@ -246,6 +251,21 @@ class AnswerEngine:
         reply.groundedness = groundedness(text, passages) if used else 0.0
         yield "sources", reply.citations
         yield "done", reply
+
+    def reviewed_answer(
+        self, session: Session, question: str, history: Sequence[tuple[str, str]], language: str
+    ) -> Reply | None:
+        """A person's answer to this very question, saved when they corrected the assistant's:
+        given as they wrote it. Not for a follow-up, whose meaning lies in the conversation."""
+        if history and self.follows_up(question, history):
+            return None
+        found = ReviewedAnswers(session, self.retriever.kb.embedder).for_question(
+            question, language
+        )
+        if found is None:
+            return None
+        return Reply(found.answer, "answer", language, query=question,
+                     notes=[f"reviewed answer {found.id}"])  # fmt: skip
 
     def understand(
         self,

@@ -75,6 +75,7 @@ class TranscriptLine(BaseModel):
     groundedness: float | None
     citations: list[dict[str, Any]]
     flagged: bool = Field(description="the message is evidence of a flag")
+    reviewed: bool = Field(description="the assistant gave an agent's reviewed answer")
 
 
 class FlagLine(BaseModel):
@@ -184,6 +185,7 @@ class Inbox:
                 groundedness=m.groundedness,
                 citations=[_citation(c) for c in (m.meta or {}).get("citations") or []],
                 flagged=m.id in evidence,
+                reviewed=any(n.startswith("reviewed answer") for n in _notes(m)),
             )
             for m in messages
         ]  # fmt: skip
@@ -353,6 +355,10 @@ class Inbox:
         steps = NextStepsService(self.session, vocabulary, catalogue).for_contact(contact).steps
         return [StepLine(action=s.action, title=s.title, reason=s.reason, channel=s.channel)
                 for s in steps[:3]]  # fmt: skip
+
+
+def _notes(message: Message) -> list[str]:
+    return list((message.meta or {}).get("notes") or [])
 
 
 def _message_id(evidence: dict[str, Any]) -> int | None:

@@ -312,12 +312,12 @@ class JourneyService:
     def audit(
         self, actor: str, action: str, target_type: str, target_id: Any, **details: Any
     ) -> None:
-        self.session.add(
-            AuditLog(
-                actor=actor,
-                action=action,
-                target_type=target_type,
-                target_id=str(target_id),
-                details=details,
-            )
-        )
+        audit(self.session, actor, action, target_type, target_id, **details)
+
+
+def audit(
+    session: Session, actor: str, action: str, target_type: str, target_id: Any, **details: Any
+) -> None:
+    """Who did what to which: one audit log entry, in the caller's transaction."""
+    session.add(AuditLog(actor=actor, action=action, target_type=target_type,
+                         target_id=str(target_id), details=details))  # fmt: skip

@@ -20,7 +20,8 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         parts.forEach(function (selector) {
           var now = document.querySelector(selector), next = fresh.querySelector(selector);
-          if (now && next && now.innerHTML !== next.innerHTML) { now.innerHTML = next.innerHTML; }
+          if (!now || !next || now.innerHTML === next.innerHTML || busy(now)) { return; }
+          now.innerHTML = next.innerHTML;
         });
         if (status) { status.textContent = news; }
         if (kind === "conversation") {
@@ -29,6 +30,13 @@
         }
       })
       .catch(function () { /* the next pulse tries again */ });
+  }
+
+  // A part where the agent is writing (a note, a corrected answer) waits for the next pulse.
+  function busy(part) {
+    if (part.contains(document.activeElement) && document.activeElement !== document.body) { return true; }
+    return Array.prototype.some.call(part.querySelectorAll("textarea, input[type=text], input:not([type])"),
+      function (field) { return field.value.trim() !== ""; });
   }
 
   function describe(pulse) {

@@ -18,7 +18,8 @@ from assistant.next_steps.automations import Automations, Rule
 from assistant.next_steps.catalogue import Catalogue, CatalogueError
 from journey.db import utcnow
 from journey.errors import InvalidInput, NotFound
-from journey.models import AuditLog, AutomationRule
+from journey.models import AutomationRule
+from journey.service import audit
 from journey.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def save_rule(
         row = AutomationRule(key=rule.key, definition={}, updated_by=actor)
         session.add(row)
     row.definition, row.updated_at, row.updated_by = rule.model_dump(), utcnow(), actor
-    _audit(session, actor, "automation_rule.saved", rule.key, {"rule": rule.model_dump()})
+    audit(session, actor, "automation_rule.saved", "automation_rule", rule.key,
+          rule=rule.model_dump())  # fmt: skip
     session.flush()
     return _in_force(session, catalogue, vocabulary, rule.key)
 
@@ -99,7 +101,7 @@ def remove_rule(session: Session, catalogue: Catalogue, key: str, actor: str) ->
             )
         raise NotFound(f"no rule {key!r}")
     session.delete(row)
-    _audit(session, actor, "automation_rule.removed", key, {})
+    audit(session, actor, "automation_rule.removed", "automation_rule", key)
     session.flush()
     configured = catalogue.automations.get(key)
     return RuleInForce(configured, "configured") if configured else None
@@ -125,8 +127,3 @@ def _readable(row: AutomationRule, catalogue: Catalogue, vocabulary: Vocabulary)
         log.warning("automation rule %r left out: %s", row.key, exc)
         return None
     return rule
-
-
-def _audit(session: Session, actor: str, action: str, key: str, details: dict[str, object]) -> None:
-    session.add(AuditLog(actor=actor, action=action, target_type="automation_rule",
-                         target_id=key, details=details))  # fmt: skip

@@ -7,6 +7,7 @@ from journey.models.conversations import (
     Conversation,
     Message,
     NextStepSuggestion,
+    ReviewedAnswer,
 )
 from journey.models.core import (
     Account,
@@ -49,6 +50,7 @@ __all__ = [
     "Message",
     "NextStepSuggestion",
     "Review",
+    "ReviewedAnswer",
     "StaffUser",
     "SurveyResponse",
     "TextAnalysis",

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journey.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
@@ -65,6 +65,28 @@ class Message(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class ReviewedAnswer(Base):
+    """An agent's answer to a question the bot answered badly: the assistant gives it, as
+    written, the next time the same question is asked (in other words too)."""
+
+    __tablename__ = "reviewed_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    embedding: Mapped[list[float]] = mapped_column(JSONType)  # the question's
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    corrects_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class NextStepSuggestion(Base):

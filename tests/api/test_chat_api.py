@@ -152,3 +152,43 @@ def test_a_known_visitor_gets_next_steps_as_buttons_once_recorded_as_shown(
     assert wrong.status_code == 422 and wrong.json()["error"] == "invalid_input"
     stranger = kb_client.post(f"/chat/conversations/{anonymous['id']}/suggestions/book_demo")
     assert stranger.status_code == 422
+
+
+def test_an_agents_corrected_answer_is_given_the_next_time_the_question_comes(
+    kb_client: TestClient, staff_token: Callable[[str], str]
+) -> None:
+    agent = {"Authorization": f"Bearer {staff_token('agent')}"}
+
+    def ask(text: str) -> dict[str, object]:
+        conversation = kb_client.post("/chat/conversations", json={}).json()
+        answer = kb_client.post(f"/chat/conversations/{conversation['id']}/messages",
+                                json={"text": text})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        transcript = kb_client.get(f"/chat/conversations/{conversation['id']}").json()
+        return {**answer.json(), "message_id": transcript["messages"][-1]["id"]}
+
+    bad = ask("Can I get a refund on a monthly plan?")
+    right = "Monthly plans can be cancelled at any time; the month already paid is not refunded."
+    saved = kb_client.post(f"/chat/messages/{bad['message_id']}/reviewed-answer",
+                           json={"answer": right}, headers=agent)  # fmt: skip
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["question"] == "Can I get a refund on a monthly plan?"
+    # the same question in other words gets it, as written; a neighbouring one does not
+    assert ask("Do you refund monthly plans?")["text"] == right
+    annual = ask("Is there a refund for annual plans?")
+    assert "30 days" in str(annual["text"]) and annual["text"] != right
+    # refused: a visitor's message, an empty answer, no token
+    visitor_message = int(str(bad["message_id"])) - 1
+    refused = kb_client.post(f"/chat/messages/{visitor_message}/reviewed-answer",
+                             json={"answer": right}, headers=agent)  # fmt: skip
+    assert refused.status_code == 404
+    assert kb_client.post(f"/chat/messages/{bad['message_id']}/reviewed-answer",
+                          json={"answer": ""}, headers=agent).status_code == 422  # fmt: skip
+    assert kb_client.post(f"/chat/messages/{bad['message_id']}/reviewed-answer",
+                          json={"answer": right}).status_code == 401  # fmt: skip
+    # retired: the knowledge answers again
+    listed = kb_client.get("/chat/reviewed-answers", headers=agent).json()
+    assert [r["answer"] for r in listed] == [right]
+    retired = kb_client.delete(f"/chat/reviewed-answers/{listed[0]['id']}", headers=agent)
+    assert retired.status_code == 200 and retired.json()["active"] is False
+    assert ask("Do you refund monthly plans?")["text"] != right

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from assistant.service import ConversationService
 from journey.auth import AuthService
 from journey.db import utcnow
-from journey.models import AuditLog, Conversation, Flag, Message, TextAnalysis
+from journey.models import (
+    AuditLog,
+    Conversation,
+    Flag,
+    Message,
+    ReviewedAnswer,
+    TextAnalysis,
+)
 from journey.vocabulary import Vocabulary
 
 
@@ -182,12 +189,23 @@ def test_an_agent_works_a_conversation_from_the_pages(
                             data={"back": "https://evil.example/", "text": "x"})  # fmt: skip
     assert elsewhere.status_code == 422  # never sent off the console
 
+    bot = session.scalars(select(Message).where(Message.conversation_id == waiting,
+                                                Message.role == "bot")).one()  # fmt: skip
+    fix = {"back": here, "answer": "Exports: Reports → Export → CSV."}
+    corrected = client.post(f"/console/messages/{bot.id}/correct", data=fix,
+                            follow_redirects=False)  # fmt: skip
+    assert corrected.headers["location"] == here
+    reviewed = session.scalars(select(ReviewedAnswer)).one()
+    assert (reviewed.question, reviewed.corrects_message_id) == (
+        "Your export is broken again, this is useless", bot.id)  # fmt: skip
+
     assert client.post(f"{here}/hand-back", follow_redirects=False).status_code == 303
     assert client.post(f"{here}/close", follow_redirects=False).status_code == 303
     session.expire_all()
     assert session.get(Conversation, waiting).status == "closed"  # type: ignore[union-attr]
     audited = session.scalars(select(AuditLog.action).where(
         AuditLog.actor == user.email).order_by(AuditLog.id)).all()  # fmt: skip
+    assert "answer.reviewed" in audited
     assert [a for a in audited if a.startswith("conversation.")] == [
         "conversation.taken_over", "conversation.replied", "conversation.handed_back",
         "conversation.closed",
