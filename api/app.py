@@ -21,6 +21,7 @@ from api import (
     automations_views,
     chat_views,
     console_views,
+    dashboard_views,
     health_views,
     home_views,
     import_views,
@@ -89,6 +90,7 @@ def create_app(container: Services) -> FastAPI:
         theme_views,
         home_views,
         console_views,
+        dashboard_views,
         widget_views,
     ):
         app.include_router(module.router)

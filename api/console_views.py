@@ -10,7 +10,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -24,7 +24,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     UnitsOfWorkDep,
-    get_current_user,
+    staff_or_none,
 )
 from api.routing import UnitOfWorkRoute
 from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
@@ -32,22 +32,14 @@ from assistant.reviewed import ReviewedAnswers
 from assistant.service import SEVERITY, ConversationService
 from feedback.queue import FlagQueue
 from feedback.schemas import OUTCOMES, FlagQuery
-from journey.db import UnitsOfWork, transaction
+from journey.db import transaction
 from journey.errors import AppError
-from journey.models import StaffUser
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PULSE_SECONDS = 1.5  # how often the stream looks for news
 STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endless workers
 BACK = r"^/console(/[A-Za-z0-9_/-]*)?$"  # where a form returns to: the console, nowhere else
-
-
-def _staff(request: Request, settings: Any, units: UnitsOfWork) -> StaffUser | None:
-    try:
-        return get_current_user(request, settings, units, None)
-    except AppError:
-        return None
 
 
 def _back(url: str, error: str | None = None) -> RedirectResponse:
@@ -65,7 +57,7 @@ def inbox_page(
     stage: Annotated[str | None, Query(max_length=32)] = None,
     touchpoint: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
-    user = _staff(request, settings, units)
+    user = staff_or_none(request, settings, units)
     if user is None:
         return RedirectResponse("/login", 303)
     page = Inbox(session).page(user, view, reason or None, stage or None, touchpoint or None)
@@ -89,7 +81,7 @@ def conversation_page(
     container: ServicesDep,
     error: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    user = _staff(request, settings, units)
+    user = staff_or_none(request, settings, units)
     if user is None:
         return RedirectResponse("/login", 303)
     view = Inbox(session).conversation(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.services import Services
 from journey.auth import ROLES, AuthService
 from journey.db import UnitsOfWork, transaction
-from journey.errors import Forbidden, Unauthorized
+from journey.errors import AppError, Forbidden, Unauthorized
 from journey.models import StaffUser
 from journey.service import JourneyService
 from journey.settings import Settings
@@ -78,6 +78,14 @@ def get_current_user(
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+
+
+def staff_or_none(request: Request, settings: Settings, units: UnitsOfWork) -> StaffUser | None:
+    """The signed-in staff user of a page, or None: the page sends them to sign in."""
+    try:
+        return get_current_user(request, settings, units, None)
+    except AppError:
+        return None
 
 
 def require_role(minimum: str) -> Callable[[StaffUser], StaffUser]:

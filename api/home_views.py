@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, get_current_user
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, staff_or_none
 from api.routing import UnitOfWorkRoute
 from journey.auth import AuthService
 from journey.errors import AppError
@@ -57,9 +57,8 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 def home(
     request: Request, session: SessionDep, settings: SettingsDep, units: UnitsOfWorkDep
 ) -> Response:
-    try:
-        user = get_current_user(request, settings, units, None)
-    except AppError:
+    user = staff_or_none(request, settings, units)
+    if user is None:
         return RedirectResponse("/login", status_code=303)
     data = overview(session, settings.vocabulary)
     return templates.TemplateResponse(request, "home.html", {"user": user, "data": data})

@@ -371,6 +371,7 @@ METRICS: dict[str, Metric] = {
         Metric(
             "sentiment", "average sentiment", TEXTS, "sentiment", value=_mean(TextAnalysis.score)
         ),
+        Metric("texts", "texts analysed", TEXTS, "count", value=_count),
         Metric(
             "negative_share",
             "negative %",

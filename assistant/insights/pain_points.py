@@ -128,10 +128,10 @@ def _quotes(
         query = query.join(joined, joined.id == analysis.theme_id)
     ordering = analysis.score.asc() if side == "pain" else analysis.score.desc()
     found = session.execute(query.order_by(ordering, analysis.id).limit(QUOTES)).all()
-    return [_shortened(_text(session, kind_, item)) for kind_, item in found]
+    return [shortened(item_text(session, kind_, item)) for kind_, item in found]
 
 
-def _text(session: Session, item_type: str, item_id: str) -> str:
+def item_text(session: Session, item_type: str, item_id: str) -> str:
     if not item_id.isdigit():
         return ""
     key = int(item_id)
@@ -148,6 +148,6 @@ def _text(session: Session, item_type: str, item_id: str) -> str:
     return message.text if message else ""
 
 
-def _shortened(text: str) -> str:
+def shortened(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"

@@ -63,6 +63,7 @@ def server(
     with transaction(container.sessions) as session:
         auth = AuthService(session)
         token = auth.issue_token(auth.create_user("agent@x.test", "Avery", "agent", AGENT_PASS))
+        auth.create_user("manager@x.test", "Morgan", "manager", AGENT_PASS)
     with serving(create_app(container)) as url:
         yield url, token
     container.close()
@@ -169,6 +170,47 @@ def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_co
     console.screenshot(path=str(tmp_path / "console.png"))
     console.close()
     visitor.close()
+
+
+def test_a_manager_reads_the_journey_map_asks_a_question_and_downloads_the_table(
+    server: tuple[str, str], browser: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    base, token = server
+    now = datetime.now(UTC)
+    planted = [(1, "page_view", "awareness"), (2, "page_view", "awareness"),
+               (3, "login", "adoption"), (4, "demo_booked", "decision")]  # fmt: skip
+    events = [{"type": kind, "occurred_at": (now - timedelta(days=days)).isoformat(),
+               "visitor_id": f"v{days}", "stage": stage}
+              for days, kind, stage in planted]  # fmt: skip
+    stored = httpx.post(f"{base}/events/batch", json={"events": events},
+                        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert stored.status_code == 200, stored.text
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", "manager@x.test")
+    page.fill("input[name=password]", AGENT_PASS)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/dashboard")
+    assert page.locator(".kpi").count() == 8
+    page.click(".journey-map a[aria-label^='Awareness, Website page']")
+    page.locator("h1", has_text="Awareness · Website page").wait_for()
+    page.go_back()
+
+    page.fill("#q", "events by stage")
+    page.press("#q", "Enter")
+    page.locator(".answer .sentence").wait_for()
+    drawn = "window.Chart && Chart.getChart(document.getElementById('answer-chart'))"
+    page.wait_for_function(drawn)  # the vendored Chart.js drew the answer
+    assert page.locator(".answer-table tbody tr").count() >= 3  # the other tests' chats too
+    page.click("summary:text('The query that was run')")
+    assert "SELECT" in page.locator(".sql").inner_text().upper()
+    with page.expect_download() as download:
+        page.click("text=Download the table as CSV")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "stage,events" and "decision,1" in lines
+    page.close()
 
 
 def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(
