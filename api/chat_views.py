@@ -30,8 +30,10 @@ from assistant.schemas import (
     CitationOut,
     ConversationIn,
     ConversationOut,
+    CsatIn,
     MessageIn,
     MessageOut,
+    RatingIn,
     ReplyOut,
     TranscriptOut,
 )
@@ -63,6 +65,7 @@ def reply_out(
     reply = answered.reply
     return ReplyOut(
         conversation_id=conversation_id,
+        message_id=answered.message_id,
         status=answered.status,
         kind=reply.kind,
         text=reply.text,
@@ -196,6 +199,22 @@ def accept_suggestion(
         action,
     )
     return {"event_id": event}
+
+
+@router.post("/conversations/{conversation_id}/messages/{message_id}/rating")
+def rate_answer(
+    conversation_id: str, message_id: RowId, body: RatingIn, chats: ConversationsDep
+) -> dict[str, Any]:
+    """The visitor's thumbs up or down on one of the assistant's answers."""
+    rated = chats.rate_answer(conversation_id, message_id, body.helpful)
+    return {"message_id": rated.id, "helpful": body.helpful}
+
+
+@router.post("/conversations/{conversation_id}/csat", status_code=201)
+def rate_chat(conversation_id: str, body: CsatIn, chats: ConversationsDep) -> dict[str, int]:
+    """The visitor's rating of the whole chat, 1 to 5, when it ends; the chat is closed."""
+    answer = chats.rate_chat(conversation_id, body.score, body.comment)
+    return {"survey_response_id": answer.id}
 
 
 @router.post("/conversations/{conversation_id}/takeover", dependencies=staff)

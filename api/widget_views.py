@@ -57,6 +57,15 @@ SITE_PAGES = {
         "title": "Security",
         "body": ["SOC 2 Type II, ISO 27001, GDPR, and EU or US data residency on Enterprise."],
     },
+    "privacy": {
+        "title": "Privacy",
+        "body": [
+            "The chat on this site stores what you write and the assistant's answers, to answer "
+            "you, to hand you to a person when you ask, and to improve our service.",
+            "Ask us for a copy of what we hold about you, or to erase it: "
+            "privacy@brightloop.io.",
+        ],
+    },
 }
 
 

@@ -57,6 +57,9 @@ class CitationOut(BaseModel):
 
 class ReplyOut(BaseModel):
     conversation_id: str
+    message_id: int | None = Field(
+        default=None, description="the stored reply's id (to rate it); none when not stored"
+    )
     status: str
     kind: str
     text: str
@@ -76,3 +79,12 @@ class TranscriptOut(BaseModel):
     has_more: bool = Field(
         description="more messages lie beyond this page: older ones, or with `after` newer ones"
     )
+
+
+class RatingIn(BaseModel):
+    helpful: bool
+
+
+class CsatIn(BaseModel):
+    score: int = Field(ge=1, le=5, description="1 (very unhappy) to 5 (very happy)")
+    comment: Text | None = Field(default=None, max_length=4000)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.engine import AnswerEngine, Event, Reply
@@ -15,7 +16,7 @@ from assistant.language import detect_language
 from feedback.queue import FlagQueue
 from journey.db import UnitsOfWork, transaction, utcnow
 from journey.errors import Conflict, InvalidInput, NotFound
-from journey.models import Contact, Conversation, Flag, Message, StaffUser
+from journey.models import Contact, Conversation, Flag, Message, StaffUser, SurveyResponse
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.stages import guess_stage
@@ -67,6 +68,7 @@ class Turn:
 class Answered:
     reply: Reply
     status: str
+    message_id: int | None = None  # the stored reply's: what the visitor rates
 
 
 def receive_message(
@@ -97,8 +99,8 @@ def answer_message(
                 yield kind, value
     assert reply is not None, "the engine always ends with a reply"
     with transaction(units.write) as session:
-        status = ConversationService(session, vocabulary).record_reply(turn, reply)
-    yield "done", Answered(reply, status)
+        status, message_id = ConversationService(session, vocabulary).record_reply(turn, reply)
+    yield "done", Answered(reply, status, message_id)
 
 
 class ConversationService:
@@ -156,12 +158,13 @@ class ConversationService:
         message = self._add(conversation, "visitor", text, language=language)
         return Turn(conversation.id, message.id, text, language, conversation.status)
 
-    def record_reply(self, turn: Turn, reply: Reply) -> str:
+    def record_reply(self, turn: Turn, reply: Reply) -> tuple[str, int | None]:
         """Store the bot's reply and hand over when it asks to; returns the conversation's
-        status. A person who took over while the answer was being made wins: it is dropped."""
+        status and the reply's id. A person who took over while the answer was being made
+        wins: it is dropped (no id)."""
         conversation = self.get(turn.conversation_id)
         if conversation.status != "bot":
-            return conversation.status
+            return conversation.status, None
         bot_message = self._add(
             conversation,
             "bot",
@@ -181,7 +184,48 @@ class ConversationService:
             visitor_message = self.session.get(Message, turn.visitor_message_id)
             evidence = [m for m in (visitor_message, bot_message) if m is not None]
             self.hand_off(conversation, reason, evidence=evidence)
-        return conversation.status
+        return conversation.status, bot_message.id
+
+    def rate_answer(self, conversation_id: str, message_id: int, helpful: bool) -> Message:
+        """The visitor's thumbs up or down on an answer: kept on the message and told to the
+        journey (rated again, the newest counts)."""
+        message = self.session.get(Message, message_id)
+        if message is None or message.conversation_id != conversation_id or message.role != "bot":
+            raise NotFound(f"no answer {message_id} in this conversation")
+        message.meta = {**(message.meta or {}), "helpful": helpful}
+        conversation = self.get(conversation_id)
+        self._log(conversation, "chat_answer_rated", f"rated:{message.id}:{helpful}",
+                  {"message_id": message.id, "helpful": helpful})  # fmt: skip
+        return message
+
+    def rate_chat(self, conversation_id: str, score: int, comment: str | None) -> SurveyResponse:
+        """The visitor's CSAT (1 to 5) at the end of the chat: a survey answer like any other
+        (it counts in CSAT and is analysed with the rest), once per conversation; the
+        conversation is closed."""
+        if not 1 <= score <= 5:
+            raise InvalidInput("score: from 1 to 5")
+        conversation = self.get(conversation_id)
+        rated = (SurveyResponse.source == "chat", SurveyResponse.external_id == conversation.id)
+        found = self.session.scalar(select(SurveyResponse.id).where(*rated))
+        if found is not None:
+            raise Conflict("this chat has been rated already")
+        answer = SurveyResponse(
+            source="chat", external_id=conversation.id, kind="csat", score=score,
+            comment=(comment or "").strip()[:MAX_MESSAGE] or None,
+            contact_id=conversation.contact_id, account_id=conversation.account_id,
+            stage=conversation.stage, touchpoint=conversation.touchpoint, answered_at=utcnow(),
+        )  # fmt: skip
+        try:
+            with self.session.begin_nested():  # two clicks at once: one answer
+                self.session.add(answer)
+        except IntegrityError as exc:
+            raise Conflict("this chat has been rated already") from exc
+        self._log(conversation, "survey_answered", f"chat-csat:{conversation.id}",
+                  {"kind": "csat", "score": score, "survey_response_id": answer.id},
+                  answer.comment or "")  # fmt: skip
+        if conversation.status != "closed":
+            self.close(conversation_id)
+        return answer
 
     # -- handoff and takeover -----------------------------------------------------------------
 

@@ -129,6 +129,7 @@ def _event_types() -> list[EventType]:
         et("case_study_published", "advocacy", "advance"),
         et("chat_message", touchpoint="chat_widget"),
         et("chat_handoff", touchpoint="chat_widget"),
+        et("chat_answer_rated", touchpoint="chat_widget"),
         et("ticket_opened", touchpoint="support_ticket"),
         et("ticket_resolved", touchpoint="support_ticket"),
         et("review_posted", touchpoint="review_portal"),

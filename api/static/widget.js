@@ -1,6 +1,7 @@
 /* Journey Assistant chat widget. Embed with:
  *   <script src="https://YOUR-HOST/widget.js" defer></script>
- * Optional attributes on the script tag: data-title, data-greeting.
+ * Optional attributes on the script tag: data-title, data-greeting, data-privacy (the URL of
+ * the privacy text the chat's notice links to).
  * No dependencies, no external requests: it only talks to the host it was loaded from. */
 (function () {
   "use strict";
@@ -9,6 +10,7 @@
   var title = script.getAttribute("data-title") || "Ask us anything";
   var greeting = script.getAttribute("data-greeting") ||
     "Hi! I answer from our help centre and can bring in a person any time.";
+  var privacy = script.getAttribute("data-privacy");
   var store = window.localStorage;
   var visitorId = store.getItem("journey.visitor") || ("v-" + Math.random().toString(36).slice(2) + Date.now().toString(36));
   store.setItem("journey.visitor", visitorId);
@@ -32,8 +34,19 @@
     ".ja-sources{margin-top:6px;font-size:12px;color:#5b6475}.ja-sources a{color:#3b5bdb}" +
     ".ja-suggestions{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}" +
     ".ja-suggestion{border:1px solid #3b5bdb;background:#fff;color:#3b5bdb;border-radius:14px;padding:4px 12px;font:inherit;font-size:13px;cursor:pointer}" +
-    "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit;outline:none}" +
-    "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}";
+    "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit}" +
+    "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}" +
+    "#ja-panel :focus-visible{outline:3px solid #f59f00;outline-offset:1px}" +
+    "#ja-head .ja-actions{display:flex;gap:6px}" +
+    ".ja-notice{font-size:11px;color:#5b6475;text-align:center;padding:0 8px}.ja-notice a{color:#3b5bdb}" +
+    ".ja-typing{align-self:flex-start;color:#5b6475;background:#fff;border:1px solid #e3e6ee;letter-spacing:2px}" +
+    ".ja-rate{display:flex;gap:6px;margin-top:6px}.ja-rate button{border:1px solid #e3e6ee;background:#fff;color:#5b6475;border-radius:12px;font:inherit;font-size:12px;padding:1px 9px;cursor:pointer}" +
+    ".ja-rate button[aria-pressed=true]{border-color:#3b5bdb;color:#3b5bdb;font-weight:600}" +
+    ".ja-csat{align-self:stretch;background:#fff;border:1px solid #e3e6ee;border-radius:10px;padding:10px;display:flex;flex-direction:column;gap:8px}" +
+    ".ja-csat .ja-scores{display:flex;gap:6px}.ja-csat .ja-scores button{flex:1;border:1px solid #3b5bdb;background:#fff;color:#3b5bdb;border-radius:8px;padding:6px 0;font:inherit;cursor:pointer}" +
+    ".ja-csat .ja-scores button[aria-pressed=true]{background:#3b5bdb;color:#fff}.ja-csat textarea{font:inherit;border:1px solid #e3e6ee;border-radius:6px;padding:6px}" +
+    ".ja-csat .ja-send-rating{align-self:flex-end;border:0;background:#3b5bdb;color:#fff;border-radius:6px;padding:5px 12px;font:inherit;cursor:pointer}" +
+    "@media (max-width:480px){#ja-panel{right:8px;left:8px;width:auto;max-width:none;bottom:80px;height:calc(100vh - 100px)}#ja-launcher{right:12px;bottom:12px}}";
   var style = document.createElement("style");
   style.textContent = css;
   document.head.appendChild(style);
@@ -43,9 +56,12 @@
   launcher.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
   var panel = el("div", {id: "ja-panel", role: "dialog", "aria-label": title});
   var human = el("button", {type: "button", id: "ja-human"}, "Talk to a person");
-  var head = el("div", {id: "ja-head"}, [el("span", {}, title), human]);
+  var end = el("button", {type: "button", id: "ja-end", title: "End the chat and rate it"}, "End chat");
+  var head = el("div", {id: "ja-head"}, [el("span", {id: "ja-title"}, title),
+                                         el("span", {"class": "ja-actions"}, [human, end])]);
   var log = el("div", {id: "ja-log", "aria-live": "polite"});
-  var input = el("input", {id: "ja-input", placeholder: "Type your question…", autocomplete: "off", maxlength: "4000"});
+  var input = el("input", {id: "ja-input", placeholder: "Type your question…", autocomplete: "off",
+                           maxlength: "4000", "aria-label": "Your message"});
   var send = el("button", {type: "submit"}, "Send");
   var form = el("form", {id: "ja-form"}, [input, send]);
   panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
@@ -138,6 +154,9 @@
   }
 
   function restore() {
+    var notice = el("p", {"class": "ja-notice"}, "This chat is stored to answer you and to improve our service. ");
+    if (privacy) { notice.appendChild(el("a", {href: privacy, target: "_blank", rel: "noopener"}, "Privacy")); }
+    log.appendChild(notice);
     if (!conversationId) { bubble("bot", greeting); return; }
     api("/chat/conversations/" + conversationId).then(function (t) {
       if (t.conversation.status === "closed") { forget(); bubble("bot", greeting); return; }
@@ -150,7 +169,77 @@
     if (seen[m.id]) return;
     see(m);
     var node = bubble(m.role, m.text);
-    if (m.role === "bot" && m.meta) showSources(node, m.meta.citations);
+    if (m.role === "bot" && m.meta) {
+      showSources(node, m.meta.citations);
+      showRating(node, m.id, m.meta.helpful);
+    }
+  }
+
+  // Thumbs up or down on an answer: the team sees which answers help.
+  function showRating(node, messageId, helpful) {
+    if (!messageId) return;
+    var box = el("div", {"class": "ja-rate", role: "group", "aria-label": "Was this answer helpful?"});
+    [[true, "Helpful"], [false, "Not helpful"]].forEach(function (choice) {
+      var button = el("button", {type: "button", "aria-pressed": String(helpful === choice[0])}, choice[1]);
+      button.addEventListener("click", function () {
+        api("/chat/conversations/" + conversationId + "/messages/" + messageId + "/rating", {helpful: choice[0]})
+          .then(function () {
+            Array.prototype.forEach.call(box.children, function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+          }).catch(function () {});
+      });
+      box.appendChild(button);
+    });
+    node.appendChild(box);
+  }
+
+  function typing() {
+    var node = el("div", {"class": "ja-msg ja-typing", role: "status", "aria-label": "The assistant is writing"}, "•••");
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  // The end of the chat: how did we do, 1 to 5 (a CSAT answer), then a fresh start.
+  function askRating() {
+    if (!conversationId || log.querySelector(".ja-csat")) return;
+    var score = 0;
+    var box = el("form", {"class": "ja-csat", "aria-label": "Rate this chat"});
+    var scores = el("div", {"class": "ja-scores", role: "group", "aria-label": "1 very unhappy, 5 very happy"});
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var button = el("button", {type: "button", "aria-pressed": "false", "aria-label": n + " of 5"}, String(n));
+      button.addEventListener("click", function () {
+        score = n;
+        Array.prototype.forEach.call(scores.children, function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+      });
+      scores.appendChild(button);
+    });
+    var comment = el("textarea", {rows: "2", maxlength: "4000", "aria-label": "Anything to add? (optional)", placeholder: "Anything to add? (optional)"});
+    var submit = el("button", {type: "submit", "class": "ja-send-rating"}, "Send rating");
+    box.appendChild(el("strong", {}, "How did we do?"));
+    box.appendChild(scores); box.appendChild(comment); box.appendChild(submit);
+    box.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!score) { scores.firstChild.focus(); return; }
+      api("/chat/conversations/" + conversationId + "/csat", {score: score, comment: comment.value || null})
+        .then(function () {
+          box.remove();
+          bubble("system", "Thank you for your rating. A new question starts a new chat.");
+          forget(); setStatus("bot");
+          input.focus();  // the focus stays in the chat, where it was
+        }).catch(function (err) { bubble("system", "Sorry: " + err.message); });
+    });
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+    scores.firstChild.focus();
+  }
+
+  // After a dropped connection: what the server stored and this page has not shown.
+  function catchUp() {
+    if (!conversationId) return Promise.resolve();
+    return api("/chat/conversations/" + conversationId + "?after=" + lastSeen).then(function (t) {
+      t.messages.forEach(function (m) { if (m.role !== "visitor") render(m); else see(m); });
+      setStatus(t.conversation.status);
+    });
   }
 
   function see(m) {
@@ -184,6 +273,8 @@
     bubble("visitor", text);
     input.value = ""; input.disabled = true; send.disabled = true;
     var node = null;
+    var dots = typing();
+    var done = false;
     ensureConversation().then(function (id) {
       return fetch(base + "/chat/conversations/" + id + "/messages/stream", {
         method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({text: text})
@@ -202,6 +293,7 @@
           blocks.forEach(function (block) {
             var event = (block.match(/^event: (.*)$/m) || [])[1];
             var data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || "null");
+            if (dots) { dots.remove(); dots = null; }
             if (event === "token") {
               node = node || bubble("bot", "");
               setMarkdown(node, node.markdown + data.text);
@@ -209,6 +301,11 @@
             } else if (event === "sources" && node) {
               showSources(node, data);
             } else if (event === "done") {
+              done = true;
+              if (data.message_id) {
+                see({id: data.message_id});
+                if (node && data.kind !== "handoff") showRating(node, data.message_id, null);
+              }
               setStatus(data.status);
               showSuggestions(data.suggestions);
             } else if (event === "error") {
@@ -219,19 +316,33 @@
         });
       }
       return pump();
-    }).catch(function (err) {
-      bubble("system", "Sorry, the message could not be sent (" + err.message + ").");
     }).then(function () {
+      // The stream ended without its last event: the connection dropped. The reply may be
+      // stored all the same: show it from the server, once, instead of a half.
+      if (!done && conversationId) {
+        if (node) { node.remove(); }
+        return catchUp();
+      }
+    }).catch(function (err) {
+      if (node) { node.remove(); }
+      bubble("system", "Sorry, the message could not be sent (" + err.message + ").");
+      return catchUp().catch(function () {});
+    }).then(function () {
+      if (dots) { dots.remove(); }
       input.disabled = false; send.disabled = false; input.focus();
       poll();
     });
   }
 
-  launcher.addEventListener("click", function () {
-    var open = panel.classList.toggle("open");
+  function toggle(open) {
+    panel.classList.toggle("open", open);
     launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
-    if (open) input.focus();
-  });
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) { input.focus(); } else { launcher.focus(); }
+  }
+  launcher.addEventListener("click", function () { toggle(!panel.classList.contains("open")); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { toggle(false); } });
+  end.addEventListener("click", askRating);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value.trim();

@@ -213,6 +213,78 @@ def test_a_manager_reads_the_journey_map_asks_a_question_and_downloads_the_table
     page.close()
 
 
+def test_the_widget_on_a_phone_by_keyboard_alone_with_ratings(
+    server: tuple[str, str], browser: Any
+) -> None:
+    base, _ = server
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{base}/site/pricing")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows
+    launcher = page.locator("#ja-launcher").bounding_box()
+    assert launcher and launcher["x"] >= 0 and launcher["x"] + launcher["width"] <= 390
+
+    for _ in range(20):  # the keyboard alone: Tab to the chat button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "ja-launcher":
+            break
+    assert page.evaluate("document.activeElement.id") == "ja-launcher"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "ja-input"
+    assert "Privacy" in page.locator(".ja-notice").inner_text()
+    page.keyboard.type("When is chat support open?")
+    page.keyboard.press("Enter")
+    answer = page.locator(".ja-bot").last
+    answer.locator(".ja-rate").wait_for(timeout=30_000)
+    assert "Monday to Friday" in answer.inner_text()
+    panel = page.locator("#ja-panel").bounding_box()
+    assert panel and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
+    page.keyboard.press("Shift+Tab")  # from the input back to the answer's buttons
+    while page.evaluate("document.activeElement.textContent") not in ("Helpful", "Not helpful"):
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.locator(".ja-rate button[aria-pressed=true]").wait_for(timeout=5_000)
+
+    page.locator("#ja-end").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # 1 has the focus; 2, 3, 4, then 5
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.locator(".ja-scores button[aria-pressed=true]").inner_text() == "5"
+    page.click(".ja-send-rating")
+    page.locator(".ja-system", has_text="Thank you for your rating").wait_for(timeout=5_000)
+    assert page.evaluate("localStorage.getItem('journey.conversation')") is None
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "ja-launcher"
+    page.close()
+
+
+def test_a_dropped_stream_shows_the_stored_answer_once(
+    server: tuple[str, str], browser: Any
+) -> None:
+    base, _ = server
+    page = browser.new_page()
+
+    def cut_short(route: Any) -> None:
+        # The server answers in full and stores the reply; the connection drops after the
+        # first event reached the page.
+        whole = route.fetch()
+        first = whole.text().split("\n\n")[0] + "\n\n"
+        route.fulfill(status=200, headers=whole.headers, body=first)
+
+    page.route("**/messages/stream", cut_short)
+    page.goto(f"{base}/site/pricing")
+    page.click("#ja-launcher")
+    page.fill("#ja-input", "When is chat support open?")
+    page.press("#ja-input", "Enter")
+    page.locator(".ja-bot .ja-sources").wait_for(timeout=30_000)
+    answers = page.locator(".ja-bot", has_text="Monday to Friday")
+    assert answers.count() == 1  # shown from the server, once, not a half and a whole
+    assert page.locator(".ja-system", has_text="could not be sent").count() == 0
+    page.close()
+
+
 def test_answers_are_rendered_markdown_and_knowledge_html_never_runs(
     server: tuple[str, str], browser: object
 ) -> None:

@@ -192,3 +192,50 @@ def test_an_agents_corrected_answer_is_given_the_next_time_the_question_comes(
     retired = kb_client.delete(f"/chat/reviewed-answers/{listed[0]['id']}", headers=agent)
     assert retired.status_code == 200 and retired.json()["active"] is False
     assert ask("Do you refund monthly plans?")["text"] != right
+
+
+def test_visitors_rate_answers_and_the_chat_and_the_ratings_count(
+    kb_client: TestClient, session: Session
+) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from assistant.insights.query import run
+    from assistant.insights.spec import QuerySpec
+    from journey.models import JourneyEvent, Message, SurveyResponse
+    from journey.vocabulary import Vocabulary
+
+    conversation = kb_client.post("/chat/conversations", json={}).json()["id"]
+    reply = kb_client.post(f"/chat/conversations/{conversation}/messages",
+                           json={"text": "Is there a refund for annual plans?"}).json()  # fmt: skip
+    answer = reply["message_id"]
+    assert answer is not None
+    rated = kb_client.post(f"/chat/conversations/{conversation}/messages/{answer}/rating",
+                           json={"helpful": False})  # fmt: skip
+    assert rated.status_code == 200, rated.text
+    session.expire_all()
+    assert session.get(Message, answer).meta["helpful"] is False  # type: ignore[union-attr]
+    told = session.scalars(select(JourneyEvent).where(JourneyEvent.type == "chat_answer_rated"))
+    assert [e.properties["helpful"] for e in told] == [False]
+    # only the assistant's answers of this conversation
+    other = kb_client.post("/chat/conversations", json={}).json()["id"]
+    assert kb_client.post(f"/chat/conversations/{other}/messages/{answer}/rating",
+                          json={"helpful": True}).status_code == 404  # fmt: skip
+    assert kb_client.post(f"/chat/conversations/{conversation}/messages/{answer - 1}/rating",
+                          json={"helpful": True}).status_code == 404  # fmt: skip
+
+    assert kb_client.post(f"/chat/conversations/{conversation}/csat",
+                          json={"score": 7}).status_code == 422  # fmt: skip
+    ended = kb_client.post(f"/chat/conversations/{conversation}/csat",
+                           json={"score": 4, "comment": "Quick, thanks"})  # fmt: skip
+    assert ended.status_code == 201, ended.text
+    again = kb_client.post(f"/chat/conversations/{conversation}/csat", json={"score": 5})
+    assert again.status_code == 409
+    transcript = kb_client.get(f"/chat/conversations/{conversation}").json()
+    assert transcript["conversation"]["status"] == "closed"
+    survey = session.scalars(select(SurveyResponse).where(SurveyResponse.source == "chat")).one()
+    assert (survey.kind, survey.score, survey.comment) == ("csat", 4, "Quick, thanks")
+    counted = run(session, QuerySpec(metrics=["csat", "csat_answers"], as_of=date.today()),
+                  Vocabulary())  # fmt: skip
+    assert counted.rows == [[100.0, 1]]  # a 4 is a satisfied answer, and it counts in CSAT
