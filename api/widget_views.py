@@ -62,8 +62,7 @@ SITE_PAGES = {
         "body": [
             "The chat on this site stores what you write and the assistant's answers, to answer "
             "you, to hand you to a person when you ask, and to improve our service.",
-            "Ask us for a copy of what we hold about you, or to erase it: "
-            "privacy@brightloop.io.",
+            "Ask us for a copy of what we hold about you, or to erase it: privacy@brightloop.io.",
         ],
     },
 }
