@@ -9,8 +9,9 @@ import io
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -28,15 +29,18 @@ from assistant.insights.dashboard import PERIODS, Kpi, behind_cell, dashboard
 from assistant.insights.pain_points import Spot, pain_points
 from assistant.insights.periods import Period
 from assistant.insights.service import Answer, InsightsService
+from feedback.improvements import STATUSES as IMPROVEMENT_STATUSES
+from feedback.improvements import ImprovementBoard, quadrant
 from feedback.theme_report import theme_summaries
 from journey.auth import ROLES
-from journey.errors import InvalidInput
+from journey.errors import AppError, InvalidInput
 from journey.models import Account, StaffUser
 from journey.schemas import Day
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 Days = Annotated[int, Query(description="the days looked back")]
+ManagerDep = Annotated[StaffUser, Depends(require_role("manager"))]
 
 
 def _manager(request: Request, settings: Any, units: Any) -> StaffUser | Response:
@@ -107,6 +111,65 @@ def cell_page(
         "touchpoint": labels.get(touchpoint, touchpoint), "board": board,
         "cell": board.journey.cell(stage, touchpoint),
     })  # fmt: skip
+
+
+QUADRANTS = [("quick_wins", "Quick wins", "high impact, little effort"),
+             ("big_bets", "Big bets", "high impact, much effort"),
+             ("fill_ins", "Fill-ins", "less impact, little effort"),
+             ("reconsider", "Reconsider", "less impact, much effort")]  # fmt: skip
+EFFORTS = {1: "hours", 2: "days", 3: "weeks", 4: "a month", 5: "months"}
+
+
+@router.get("/dashboard/improvements", response_class=HTMLResponse)
+def improvements_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    user = _manager(request, settings, units)
+    if isinstance(user, Response):
+        return user
+    cards = ImprovementBoard(session).board()
+    staff = list(
+        session.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
+    )
+    return templates.TemplateResponse(request, "improvements.html", {
+        "user": user, "error": error, "quadrants": QUADRANTS, "efforts": EFFORTS,
+        "statuses": IMPROVEMENT_STATUSES, "staff": staff, "names": {u.id: u.name for u in staff},
+        "by_quadrant": {q: [c for c in cards if quadrant(c) == q]
+                        for q in [*(k for k, _, _ in QUADRANTS), "to_estimate"]},
+    })  # fmt: skip
+
+
+@router.post("/dashboard/improvements/{action}")
+def improvements_action(
+    action: str,
+    session: SessionDep,
+    user: ManagerDep,
+    item: Annotated[int | None, Form()] = None,
+    title: Annotated[str, Form(max_length=300)] = "",
+    effort: Annotated[str, Form(max_length=2)] = "",
+    owner: Annotated[str, Form(max_length=20)] = "",
+    status: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """refresh, add (a title) or save (a card's effort, owner and status), from the board."""
+    board = ImprovementBoard(session)
+    try:
+        if action == "refresh":
+            board.refresh()
+        elif action == "add":
+            board.add(title, user)
+        elif action == "save" and item is not None:
+            board.update(item, user, int(effort) if effort.isdigit() else None,
+                         int(owner) if owner.isdigit() else None, status or None)  # fmt: skip
+        else:
+            raise InvalidInput(f"no such action: {action}")
+    except AppError as exc:
+        session.rollback()
+        return RedirectResponse(f"/dashboard/improvements?{urlencode({'error': exc.detail})}", 303)
+    return RedirectResponse("/dashboard/improvements", 303)
 
 
 @router.get("/insights/answer.csv", dependencies=[Depends(require_role("manager"))])

@@ -24,6 +24,7 @@ from journey.models.core import (
 from journey.models.feedback import (
     Flag,
     FlagNote,
+    Improvement,
     Review,
     SurveyResponse,
     TextAnalysis,
@@ -44,6 +45,7 @@ __all__ = [
     "Conversation",
     "Flag",
     "FlagNote",
+    "Improvement",
     "JourneyEvent",
     "KnowledgeChunk",
     "KnowledgeSource",

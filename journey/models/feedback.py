@@ -216,3 +216,24 @@ class FlagNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Improvement(Base):
+    """An improvement on the manager's board: suggested from a theme or a kind of moment of
+    truth (impact from volume, sentiment and account value), or added by hand; the manager sets
+    the effort, an owner and the status."""
+
+    __tablename__ = "improvements"
+    __table_args__ = (UniqueConstraint("source", "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(16))  # theme, moment or manual
+    source_key: Mapped[str | None] = mapped_column(String(100))
+    impact: Mapped[float] = mapped_column(Float, default=0.0)  # 0-100
+    effort: Mapped[int | None] = mapped_column(Integer)  # 1 (hours) - 5 (months)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
