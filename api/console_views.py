@@ -71,6 +71,41 @@ def inbox_page(
     })  # fmt: skip
 
 
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+    reason: Annotated[str | None, Query(max_length=64)] = None,
+    stage: Annotated[str | None, Query(max_length=32)] = None,
+    touchpoint: Annotated[str | None, Query(max_length=32)] = None,
+    min_severity: Annotated[int | None, Query(ge=0, le=100)] = None,
+    owner: Annotated[str | None, Query(pattern=r"^(me|unassigned)?$")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """The review queue, most urgent first, filtered by reason, stage, touchpoint, severity
+    and owner."""
+    user = staff_or_none(request, settings, units)
+    if user is None:
+        return RedirectResponse("/login", 303)
+    query = FlagQuery(
+        reason=reason or None, stage=stage or None, touchpoint=touchpoint or None,
+        min_severity=min_severity, owner=owner or None, cursor=cursor, limit=50,
+    )  # fmt: skip
+    queue = FlagQueue(session)
+    vocabulary = settings.vocabulary
+    filters = {"reason": reason or "", "stage": stage or "", "touchpoint": touchpoint or "",
+               "min_severity": min_severity, "owner": owner or ""}  # fmt: skip
+    return templates.TemplateResponse(request, "queue.html", {
+        "user": user, "page": queue.list(query, user), "stats": queue.stats(user),
+        "filters": filters, "stages": [s.key for s in vocabulary.stages],
+        "touchpoints": sorted(vocabulary.channel_of), "error": error,
+        "more": urlencode({k: v for k, v in filters.items() if v}),
+    })  # fmt: skip
+
+
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(
     conversation_id: str,

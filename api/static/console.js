@@ -7,9 +7,11 @@
   if (!root || !window.EventSource) { return; }
   var kind = root.getAttribute("data-live");
   // The parts each page refreshes: the lists and counts, never a form being filled in.
-  var parts = kind === "inbox"
-    ? ["#conversations", "#flags", ".views ul", "#queue-title"]
-    : ["#messages", "#conv-status", ".side"];
+  var parts = {
+    inbox: ["#conversations", "#flags", ".views ul", "#queue-title"],
+    queue: ["#flags", "#queue-title"],
+    conversation: ["#messages", "#conv-status", ".side"]
+  }[kind] || [];
   var status = document.getElementById("live-status");
   var seen = null;
 

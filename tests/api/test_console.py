@@ -225,3 +225,32 @@ def test_the_console_stream_pulses_with_what_changed(client: TestClient, session
     assert event == "event: pulse"
     assert (data["waiting_for_human"], data["bot"], data["flags_open"]) == (1, 1, 1)
     assert client.get("/console/stream").status_code == 401
+
+
+def test_the_review_queue_page_filters_and_claims(
+    client: TestClient, session: Session, signed_in: Callable[[str], Any]
+) -> None:
+    chats(session)
+    session.add(Flag(evidence_key="other", reasons=["churn_intent"], severity=90, evidence=[],
+                     stage="retention", touchpoint="email"))  # fmt: skip
+    session.commit()
+    signed_in("Avery")
+
+    def listed(**params: Any) -> str:
+        page = client.get("/console/queue", params=params)
+        assert page.status_code == 200
+        return page.text.split('id="flags"')[1]  # the list, not the filters' options
+
+    everything = listed()
+    assert "churn intent" in everything and "handoff customer request" in everything
+    assert everything.index("churn intent") < everything.index("handoff customer")  # severity
+    churn = listed(reason="churn_intent")
+    assert "churn intent" in churn and "handoff customer request" not in churn
+    assert "1 to review" in client.get("/console/queue", params={"min_severity": 80}).text
+    assert "0 to review" in client.get("/console/queue", params={"owner": "me"}).text
+    flag = session.scalars(select(Flag).where(Flag.evidence_key == "other")).one()
+    claimed = client.post(f"/console/flags/{flag.id}/claim", data={"back": "/console/queue"},
+                          follow_redirects=False)  # fmt: skip
+    assert claimed.headers["location"] == "/console/queue"
+    assert "1 to review" in client.get("/console/queue", params={"owner": "me"}).text
+    assert client.get("/console/queue", params={"owner": "x"}).status_code == 422
