@@ -92,6 +92,7 @@ KPIS: list[tuple[str, str, str, str, int, dict[str, Any]]] = [
     ("nps", "NPS", "", "up", 1, {}),
     ("csat", "CSAT", "%", "up", 1, {}),
     ("handoff_rate", "Chats handed to a person", "%", "down", 1, {}),
+    ("bot_resolution", "Chats the assistant resolved", "%", "up", 1, {}),
     ("first_response_time", "First response time", " h", "down", 1, {}),
     ("sentiment", "Average sentiment", "", "up", 2, {}),
     ("moments_of_truth", "Moments of truth", "", "down", 0, {}),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, case, cast, func
+from sqlalchemy import String, and_, case, cast, exists, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,6 +25,7 @@ from journey.models import (
     Conversation,
     Flag,
     JourneyEvent,
+    Message,
     Review,
     SurveyResponse,
     TextAnalysis,
@@ -301,6 +302,16 @@ def _waited(dialect: str, hours: float) -> ColumnElement[bool]:
 
 
 _score = SurveyResponse.score
+# A chat the assistant resolved: it answered, nobody was brought in, and no answer of it was
+# rated unhelpful (the widget's thumbs) nor the chat rated 1 or 2 (its CSAT question).
+_RESOLVED_BY_BOT = and_(
+    Conversation.handoff_reason.is_(None),
+    exists().where(Message.conversation_id == Conversation.id, Message.role == "bot"),
+    ~exists().where(Message.conversation_id == Conversation.id,
+                    Message.meta["helpful"].as_boolean().is_(False)),
+    ~exists().where(SurveyResponse.source == "chat", SurveyResponse.external_id == Conversation.id,
+                    SurveyResponse.score <= 2),
+)  # fmt: skip
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in [
@@ -363,6 +374,13 @@ METRICS: dict[str, Metric] = {
             CONVERSATIONS,
             "percent",
             value=_share(Conversation.handoff_reason.is_not(None)),
+        ),
+        Metric(
+            "bot_resolution",
+            "resolved by the assistant %",
+            CONVERSATIONS,
+            "percent",
+            value=_share(_RESOLVED_BY_BOT),
         ),
         Metric("moments_of_truth", "moments of truth", FLAGS, "count", value=_count),
         Metric(

@@ -19,6 +19,8 @@ METRIC_WORDS: list[tuple[str, str]] = [
     (r"first[- ](?:response|reply|answer)|(?:response|reply) times?\b|time to (?:first )?respon"
      r"|respond",
      "first_response_time"),
+    (r"\b(?:bot|assistant|self[- ]service)(?:'s)? (?:resolution|resolved|containment)|"
+     r"resolved by the (?:bot|assistant)|(?:bot|assistant) resolv", "bot_resolution"),
     (r"resolution time|time to resol|resolve|resolution|\bfix\w*\b|\bsolv\w*\b"
      r"|\bclos(?:e|ed|ing)(?: out)?\b.*\btickets?\b|\btickets?\b.*\bclos(?:e|ed|ing)\b",
      "resolution_time"),

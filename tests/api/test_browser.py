@@ -193,7 +193,7 @@ def test_a_manager_reads_the_journey_map_asks_a_question_and_downloads_the_table
     page.fill("input[name=password]", AGENT_PASS)
     page.click("button[type=submit]")
     page.goto(f"{base}/dashboard")
-    assert page.locator(".kpi").count() == 8
+    assert page.locator(".kpi").count() == 9
     page.click(".journey-map a[aria-label^='Awareness, Website page']")
     page.locator("h1", has_text="Awareness · Website page").wait_for()
     page.go_back()

@@ -9,6 +9,7 @@ from typing import Any
 
 from builders import _at
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.insights.dashboard import behind_cell, dashboard
@@ -133,3 +134,32 @@ def test_the_dashboard_pages_for_a_manager(client: TestClient, session: Session)
     assert table.text.splitlines() == ["stage,events", "awareness,3", "onboarding,3"]
     unclear = client.get("/insights/answer.csv", params={"question": "what is the weather"})
     assert unclear.status_code == 422 and unclear.json()["error"] == "invalid_input"
+
+
+def test_a_chat_the_assistant_resolved_is_answered_not_handed_over_nor_rated_down(
+    session: Session,
+) -> None:
+    from builders import Items
+
+    from assistant.insights.query import run
+    from assistant.insights.spec import QuerySpec
+    from journey.models import Message
+
+    items = Items(session)
+    answered = [("visitor", "Is there a trial?"), ("bot", "Yes, 14 days.")]
+    resolved = items.chat(None, answered)
+    thumbs_down = items.chat(None, answered)
+    rated_low = items.chat(None, answered)
+    handed = items.chat(None, answered)
+    unanswered = items.chat(None, [("visitor", "hello?")])
+    bot = session.scalars(select(Message).where(Message.conversation_id == thumbs_down.id,
+                                                Message.role == "bot")).one()  # fmt: skip
+    bot.meta = {"helpful": False}
+    session.add(SurveyResponse(source="chat", external_id=rated_low.id, kind="csat", score=2,
+                               answered_at=_at("2026-03-02")))  # fmt: skip
+    handed.handoff_reason = "customer_request"
+    session.flush()
+    spec = QuerySpec(metrics=["bot_resolution", "conversations"], as_of=date(2026, 12, 31))
+    # of the five (the unanswered one too), only the first: `resolved`
+    assert run(session, spec, Vocabulary()).rows == [[20.0, 5]]
+    assert resolved.handoff_reason is None and unanswered.handoff_reason is None
