@@ -1,7 +1,8 @@
 /* Journey Assistant chat widget. Embed with:
  *   <script src="https://YOUR-HOST/widget.js" defer></script>
  * Optional attributes on the script tag: data-title, data-greeting, data-privacy (the URL of
- * the privacy text the chat's notice links to).
+ * the privacy text the chat's notice links to), data-consent="required" (the visitor agrees
+ * before anything is stored, in this browser or on the server).
  * No dependencies, no external requests: it only talks to the host it was loaded from. */
 (function () {
   "use strict";
@@ -12,8 +13,9 @@
     "Hi! I answer from our help centre and can bring in a person any time.";
   var privacy = script.getAttribute("data-privacy");
   var store = window.localStorage;
+  var consented = script.getAttribute("data-consent") !== "required" || store.getItem("journey.consent") === "yes";
   var visitorId = store.getItem("journey.visitor") || ("v-" + Math.random().toString(36).slice(2) + Date.now().toString(36));
-  store.setItem("journey.visitor", visitorId);
+  if (consented) { store.setItem("journey.visitor", visitorId); }
   var conversationId = store.getItem("journey.conversation");
   var status = "bot";
   var seen = {};
@@ -157,6 +159,21 @@
     var notice = el("p", {"class": "ja-notice"}, "This chat is stored to answer you and to improve our service. ");
     if (privacy) { notice.appendChild(el("a", {href: privacy, target: "_blank", rel: "noopener"}, "Privacy")); }
     log.appendChild(notice);
+    if (!consented) {
+      // Nothing is stored, here or on the server, until the visitor agrees.
+      var agree = el("button", {type: "button", "class": "ja-suggestion", id: "ja-agree"}, "I agree");
+      notice.appendChild(document.createTextNode(" "));
+      notice.appendChild(agree);
+      input.disabled = true; send.disabled = true; human.disabled = true; end.disabled = true;
+      agree.addEventListener("click", function () {
+        consented = true;
+        store.setItem("journey.consent", "yes");
+        store.setItem("journey.visitor", visitorId);
+        agree.remove();
+        input.disabled = false; send.disabled = false; human.disabled = false; end.disabled = false;
+        input.focus();
+      });
+    }
     if (!conversationId) { bubble("bot", greeting); return; }
     api("/chat/conversations/" + conversationId).then(function (t) {
       if (t.conversation.status === "closed") { forget(); bubble("bot", greeting); return; }
@@ -338,7 +355,7 @@
     panel.classList.toggle("open", open);
     launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
     launcher.setAttribute("aria-expanded", String(open));
-    if (open) { input.focus(); } else { launcher.focus(); }
+    if (open) { (panel.querySelector("#ja-agree") || input).focus(); } else { launcher.focus(); }
   }
   launcher.addEventListener("click", function () { toggle(!panel.classList.contains("open")); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { toggle(false); } });

@@ -260,6 +260,30 @@ def test_the_widget_on_a_phone_by_keyboard_alone_with_ratings(
     page.close()
 
 
+def test_where_consent_is_required_nothing_is_stored_before_the_visitor_agrees(
+    server: tuple[str, str], browser: Any
+) -> None:
+    base, _ = server
+    page = browser.new_page()
+    page.goto(f"{base}/site/privacy")  # a page of the site, with the widget asking first
+    page.evaluate("localStorage.clear()")
+    page.set_content(f'<main><h1>Acme</h1></main><script src="{base}/widget.js" '
+                     'data-consent="required" data-privacy="/privacy"></script>')  # fmt: skip
+    page.locator("#ja-launcher").wait_for()
+    assert page.evaluate("Object.keys(localStorage)") == []  # no visitor id before consent
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "ja-agree"
+    assert page.locator("#ja-input").is_disabled()
+    page.keyboard.press("Enter")  # "I agree"
+    assert page.evaluate("localStorage.getItem('journey.consent')") == "yes"
+    assert page.evaluate("localStorage.getItem('journey.visitor')")
+    page.fill("#ja-input", "When is chat support open?")
+    page.press("#ja-input", "Enter")
+    page.locator(".ja-bot .ja-sources").wait_for(timeout=30_000)
+    page.close()
+
+
 def test_a_dropped_stream_shows_the_stored_answer_once(
     server: tuple[str, str], browser: Any
 ) -> None:
