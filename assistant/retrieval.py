@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wordfreq import zipf_frequency
 
+from assistant.untrusted import web_url, without_instructions
 from ingestion.knowledge import KnowledgeBase
 from journey.models import KnowledgeChunk, KnowledgeSource
 from journey.text import asking_sentences, content_words, lines_and_sentences, stem, words
@@ -338,10 +339,11 @@ class HybridRetriever:
         passages = [
             Passage(
                 id=cid,
-                text=row.text,
+                # What the page says, not what it tells the assistant to do.
+                text=without_instructions(row.text),
                 source=source,
                 title=row.title,
-                url=row.url,
+                url=web_url(row.url),
                 section=row.section,
                 score=fused[cid],
                 dense=found.dense_score.get(cid, 0.0),

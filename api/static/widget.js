@@ -108,7 +108,9 @@
     var box = el("div", {"class": "ja-sources"}, "Sources: ");
     citations.forEach(function (c, i) {
       var label = "[" + c.number + "] " + c.title;
-      box.appendChild(c.url ? el("a", {href: c.url, target: "_blank", rel: "noopener"}, label) : el("span", {}, label));
+      // Only a web link is a link: a source's URL is the knowledge's, not ours to trust.
+      var web = c.url && /^(https?:\/\/|\/)/i.test(c.url);
+      box.appendChild(web ? el("a", {href: c.url, target: "_blank", rel: "noopener"}, label) : el("span", {}, label));
       if (i < citations.length - 1) box.appendChild(document.createTextNode(" · "));
     });
     node.appendChild(box);
