@@ -37,6 +37,7 @@ from api import (
 from api.errors import install_error_handlers
 from api.limits import MB, BodyLimit
 from api.openapi import document_errors, errors
+from api.security import SameOrigin, SecurityHeaders
 from api.services import Services
 
 # Bodies are read whole before validation: bound them. A batch of events and uploaded files
@@ -79,6 +80,8 @@ def create_app(container: Services) -> FastAPI:
         allow_headers=["Content-Type"],
     )
     app.add_middleware(BodyLimit, default=MB, by_prefix=BODY_LIMITS)
+    app.add_middleware(SameOrigin)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for module in (
         health_views,

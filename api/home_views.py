@@ -39,7 +39,10 @@ def login_submit(
             request, "login.html", {"error": exc.detail, "email": email}, status_code=401
         )
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+    # Sent to this site only (strict), over TLS when served so, and gone when the token is.
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https",
+                        max_age=settings.auth.token_ttl_days * 86400)  # fmt: skip
     return response
 
 

@@ -108,5 +108,12 @@ def test_pages_require_sign_in(client: TestClient, session: Session) -> None:
     assert denied.status_code == 401 and "wrong email or password" in denied.text
     signed_in = client.post("/login", data={"email": "pat@staff.test", "password": "correct-horse"})
     assert signed_in.status_code == 200 and "Journey overview" in signed_in.text
-    client.post("/logout")
+    cookie = signed_in.history[0].headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=2592000" in cookie
+    assert "secure" not in cookie  # served over plain http here
+    # a page of another site cannot sign the user out (nor change anything else)
+    forged = client.post("/logout", headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403 and forged.json()["error"] == "cross_site_request"
+    assert client.get("/", follow_redirects=False).status_code == 200
+    client.post("/logout", headers={"Origin": "http://testserver"})
     assert client.get("/", follow_redirects=False).status_code == 303

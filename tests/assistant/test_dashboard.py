@@ -110,6 +110,7 @@ def test_the_dashboard_pages_for_a_manager(client: TestClient, session: Session)
         client.cookies.clear()
         signing = {"email": f"{role}@dash.test", "password": "s3cret-pass"}
         assert client.post("/login", data=signing, follow_redirects=False).status_code == 303
+        client.headers["Origin"] = "http://testserver"  # what the app's own pages send
 
     sign_in("agent")
     assert client.get("/dashboard").status_code == 403  # a manager's page

@@ -129,6 +129,7 @@ def test_the_board_over_the_api_and_its_page(
     auth.create_user("boss@x.test", "Boss", "manager", "s3cret-pass")
     session.commit()
     client.post("/login", data={"email": "boss@x.test", "password": "s3cret-pass"})
+    client.headers["Origin"] = "http://testserver"  # what the app's own pages send
     page = client.get("/dashboard/improvements")
     assert page.status_code == 200
     quick = page.text.split('id="q-quick_wins"')[1].split("</section>")[0]
