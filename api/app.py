@@ -39,6 +39,7 @@ from api.limits import MB, BodyLimit
 from api.openapi import document_errors, errors
 from api.security import SameOrigin, SecurityHeaders
 from api.services import Services
+from api.throttle import Throttle
 
 # Bodies are read whole before validation: bound them. A batch of events and uploaded files
 # get larger limits of their own.
@@ -71,6 +72,7 @@ def create_app(container: Services) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
+    app.state.throttle = Throttle(container.settings.limits)
     # The widget runs on the company's own sites; no credentials cross origins, so staff
     # cookies never ride along.
     app.add_middleware(

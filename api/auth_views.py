@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.openapi import errors
 from api.routing import UnitOfWorkRoute
+from api.throttle import client_address, throttle_of
 from journey.auth import AuthService
 from journey.schemas import Text
 
@@ -31,11 +32,13 @@ class TokenOut(BaseModel):
     user: StaffOut
 
 
-@router.post("/token", responses=errors(401))
-def login(body: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    """Exchange a staff email and password for a bearer token."""
-    user, token = AuthService(session, settings.auth.token_ttl_days).login(
-        body.email, body.password
+@router.post("/token", responses=errors(401, 429))
+def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> TokenOut:
+    """Exchange a staff email and password for a bearer token. Failures are throttled per
+    account and per address (429 with Retry-After)."""
+    auth = AuthService(session, settings.auth.token_ttl_days)
+    user, token = throttle_of(request).sign_in(
+        client_address(request), body.email, lambda: auth.login(body.email, body.password)
     )
     return TokenOut(token=token, user=StaffOut.model_validate(user))
 

@@ -22,6 +22,7 @@ from api.deps import (
 )
 from api.routing import UnitOfWorkRoute
 from api.services import Services
+from api.throttle import rate_limited
 from assistant.engine import Event
 from assistant.inbox import ConversationView, Inbox, InboxPage, View
 from assistant.next_steps.service import Suggestion, accept_chat_suggestion, chat_suggestions
@@ -49,6 +50,13 @@ from journey.errors import AppError
 from journey.schemas import RowId, Text
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
+# A visitor's message counts for its conversation (one person typing), then for the address:
+# one refused for the conversation leaves the address's other visitors their share.
+A_MESSAGE = [
+    Depends(rate_limited("conversation_messages", "messages in this conversation",
+                         per="conversation_id")),
+    Depends(rate_limited("messages", "messages")),
+]  # fmt: skip
 staff = [Depends(require_role("agent"))]
 
 
@@ -84,14 +92,21 @@ def suggestions_for(
     return chat_suggestions(units, container.settings.vocabulary, catalogue, conversation_id)
 
 
-@router.post("/conversations", status_code=201)
+@router.post(
+    "/conversations",
+    status_code=201,
+    dependencies=[Depends(rate_limited("conversations", "conversations opened"))],
+)
 def start_conversation(body: ConversationIn, chats: ConversationsDep) -> ConversationOut:
     """Open a conversation; keep its id: it is needed to post and read messages."""
     conversation = chats.start(body.visitor_id, page_url=body.page_url, touchpoint=body.touchpoint)
     return ConversationOut.model_validate(conversation)
 
 
-@router.post("/conversations/{conversation_id}/messages")
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    dependencies=A_MESSAGE,
+)
 def post_message(
     conversation_id: str,
     body: MessageIn,
@@ -101,7 +116,8 @@ def post_message(
 ) -> ReplyOut:
     """Send a visitor message and get the assistant's reply (kind `silent` once a person
     has taken the conversation over)."""
-    turn = receive_message(units, settings.vocabulary, conversation_id, body.text)
+    turn = receive_message(units, settings.vocabulary, conversation_id, body.text,
+                           settings.limits.messages_per_conversation)  # fmt: skip
     container.request_analysis()
     answered = None
     for kind, value in answer_message(units, settings.vocabulary, container.answer_engine, turn):
@@ -113,6 +129,7 @@ def post_message(
 
 @router.post(
     "/conversations/{conversation_id}/messages/stream",
+    dependencies=A_MESSAGE,
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
@@ -126,7 +143,8 @@ def stream_message(
     """The same as posting a message, streamed as server-sent events: `token` events with
     text, one `sources` event, then `done` with the whole reply (or `error`)."""
     # Stored before the stream starts: a wrong id or empty text is an HTTP error, not an event.
-    turn = receive_message(units, settings.vocabulary, conversation_id, body.text)
+    turn = receive_message(units, settings.vocabulary, conversation_id, body.text,
+                           settings.limits.messages_per_conversation)  # fmt: skip
     container.request_analysis()
     events = answer_message(units, settings.vocabulary, container.answer_engine, turn)
     suggestions = suggestions_for(units, container, conversation_id)

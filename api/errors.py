@@ -32,7 +32,11 @@ def error_response(status: int, code: str, detail: object) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.detail)
+        response = error_response(exc.status_code, exc.code, exc.detail)
+        wait = getattr(exc, "retry_after_seconds", None)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

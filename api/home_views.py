@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, staff_or_none
 from api.routing import UnitOfWorkRoute
+from api.throttle import client_address, throttle_of
 from journey.auth import AuthService
 from journey.errors import AppError
 from journey.overview import overview
@@ -32,12 +33,16 @@ def login_submit(
     email: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> Response:
+    auth = AuthService(session, settings.auth.token_ttl_days)
     try:
-        _, token = AuthService(session, settings.auth.token_ttl_days).login(email, password)
+        _, token = throttle_of(request).sign_in(
+            client_address(request), email, lambda: auth.login(email, password)
+        )
     except AppError as exc:
         return templates.TemplateResponse(
-            request, "login.html", {"error": exc.detail, "email": email}, status_code=401
-        )
+            request, "login.html", {"error": exc.detail, "email": email},
+            status_code=exc.status_code,
+        )  # fmt: skip
     response = RedirectResponse("/", status_code=303)
     # Sent to this site only (strict), over TLS when served so, and gone when the token is.
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",

@@ -29,11 +29,13 @@ _WHY = {
     404: "Nothing has this id.",
     409: "The resource is not in a state that allows this.",
     413: "The request body is over the size limit.",
+    429: "Too many requests from this address (or failed sign-ins); retry after Retry-After.",
     422: "A parameter or the body is invalid (error `validation_error` or `invalid_input`).",
     503: "The database is busy; retry after the seconds in Retry-After.",
 }
 _HEADERS: dict[int, dict[str, Any]] = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
     503: {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
 }
 _REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -64,6 +66,8 @@ def _statuses(route: APIRoute) -> list[int]:
         found.append(404)
     if route.body_field is not None:
         found.append(413)
+    if any(name.startswith("rate_limited.") for name in names):
+        found.append(429)
     if params or route.body_field is not None:
         found.append(422)
     if get_session in calls:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from assistant.engine import AnswerEngine, Event, Reply
 from assistant.language import detect_language
 from feedback.queue import FlagQueue
 from journey.db import UnitsOfWork, transaction, utcnow
-from journey.errors import Conflict, InvalidInput, NotFound
+from journey.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from journey.models import Contact, Conversation, Flag, Message, StaffUser, SurveyResponse
 from journey.schemas import EventIn
 from journey.service import JourneyService
@@ -42,6 +42,7 @@ NEXT_STEP = {
     "model_failure": "Answer the visitor; the answer model failed.",
 }
 MAX_MESSAGE = 4000
+MAX_VISITOR_MESSAGES = 300  # in one conversation (configured: [limits] messages_per_conversation)
 ROLES = ("visitor", "bot", "agent", "system")
 # The answer engine reads the last six visitor and bot messages at most.
 HISTORY_MESSAGES = 8
@@ -72,12 +73,17 @@ class Answered:
 
 
 def receive_message(
-    units: UnitsOfWork, vocabulary: Vocabulary, conversation_id: str, text: str
+    units: UnitsOfWork,
+    vocabulary: Vocabulary,
+    conversation_id: str,
+    text: str,
+    most: int = MAX_VISITOR_MESSAGES,
 ) -> Turn:
     """Store a visitor's message in a unit of work of its own: committed before it is answered,
-    so it is never lost, and no write lock is held while the answer is made."""
+    so it is never lost, and no write lock is held while the answer is made. A conversation
+    takes at most `most` visitor messages."""
     with transaction(units.write) as session:
-        return ConversationService(session, vocabulary).receive(conversation_id, text)
+        return ConversationService(session, vocabulary).receive(conversation_id, text, most)
 
 
 def answer_message(
@@ -142,7 +148,7 @@ class ConversationService:
 
     # -- the visitor's side -------------------------------------------------------------------
 
-    def receive(self, conversation_id: str, text: str) -> Turn:
+    def receive(self, conversation_id: str, text: str, most: int = MAX_VISITOR_MESSAGES) -> Turn:
         """Store the visitor's message; what answering it needs comes back as a Turn."""
         text = text.strip()
         if not text:
@@ -153,6 +159,10 @@ class ConversationService:
         conversation = self.get(conversation_id)
         if conversation.status == "closed":
             raise Conflict("the conversation is closed; start a new one")
+        said = self.session.scalar(select(func.count()).where(
+            Message.conversation_id == conversation.id, Message.role == "visitor"))  # fmt: skip
+        if (said or 0) >= most:
+            raise TooManyRequests(f"a conversation takes {most} messages; start a new one")
         language = detected or conversation.language or "en"
         conversation.language = conversation.language or language
         message = self._add(conversation, "visitor", text, language=language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -22,6 +23,11 @@ TOKEN_PREFIX = "ja_"
 USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
+
+
+@functools.cache
+def _no_account_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _digest(token: str) -> str:
@@ -80,6 +86,8 @@ class AuthService:
         user = self.session.scalar(select(StaffUser).where(StaffUser.email == email.lower()))
         try:
             if user is None or not user.active or user.password_hash is None:
+                # As slow as a wrong password: the time taken does not tell who has an account.
+                _hasher.verify(_no_account_hash(), password)
                 raise VerificationError()
             _hasher.verify(user.password_hash, password)
         except VerificationError:

@@ -60,3 +60,14 @@ class Unavailable(AppError):
     code = "unavailable"
     status_code = 503
     retry_after_seconds = 2
+
+
+class TooManyRequests(AppError):
+    """Over a rate limit: the client may try again after `retry_after_seconds` (if given)."""
+
+    code = "too_many_requests"
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after_seconds: int | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds

@@ -138,6 +138,21 @@ class AuthSettings(BaseModel):
     token_ttl_days: int = 30
 
 
+class LimitSettings(BaseModel):
+    """Abuse limits, as "N/period" ("20/minute", "5/15 minutes"): per client address, and per
+    account for failed sign-ins. Counted in this process, or in Redis to share them."""
+
+    storage_uri: str = Field(default="memory://", description="or redis://host:6379")
+    # Per address: generous, as an office's visitors share one address behind its firewall.
+    conversations: str = "60/minute"  # opened
+    messages: str = "300/minute"  # visitor messages
+    # Per conversation: one person typing.
+    conversation_messages: str = "20/minute"
+    messages_per_conversation: int = Field(default=300, ge=1)  # then a new one is started
+    login_failures_per_account: str = "5/15 minutes"
+    login_failures_per_address: str = "50/15 minutes"
+
+
 def _config_file() -> Path:
     return Path(os.environ.get("JOURNEY_CONFIG_FILE", "journey.toml"))
 
@@ -183,6 +198,7 @@ class Settings(BaseSettings):
     next_steps: NextStepsSettings = NextStepsSettings()
     smtp: SmtpSettings = SmtpSettings()
     server: ServerSettings = ServerSettings()
+    limits: LimitSettings = LimitSettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()
 
