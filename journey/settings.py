@@ -130,7 +130,9 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = Field(
-        default=["*"], description="sites allowed to embed the chat widget"
+        default_factory=list,
+        description="sites allowed to embed the chat widget (https://www.example.com); the "
+        "app's own pages always may",
     )
 
 

@@ -6,6 +6,7 @@ its own policy."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -65,3 +66,18 @@ def test_pages_carry_a_content_policy_and_every_answer_nosniff(client: TestClien
     docs = client.get("/docs").headers["content-security-policy"]
     assert "script-src 'self' 'unsafe-inline'" in docs  # its own, kept
     assert "strict-transport-security" not in page.headers  # plain http here
+
+
+def test_only_the_configured_sites_may_call_from_their_pages(container: Any) -> None:
+    from api.app import create_app
+
+    preflight = {"Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}  # fmt: skip
+    with TestClient(create_app(container)) as nobody:
+        refused = nobody.options("/chat/conversations", headers=preflight)
+        assert "access-control-allow-origin" not in refused.headers
+    container.settings.server.cors_origins = ["https://shop.example"]
+    with TestClient(create_app(container)) as configured:
+        allowed = configured.options("/chat/conversations", headers=preflight)
+        assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
+        assert "access-control-allow-credentials" not in allowed.headers  # no cookies across
