@@ -32,6 +32,7 @@ from api import (
     next_steps_views,
     queue_views,
     theme_views,
+    users_views,
     widget_views,
 )
 from api.errors import install_error_handlers
@@ -95,6 +96,7 @@ def create_app(container: Services) -> FastAPI:
         automations_views,
         improvements_views,
         theme_views,
+        users_views,
         home_views,
         console_views,
         dashboard_views,

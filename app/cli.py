@@ -344,6 +344,71 @@ def analyze(
         run_analysis(c, rediscover)
 
 
+@users_app.command("list")
+def users_list() -> None:
+    """The staff users, with their role and whether they are active."""
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from journey.db import transaction
+    from journey.models import StaffUser
+
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        table = Table("id", "email", "name", "role", "active")
+        for u in session.scalars(select(StaffUser).order_by(StaffUser.email)):
+            table.add_row(str(u.id), u.email, u.name, u.role, "yes" if u.active else "no")
+    console.print(table)
+
+
+@users_app.command("set")
+def users_set(
+    email: Annotated[str, typer.Argument(help="the staff user's email")],
+    role: Annotated[str | None, typer.Option(help="agent, manager or admin")] = None,
+    active: Annotated[
+        bool | None,
+        typer.Option("--active/--deactivate", help="deactivating signs them out everywhere"),
+    ] = None,
+) -> None:
+    """Change a staff user's role, or deactivate (or reactivate) them."""
+    from journey.auth import AuthService
+    from journey.db import transaction
+
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        auth = AuthService(session, c.settings.auth.token_ttl_days)
+        user = auth.change_user(_staff_id(session, email), "cli", role=role, active=active)
+        said = f"{user.email}: {user.role}, {'active' if user.active else 'deactivated'}"
+    console.print(said, highlight=False)
+
+
+@users_app.command("revoke")
+def users_revoke(email: Annotated[str, typer.Argument(help="the staff user's email")]) -> None:
+    """Revoke every token of a staff user: signed out of every session and API client."""
+    from journey.auth import AuthService
+    from journey.db import transaction
+    from journey.models import StaffUser
+
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        user = session.get(StaffUser, _staff_id(session, email))
+        assert user is not None
+        revoked = AuthService(session).revoke_all(user, "cli")
+    console.print(f"revoked {revoked} tokens of {email}", highlight=False)
+
+
+def _staff_id(session: Any, email: str) -> int:
+    from sqlalchemy import select
+
+    from journey.errors import NotFound
+    from journey.models import StaffUser
+
+    found = session.scalar(select(StaffUser.id).where(StaffUser.email == email.strip().lower()))
+    if found is None:
+        raise NotFound(f"no staff user {email}")
+    return int(found)
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(help="sign-in email")],

@@ -10,11 +10,11 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from journey.db import utcnow
-from journey.errors import Conflict, InvalidInput, Unauthorized
+from journey.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from journey.models import ApiToken, AuditLog, StaffUser
 
 Role = Literal["agent", "manager", "admin"]
@@ -116,6 +116,53 @@ class AuthService:
         self.session.execute(
             update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now or utcnow())
         )
+
+    def change_user(
+        self, user_id: int, actor: str, role: str | None = None, active: bool | None = None
+    ) -> StaffUser:
+        """Change a staff user's role or deactivate them (which revokes their tokens, so every
+        session and API client of theirs stops at once); the last active admin stays one."""
+        user = self.session.get(StaffUser, user_id)
+        if user is None:
+            raise NotFound(f"no staff user {user_id}")
+        if role is not None and role not in ROLES:
+            raise InvalidInput(f"role: must be one of {', '.join(ROLES)}, not {role!r}")
+        losing_admin = (
+            user.role == "admin"
+            and user.active
+            and ((role is not None and role != "admin") or active is False)
+        )
+        if losing_admin and self._active_admins() <= 1:
+            raise Conflict("this is the last active admin: make another admin first")
+        changed: dict[str, object] = {}
+        if role is not None and role != user.role:
+            changed["role"] = [user.role, role]
+            user.role = role
+        if active is not None and active != user.active:
+            changed["active"] = active
+            user.active = active
+            if not active:
+                changed["tokens_revoked"] = self.revoke_all(user)
+        self.session.add(AuditLog(actor=actor, action="user.changed", target_type="staff_user",
+                                  target_id=str(user.id), details=changed))  # fmt: skip
+        return user
+
+    def revoke_all(self, user: StaffUser, actor: str | None = None) -> int:
+        """Revoke every token of the user: they are signed out everywhere. Returns how many."""
+        now = utcnow()
+        live = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        rows = self.session.scalars(live).all()
+        for row in rows:
+            row.revoked_at = now
+        if actor is not None:
+            self.session.add(AuditLog(actor=actor, action="user.tokens_revoked",
+                                      target_type="staff_user", target_id=str(user.id),
+                                      details={"tokens": len(rows)}))  # fmt: skip
+        return len(rows)
+
+    def _active_admins(self) -> int:
+        return self.session.scalar(select(func.count()).where(
+            StaffUser.role == "admin", StaffUser.active)) or 0  # fmt: skip
 
     def revoke(self, token: str) -> None:
         row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))

@@ -9,6 +9,7 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
@@ -225,10 +226,26 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     def masked(self) -> dict[str, Any]:
-        """Effective settings as plain data, secrets and database passwords masked."""
+        """Effective settings as plain data: secrets, and the credentials of any URL (a
+        database's, a vector server's, a model provider's), masked."""
         data = self.model_dump(mode="json", exclude={"vocabulary"})
         data["database"]["url"] = _mask_url_password(self.database_url)
-        return data
+        return _without_credentials(data)
+
+
+def _without_credentials(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_credentials(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_credentials(v) for v in value]
+    if isinstance(value, str) and "://" in value and "@" in value:
+        parts = urlsplit(value)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        if parts.password:  # user:password@host: the user name may stay
+            return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+        if parts.username:  # token@host: the "user" is the secret
+            return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    return value
 
 
 def _mask_url_password(url: str) -> str:

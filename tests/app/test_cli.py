@@ -23,6 +23,35 @@ def test_config_masks_secrets(env: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "bob:***@db/j" in result.output
 
 
+def test_config_masks_credentials_in_every_url(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEY_VECTORS__SERVER_URL", "http://admin:s3cr3t@chroma.internal:8000")
+    monkeypatch.setenv("JOURNEY_GENERATOR__BASE_URL", "https://sk-token-123@llm.internal/v1")
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "s3cr3t" not in result.output and "sk-token-123" not in result.output
+    assert "admin:***@chroma.internal:8000" in result.output
+    assert "https://***@llm.internal/v1" in result.output
+
+
+def test_admins_deactivate_staff_and_revoke_their_tokens(env: Path) -> None:
+    for email, role in [("boss@x.io", "admin"), ("avery@x.io", "agent")]:
+        made = runner.invoke(app, ["users", "create", "--email", email, "--role", role,
+                                   "--no-password"])  # fmt: skip
+        assert made.exit_code == 0, made.output
+    listed = runner.invoke(app, ["users", "list"]).output
+    assert "avery@x.io" in listed and "agent" in listed
+    changed = runner.invoke(app, ["users", "set", "avery@x.io", "--role", "manager"])
+    assert "avery@x.io: manager, active" in changed.output
+    gone = runner.invoke(app, ["users", "set", "avery@x.io", "--deactivate"])
+    assert "avery@x.io: manager, deactivated" in gone.output
+    revoked = runner.invoke(app, ["users", "revoke", "boss@x.io"])
+    assert "revoked 1 tokens of boss@x.io" in revoked.output
+    last = runner.invoke(app, ["users", "set", "boss@x.io", "--deactivate"])
+    assert last.exit_code == 1 and "last active admin" in last.output
+    nobody = runner.invoke(app, ["users", "set", "nobody@x.io", "--active"])
+    assert nobody.exit_code == 1 and "no staff user nobody@x.io" in nobody.output
+
+
 def test_config_file_is_read_and_a_bad_key_is_named(env: Path) -> None:
     (env / "journey.toml").write_text("[server]\nport = 9123\n")
     assert '"port": 9123' in runner.invoke(app, ["config"]).output
