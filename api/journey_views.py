@@ -58,5 +58,7 @@ def contact_timeline(
 @router.post("/identify")
 def identify(body: IdentifyIn, journey: JourneyDep, user: CurrentUser) -> ContactOut:
     """Bind an anonymous visitor id to a contact, moving its history onto the contact."""
-    contact = journey.identify(body.visitor_id, body.email, body.name, body.job_title)
+    consent = {"consent_analytics": body.consent_analytics,
+               "consent_marketing": body.consent_marketing}  # fmt: skip
+    contact = journey.identify(body.visitor_id, body.email, body.name, body.job_title, consent)
     return ContactOut.model_validate(contact)

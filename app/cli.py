@@ -344,6 +344,33 @@ def analyze(
         run_analysis(c, rediscover)
 
 
+gdpr_app = typer.Typer(help="A person's data: their right of access.", no_args_is_help=True)
+app.add_typer(gdpr_app, name="gdpr")
+
+
+@gdpr_app.command("export")
+def gdpr_export(
+    contact: Annotated[str, typer.Argument(help="the contact's id or email")],
+    out: Annotated[Path | None, typer.Option("--out", help="write the JSON here")] = None,
+) -> None:
+    """Everything stored about a contact, as JSON (printed, or written to --out)."""
+    from journey.db import transaction
+    from journey.privacy import export_contact, find_contact
+    from journey.service import audit
+
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        found = find_contact(session, contact)
+        data = export_contact(session, found)
+        audit(session, "cli", "contact.exported", "contact", found.id)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}", highlight=False)
+
+
 @users_app.command("list")
 def users_list() -> None:
     """The staff users, with their role and whether they are active."""

@@ -147,3 +147,7 @@ class IdentifyIn(BaseModel):
     email: EmailStr = Field(max_length=254)
     name: Text | None = Field(default=None, max_length=200)
     job_title: Text | None = Field(default=None, max_length=200)
+    consent_analytics: bool | None = Field(
+        default=None, description="what the person agreed to on the site's form; none: not asked"
+    )
+    consent_marketing: bool | None = None

@@ -208,18 +208,32 @@ class JourneyService:
     # -- identity -----------------------------------------------------------------------------
 
     def identify(
-        self, visitor_id: str, email: str, name: str | None = None, job_title: str | None = None
+        self,
+        visitor_id: str,
+        email: str,
+        name: str | None = None,
+        job_title: str | None = None,
+        consent: dict[str, bool | None] | None = None,
     ) -> Contact:
         """Bind an anonymous visitor to a contact (found or created by email), moving the
-        visitor's anonymous history (events, conversations) onto the contact."""
+        visitor's anonymous history (events, conversations) onto the contact. Consent
+        (`consent_analytics`, `consent_marketing`) is recorded as given, and only then; a new
+        contact has given none."""
         contact = self.contacts.by_email(email)
         if contact is None:
-            contact = Contact(email=email.lower(), name=name, job_title=job_title)
+            contact = Contact(email=email.lower(), name=name, job_title=job_title,
+                              consent_analytics=False, consent_marketing=False)  # fmt: skip
             self.session.add(contact)
             self.session.flush()
         else:
             contact.name = contact.name or name
             contact.job_title = contact.job_title or job_title
+        given = {k: v for k, v in (consent or {}).items() if v is not None}
+        if given:
+            for kind, value in given.items():
+                setattr(contact, kind, value)
+            contact.consent_updated_at = utcnow()
+            self.audit("system", "contact.consent", "contact", contact.id, **given)
         visitor = self.contacts.visitor(visitor_id)
         if visitor is None:
             visitor = VisitorId(visitor_id=visitor_id)

@@ -56,7 +56,8 @@ class Contact(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), index=True
     )
     consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_analytics: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Recorded as given (identify, an import), never assumed: no until the person says yes.
+    consent_analytics: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stage: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 import subprocess
@@ -90,6 +91,22 @@ def test_import_events_reports_and_is_idempotent(env: Path) -> None:
     assert "2 rows: 0 accepted, 1 duplicates (already stored), 1 rejected." in second.output
     strict = runner.invoke(app, [*args, "--strict"])
     assert strict.exit_code == 1 and "Strict mode: nothing written." in strict.output
+
+
+def test_gdpr_export_writes_everything_about_a_contact(env: Path) -> None:
+    data = env / "events.csv"
+    data.write_text("ts,kind,who\n2026-01-05T10:00:00Z,demo_booked,ann@acme.io\n")
+    imported = runner.invoke(app, ["import", "events", str(data), "--map", "occurred_at=ts",
+                                   "--map", "type=kind", "--map", "contact_email=who"])  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    out = env / "ann.json"
+    exported = runner.invoke(app, ["gdpr", "export", "ann@acme.io", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    data_of_ann = json.loads(out.read_text())
+    assert data_of_ann["contact"]["email"] == "ann@acme.io"
+    assert [e["type"] for e in data_of_ann["journey_events"]] == ["demo_booked"]
+    unknown = runner.invoke(app, ["gdpr", "export", "bob@acme.io"])
+    assert unknown.exit_code == 1 and "no contact bob@acme.io" in unknown.output
 
 
 def test_import_bad_mapping_is_one_line(env: Path) -> None:

@@ -1,0 +1,29 @@
+"""A person's data for admins: everything stored about a contact (the right of access)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from api.deps import CurrentUser, SessionDep, require_role
+from api.routing import UnitOfWorkRoute
+from journey.privacy import export_contact, find_contact
+from journey.service import audit
+
+router = APIRouter(
+    route_class=UnitOfWorkRoute,
+    prefix="/admin/contacts",
+    tags=["privacy"],
+    dependencies=[Depends(require_role("admin"))],
+)
+
+
+@router.get("/{contact}/export")
+def export(contact: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Everything stored about the contact (an id or an email), as JSON; the export is
+    audited."""
+    found = find_contact(session, contact)
+    data = export_contact(session, found)
+    audit(session, user.email, "contact.exported", "contact", found.id)
+    return data

@@ -1,0 +1,100 @@
+"""A person's data, for their right of access (GDPR art. 15): everything stored about a contact,
+as plain JSON: who they are, their visitor ids, journey events, conversations with every
+message, tickets with their comments, reviews, survey answers, the analysis of each of their
+texts, the moments of truth about them, the next steps suggested, and the audit entries that
+name them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from journey.errors import NotFound
+from journey.models import (
+    AuditLog,
+    Contact,
+    Conversation,
+    Flag,
+    JourneyEvent,
+    Message,
+    NextStepSuggestion,
+    Review,
+    SurveyResponse,
+    TextAnalysis,
+    Ticket,
+    TicketComment,
+    VisitorId,
+)
+
+
+def find_contact(session: Session, who: str) -> Contact:
+    """A contact by id or by email."""
+    contact = (
+        session.get(Contact, int(who))
+        if who.isdigit()
+        else session.scalar(select(Contact).where(Contact.email == who.strip().lower()))
+    )
+    if contact is None:
+        raise NotFound(f"no contact {who}")
+    return contact
+
+
+def export_contact(session: Session, contact: Contact) -> dict[str, Any]:
+    cid = contact.id
+
+    def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
+        return [_plain(row) for row in session.scalars(select(model).where(*where))]
+
+    conversations = list(
+        session.scalars(select(Conversation).where(Conversation.contact_id == cid))
+    )
+    tickets = list(session.scalars(select(Ticket).where(Ticket.contact_id == cid)))
+    reviews = rows(Review, Review.contact_id == cid)
+    answers = rows(SurveyResponse, SurveyResponse.contact_id == cid)
+    messages = [m for c in conversations for m in session.scalars(
+        select(Message).where(Message.conversation_id == c.id).order_by(Message.id))]  # fmt: skip
+    texts = {
+        "message": [str(m.id) for m in messages if m.role == "visitor"],
+        "ticket": [str(t.id) for t in tickets],
+        "review": [str(r["id"]) for r in reviews],
+        "survey_response": [str(a["id"]) for a in answers],
+    }
+    theirs = [and_(TextAnalysis.item_type == kind, TextAnalysis.item_id.in_(ids))
+              for kind, ids in texts.items() if ids]  # fmt: skip
+    analysed = rows(TextAnalysis, or_(*theirs)) if theirs else []
+    return {
+        "contact": _plain(contact),
+        "account": {"id": contact.account.id, "name": contact.account.name}
+        if contact.account else None,
+        "visitor_ids": [v.visitor_id for v in session.scalars(
+            select(VisitorId).where(VisitorId.contact_id == cid))],
+        "journey_events": rows(JourneyEvent, JourneyEvent.contact_id == cid),
+        "conversations": [
+            {**_plain(c), "messages": [_plain(m) for m in messages if m.conversation_id == c.id]}
+            for c in conversations
+        ],
+        "tickets": [
+            {**_plain(t), "comments": rows(TicketComment, TicketComment.ticket_id == t.id)}
+            for t in tickets
+        ],
+        "reviews": reviews,
+        "survey_answers": answers,
+        "text_analyses": analysed,
+        "moments_of_truth": rows(Flag, Flag.contact_id == cid),
+        "next_steps": rows(NextStepSuggestion, NextStepSuggestion.contact_id == cid),
+        "audit_log": rows(AuditLog, AuditLog.target_type == "contact",
+                          AuditLog.target_id == str(cid)),
+    }  # fmt: skip
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row's columns as JSON-ready values."""
+    found = {}
+    for column in inspect(row).mapper.column_attrs:
+        value = getattr(row, column.key)
+        found[column.key] = value.isoformat() if isinstance(value, datetime | date) else value
+    return found
