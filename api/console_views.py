@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from api.deps import (
     CurrentUser,
@@ -42,8 +43,20 @@ STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endle
 BACK = r"^/console(/[A-Za-z0-9_/-]*)?$"  # where a form returns to: the console, nowhere else
 
 
-def _back(url: str, error: str | None = None) -> RedirectResponse:
+def back_to(url: str, error: str | None = None) -> RedirectResponse:
     return RedirectResponse(url + (f"?{urlencode({'error': error})}" if error else ""), 303)
+
+
+def form_done(session: Session, page: str, work: Callable[[], object] | None) -> RedirectResponse:
+    """Do a form's work and go back to its page; a refusal is said there and nothing kept."""
+    if work is None:
+        return back_to(page, "no such action")
+    try:
+        work()
+    except AppError as exc:
+        session.rollback()
+        return back_to(page, exc.detail)
+    return back_to(page)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -98,8 +111,10 @@ def queue_page(
     vocabulary = settings.vocabulary
     filters = {"reason": reason or "", "stage": stage or "", "touchpoint": touchpoint or "",
                "min_severity": min_severity, "owner": owner or ""}  # fmt: skip
+    stats = queue.stats(user)
     return templates.TemplateResponse(request, "queue.html", {
-        "user": user, "page": queue.list(query, user), "stats": queue.stats(user),
+        "user": user, "page": queue.list(query, user), "stats": stats,
+        "reason_options": [(r, f"{r} ({n})") for r, n in stats.by_reason.items()],
         "filters": filters, "stages": [s.key for s in vocabulary.stages],
         "touchpoints": sorted(vocabulary.channel_of), "error": error,
         "more": urlencode({k: v for k, v in filters.items() if v}),
@@ -139,22 +154,13 @@ def conversation_action(
 ) -> Response:
     """take-over, reply, hand-back or close, from the conversation page's forms."""
     chats = ConversationService(session, settings.vocabulary)
-    here = f"/console/conversations/{conversation_id}"
-    try:
-        if action == "take-over":
-            chats.take_over(conversation_id, user)
-        elif action == "reply":
-            chats.agent_reply(conversation_id, user, text)
-        elif action == "hand-back":
-            chats.hand_back(conversation_id, user)
-        elif action == "close":
-            chats.close(conversation_id, user)
-        else:
-            return _back(here, f"no such action: {action}")
-    except AppError as exc:
-        session.rollback()
-        return _back(here, exc.detail)
-    return _back(here)
+    actions = {
+        "take-over": lambda: chats.take_over(conversation_id, user),
+        "reply": lambda: chats.agent_reply(conversation_id, user, text),
+        "hand-back": lambda: chats.hand_back(conversation_id, user),
+        "close": lambda: chats.close(conversation_id, user),
+    }
+    return form_done(session, f"/console/conversations/{conversation_id}", actions.get(action))
 
 
 @router.post("/messages/{message_id}/correct")
@@ -167,12 +173,8 @@ def correct_answer(
     answer: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Save the agent's answer in place of a bad answer of the assistant's."""
-    try:
-        ReviewedAnswers(session, container.knowledge.embedder).correct(message_id, answer, user)
-    except AppError as exc:
-        session.rollback()
-        return _back(back, exc.detail)
-    return _back(back)
+    reviewed = ReviewedAnswers(session, container.knowledge.embedder)
+    return form_done(session, back, lambda: reviewed.correct(message_id, answer, user))
 
 
 @router.post("/flags/{flag_id}/{action}")
@@ -187,19 +189,12 @@ def flag_action(
 ) -> Response:
     """claim, note or resolve a flag; `back` is the console page to return to."""
     queue = FlagQueue(session)
-    try:
-        if action == "claim":
-            queue.claim(flag_id, user)
-        elif action == "note":
-            queue.add_note(flag_id, user, text)
-        elif action == "resolve":
-            queue.resolve(flag_id, user, outcome, text or None)
-        else:
-            return _back(back, f"no such action: {action}")
-    except AppError as exc:
-        session.rollback()
-        return _back(back, exc.detail)
-    return _back(back)
+    actions = {
+        "claim": lambda: queue.claim(flag_id, user),
+        "note": lambda: queue.add_note(flag_id, user, text),
+        "resolve": lambda: queue.resolve(flag_id, user, outcome, text or None),
+    }
+    return form_done(session, back, actions.get(action))
 
 
 @router.get("/stream")

@@ -9,13 +9,13 @@ import io
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from api.console_views import form_done
 from api.deps import (
     ServicesDep,
     SessionDep,
@@ -33,7 +33,7 @@ from feedback.improvements import STATUSES as IMPROVEMENT_STATUSES
 from feedback.improvements import ImprovementBoard, quadrant
 from feedback.theme_report import theme_summaries
 from journey.auth import ROLES
-from journey.errors import AppError, InvalidInput
+from journey.errors import InvalidInput
 from journey.models import Account, StaffUser
 from journey.schemas import Day
 
@@ -156,20 +156,15 @@ def improvements_action(
 ) -> Response:
     """refresh, add (a title) or save (a card's effort, owner and status), from the board."""
     board = ImprovementBoard(session)
-    try:
-        if action == "refresh":
-            board.refresh()
-        elif action == "add":
-            board.add(title, user)
-        elif action == "save" and item is not None:
-            board.update(item, user, int(effort) if effort.isdigit() else None,
-                         int(owner) if owner.isdigit() else None, status or None)  # fmt: skip
-        else:
-            raise InvalidInput(f"no such action: {action}")
-    except AppError as exc:
-        session.rollback()
-        return RedirectResponse(f"/dashboard/improvements?{urlencode({'error': exc.detail})}", 303)
-    return RedirectResponse("/dashboard/improvements", 303)
+    actions = {
+        "refresh": lambda: board.refresh(),
+        "add": lambda: board.add(title, user),
+        "save": lambda: board.update(
+            item or 0, user, int(effort) if effort.isdigit() else None,
+            int(owner) if owner.isdigit() else None, status or None,
+        ),
+    }  # fmt: skip
+    return form_done(session, "/dashboard/improvements", actions.get(action))
 
 
 @router.get("/insights/answer.csv", dependencies=[Depends(require_role("manager"))])
