@@ -42,6 +42,7 @@ from api.openapi import document_errors, errors
 from api.security import SameOrigin, SecurityHeaders
 from api.services import Services
 from api.throttle import Throttle
+from api.visitors import VisitorTokens
 
 # Bodies are read whole before validation: bound them. A batch of events and uploaded files
 # get larger limits of their own.
@@ -75,13 +76,14 @@ def create_app(container: Services) -> FastAPI:
     )
     app.state.container = container
     app.state.throttle = Throttle(container.settings.limits)
+    app.state.visitor_tokens = VisitorTokens(container.settings)
     # The widget runs on the company's own sites; no credentials cross origins, so staff
     # cookies never ride along.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=app.state.container.settings.server.cors_origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
+        allow_headers=["Content-Type", "Journey-Visitor"],
     )
     app.add_middleware(BodyLimit, default=MB, by_prefix=BODY_LIMITS)
     app.add_middleware(SameOrigin)

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,15 @@ from api.deps import (
 from api.routing import UnitOfWorkRoute
 from api.services import Services
 from api.throttle import rate_limited
+from api.visitors import (
+    COOKIE,
+    is_staff,
+    new_visitor_id,
+    site_of,
+    tokens,
+    visitor_access,
+    visitor_of,
+)
 from assistant.engine import Event
 from assistant.inbox import ConversationView, Inbox, InboxPage, View
 from assistant.next_steps.service import Suggestion, accept_chat_suggestion, chat_suggestions
@@ -53,6 +62,7 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
 # A visitor's message counts for its conversation (one person typing), then for the address:
 # one refused for the conversation leaves the address's other visitors their share.
 A_MESSAGE = [
+    Depends(visitor_access),
     Depends(rate_limited("conversation_messages", "messages in this conversation",
                          per="conversation_id")),
     Depends(rate_limited("messages", "messages")),
@@ -97,10 +107,30 @@ def suggestions_for(
     status_code=201,
     dependencies=[Depends(rate_limited("conversations", "conversations opened"))],
 )
-def start_conversation(body: ConversationIn, chats: ConversationsDep) -> ConversationOut:
-    """Open a conversation; keep its id: it is needed to post and read messages."""
-    conversation = chats.start(body.visitor_id, page_url=body.page_url, touchpoint=body.touchpoint)
-    return ConversationOut.model_validate(conversation)
+def start_conversation(
+    body: ConversationIn,
+    chats: ConversationsDep,
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+) -> ConversationOut:
+    """Open a conversation. The answer carries the visitor's token (`visitor_token`): send it
+    as the `Journey-Visitor` header to post and read messages. A visitor who sends their token
+    stays the same visitor; the visitor id is the server's, not the client's (staff may name
+    one, for an integration)."""
+    staff = is_staff(request, settings, units)
+    visitor_id = (body.visitor_id if staff and body.visitor_id else None) or (
+        None if staff else visitor_of(request)
+    ) or new_visitor_id()  # fmt: skip
+    conversation = chats.start(visitor_id, page_url=body.page_url, touchpoint=body.touchpoint)
+    token = tokens(request).issue(visitor_id, site_of(request))
+    # For the app's own pages: another site's page never sends it (strict).
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https",
+                        max_age=settings.server.visitor_token_days * 86400)  # fmt: skip
+    out = ConversationOut.model_validate(conversation)
+    return out.model_copy(update={"visitor_token": token})
 
 
 @router.post(
@@ -177,7 +207,7 @@ def _sse_events(
         raise
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", dependencies=[Depends(visitor_access)])
 def transcript(
     conversation_id: str,
     chats: ConversationsDep,
@@ -196,7 +226,7 @@ def transcript(
     )
 
 
-@router.post("/conversations/{conversation_id}/handoff")
+@router.post("/conversations/{conversation_id}/handoff", dependencies=[Depends(visitor_access)])
 def request_person(conversation_id: str, chats: ConversationsDep) -> ConversationOut:
     """The visitor asks for a person (the widget's button)."""
     conversation = chats.get(conversation_id)
@@ -204,7 +234,11 @@ def request_person(conversation_id: str, chats: ConversationsDep) -> Conversatio
     return ConversationOut.model_validate(conversation)
 
 
-@router.post("/conversations/{conversation_id}/suggestions/{action}", status_code=201)
+@router.post(
+    "/conversations/{conversation_id}/suggestions/{action}",
+    status_code=201,
+    dependencies=[Depends(visitor_access)],
+)
 def accept_suggestion(
     conversation_id: str, action: str, units: UnitsOfWorkDep, container: ServicesDep
 ) -> dict[str, int]:
@@ -219,7 +253,10 @@ def accept_suggestion(
     return {"event_id": event}
 
 
-@router.post("/conversations/{conversation_id}/messages/{message_id}/rating")
+@router.post(
+    "/conversations/{conversation_id}/messages/{message_id}/rating",
+    dependencies=[Depends(visitor_access)],
+)
 def rate_answer(
     conversation_id: str, message_id: RowId, body: RatingIn, chats: ConversationsDep
 ) -> dict[str, Any]:
@@ -228,7 +265,9 @@ def rate_answer(
     return {"message_id": rated.id, "helpful": body.helpful}
 
 
-@router.post("/conversations/{conversation_id}/csat", status_code=201)
+@router.post(
+    "/conversations/{conversation_id}/csat", status_code=201, dependencies=[Depends(visitor_access)]
+)
 def rate_chat(conversation_id: str, body: CsatIn, chats: ConversationsDep) -> dict[str, int]:
     """The visitor's rating of the whole chat, 1 to 5, when it ends; the chat is closed."""
     answer = chats.rate_chat(conversation_id, body.score, body.comment)

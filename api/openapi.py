@@ -58,9 +58,10 @@ def _statuses(route: APIRoute) -> list[int]:
     names = {getattr(call, "__qualname__", "") for call in calls}
     params = route.dependant.path_params or route.dependant.query_params
     found = []
-    if get_current_user in calls:
+    visitor = "visitor_access" in names  # a visitor's token, or a staff credential
+    if get_current_user in calls or visitor:
         found.append(401)
-    if any(name.startswith("require_role.") for name in names):
+    if any(name.startswith("require_role.") for name in names) or visitor:
         found.append(403)
     if route.dependant.path_params:
         found.append(404)

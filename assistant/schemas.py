@@ -29,6 +29,9 @@ class ConversationOut(BaseModel):
     page_url: str | None
     handoff_reason: str | None
     started_at: datetime
+    visitor_token: str | None = Field(
+        default=None, description="when opened: send it as the Journey-Visitor header"
+    )
 
 
 class MessageIn(BaseModel):

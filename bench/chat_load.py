@@ -30,7 +30,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from bench.chat_http import QUESTIONS, free_port, wait_ready
+from bench.chat_http import QUESTIONS, UNLIMITED, free_port, wait_ready
 from journey.db import scratch_database
 
 FOLLOW_UPS = ["and for Enterprise?", "yes", "thanks", "How long does that take?"]
@@ -44,6 +44,7 @@ class LoadResult:
     errors: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     sent_by_conversation: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # each conversation's visitor token
     stored: int = 0  # visitor messages read back from the transcripts
     unanswered: int = 0  # answered visitor messages with no reply stored after them
 
@@ -64,11 +65,13 @@ async def _visitor(
     result: LoadResult,
 ) -> None:
     rng = random.Random(number)
-    opened = await client.post("/chat/conversations", json={"visitor_id": f"load-{number}"})
+    opened = await client.post("/chat/conversations", json={})
     if opened.status_code != 201:
         result.errors[f"open {opened.status_code}"] += 1
         return
     conversation = opened.json()["id"]
+    result.tokens[conversation] = opened.json()["visitor_token"]
+    visitor = {"Journey-Visitor": result.tokens[conversation]}  # each visitor their own
     result.sent_by_conversation[conversation] = 0
     for turn in range(messages):
         if time.monotonic() >= deadline:
@@ -77,8 +80,9 @@ async def _visitor(
         start = time.perf_counter()
         try:
             answer = await client.post(
-                f"/chat/conversations/{conversation}/messages", json={"text": text}
-            )
+                f"/chat/conversations/{conversation}/messages", json={"text": text},
+                headers=visitor,
+            )  # fmt: skip
         except httpx.HTTPError as exc:
             result.errors[type(exc).__name__] += 1
             continue
@@ -93,7 +97,10 @@ async def _visitor(
 
 async def _read_back(client: httpx.AsyncClient, result: LoadResult) -> None:
     for conversation in result.sent_by_conversation:
-        page = (await client.get(f"/chat/conversations/{conversation}?limit=200")).json()
+        visitor = {"Journey-Visitor": result.tokens[conversation]}
+        page = (
+            await client.get(f"/chat/conversations/{conversation}?limit=200", headers=visitor)
+        ).json()
         roles = [m["role"] for m in page["messages"]]
         result.stored += roles.count("visitor")
         # Once handed to a person the bot is silent: those messages need no reply.
@@ -163,7 +170,12 @@ def main() -> None:
         ingest(c.sessions, c.knowledge, KNOWLEDGE_DIR, "help-centre")
         c.close()
         port = free_port()
-        env = {**os.environ, "JOURNEY_DATA_DIR": root, "JOURNEY_DATABASE__URL": db_url}
+        env = {
+            **os.environ,
+            "JOURNEY_DATA_DIR": root,
+            "JOURNEY_DATABASE__URL": db_url,
+            **UNLIMITED,
+        }  # the benchmark measures speed: one client stands for many
         server = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
             env=env,

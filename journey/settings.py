@@ -135,6 +135,11 @@ class ServerSettings(BaseModel):
         description="sites allowed to embed the chat widget (https://www.example.com); the "
         "app's own pages always may",
     )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs visitor tokens; made once and kept in the data directory if not set",
+    )
+    visitor_token_days: int = Field(default=30, ge=1)
 
 
 class AuthSettings(BaseModel):

@@ -14,8 +14,9 @@
   var privacy = script.getAttribute("data-privacy");
   var store = window.localStorage;
   var consented = script.getAttribute("data-consent") !== "required" || store.getItem("journey.consent") === "yes";
-  var visitorId = store.getItem("journey.visitor") || ("v-" + Math.random().toString(36).slice(2) + Date.now().toString(36));
-  if (consented) { store.setItem("journey.visitor", visitorId); }
+  // The visitor's token: the server issues it with the first conversation and wants it back
+  // on every call; it reaches this visitor's conversations and no one else's.
+  var visitorToken = store.getItem("journey.token");
   var conversationId = store.getItem("journey.conversation");
   var status = "bot";
   var seen = {};
@@ -138,7 +139,7 @@
   function api(path, body) {
     return fetch(base + path, {
       method: body === undefined ? "GET" : "POST",
-      headers: {"Content-Type": "application/json"},
+      headers: headers(),
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
       return r.json().then(function (data) {
@@ -150,11 +151,20 @@
 
   function ensureConversation() {
     if (conversationId) return Promise.resolve(conversationId);
-    return api("/chat/conversations", {visitor_id: visitorId, page_url: location.href}).then(function (c) {
+    return api("/chat/conversations", {page_url: location.href}).then(function (c) {
       conversationId = c.id;
+      visitorToken = c.visitor_token;
       store.setItem("journey.conversation", c.id);
+      store.setItem("journey.token", c.visitor_token);
+      store.setItem("journey.visitor", c.visitor_id);  // the site may identify the visitor by it
       return c.id;
     });
+  }
+
+  function headers() {
+    var sent = {"Content-Type": "application/json"};
+    if (visitorToken) { sent["Journey-Visitor"] = visitorToken; }
+    return sent;
   }
 
   function restore() {
@@ -170,7 +180,6 @@
       agree.addEventListener("click", function () {
         consented = true;
         store.setItem("journey.consent", "yes");
-        store.setItem("journey.visitor", visitorId);
         agree.remove();
         input.disabled = false; send.disabled = false; human.disabled = false; end.disabled = false;
         input.focus();
@@ -296,7 +305,7 @@
     var done = false;
     ensureConversation().then(function (id) {
       return fetch(base + "/chat/conversations/" + id + "/messages/stream", {
-        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({text: text})
+        method: "POST", headers: headers(), body: JSON.stringify({text: text})
       });
     }).then(function (response) {
       if (!response.ok) { return response.json().then(function (e) { throw new Error(e.detail || e.error); }); }

@@ -8,7 +8,6 @@ ticket's channel and wait (see `app.demo.generator` for the planted patterns).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from app.demo import texts
@@ -331,8 +330,7 @@ def _conversation(
         handed_at = t
     stage = c.stage_at(at) if c else rng.choice(["awareness", "consideration"])
     status = "closed" if not live else "waiting_for_human" if waiting else "human"
-    conv = Conversation(
-        id=hashlib.sha256(f"{w.seed}-conv-{i}".encode()).hexdigest()[:32],
+    conv = Conversation(  # its id random, like a real one: it is a visitor's credential
         contact_id=person.row.id if person else None,
         account_id=c.row.id if c else None,
         visitor_id=visitor,

@@ -122,7 +122,8 @@ def test_visitor_chats_and_a_person_takes_over(
     )
     page.locator(".ja-agent", has_text="Avery here").wait_for(timeout=15_000)
 
-    transcript = httpx.get(f"{base}/chat/conversations/{conversation}").json()
+    assert httpx.get(f"{base}/chat/conversations/{conversation}").status_code == 401  # no token
+    transcript = httpx.get(f"{base}/chat/conversations/{conversation}", headers=headers).json()
     assert transcript["conversation"]["page_url"].endswith("/site/pricing")
     page.screenshot(path=str(tmp_path / "widget.png"))
 
@@ -277,10 +278,12 @@ def test_where_consent_is_required_nothing_is_stored_before_the_visitor_agrees(
     assert page.locator("#ja-input").is_disabled()
     page.keyboard.press("Enter")  # "I agree"
     assert page.evaluate("localStorage.getItem('journey.consent')") == "yes"
-    assert page.evaluate("localStorage.getItem('journey.visitor')")
     page.fill("#ja-input", "When is chat support open?")
     page.press("#ja-input", "Enter")
     page.locator(".ja-bot .ja-sources").wait_for(timeout=30_000)
+    # the server issued the visitor their id and token with the conversation
+    assert page.evaluate("localStorage.getItem('journey.visitor')").startswith("v-")
+    assert page.evaluate("localStorage.getItem('journey.token')")
     page.close()
 
 
@@ -355,7 +358,9 @@ def test_a_known_visitor_is_offered_a_next_step_as_a_button(
     page.press("#ja-input", "Enter")
     button = page.locator(".ja-suggestion", has_text="Book a demo")
     button.wait_for(timeout=30_000)
-    button.click()
+    with page.expect_response(lambda r: "/suggestions/book_demo" in r.url) as accepted:
+        button.click()
+    assert accepted.value.status == 201
     page.locator(".ja-visitor", has_text="Book a demo").wait_for(timeout=10_000)
     contact = known.json()["id"]
     timeline = httpx.get(f"{base}/contacts/{contact}/timeline", headers=headers).json()

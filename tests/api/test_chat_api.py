@@ -95,9 +95,11 @@ def test_agent_takeover_over_http(kb_client: TestClient, staff_token: Callable[[
 
 
 def test_chat_errors_are_json(kb_client: TestClient) -> None:
+    unsigned = kb_client.post("/chat/conversations/nope/messages", json={"text": "hi"})
+    assert unsigned.status_code == 401 and unsigned.json()["error"] == "unauthorized"
+    conversation = kb_client.post("/chat/conversations", json={}).json()
     missing = kb_client.post("/chat/conversations/nope/messages", json={"text": "hi"})
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
-    conversation = kb_client.post("/chat/conversations", json={}).json()
     empty = kb_client.post(f"/chat/conversations/{conversation['id']}/messages", json={"text": ""})
     assert empty.status_code == 422 and empty.json()["error"] == "validation_error"
     bad_touchpoint = kb_client.post("/chat/conversations", json={"touchpoint": "fax"})
@@ -126,13 +128,15 @@ def test_a_known_visitor_gets_next_steps_as_buttons_once_recorded_as_shown(
             account_id=firm.id, properties={"url": "https://www.example.test/pricing"},
         ))  # fmt: skip
     session.commit()
-    anonymous = kb_client.post("/chat/conversations", json={"visitor_id": "anon-1"}).json()
-    said = kb_client.post(f"/chat/conversations/{anonymous['id']}/messages",
+    anonymous = kb_client.post("/chat/conversations", json={}).json()
+    as_anonymous = {"Journey-Visitor": anonymous["visitor_token"]}
+    said = kb_client.post(f"/chat/conversations/{anonymous['id']}/messages", headers=as_anonymous,
                           json={"text": "Is there a refund for annual plans?"}).json()  # fmt: skip
     assert said["suggestions"] == []  # nobody known: no next steps
-    conversation = kb_client.post("/chat/conversations", json={"visitor_id": "reader-1"}).json()
+    kb_client.cookies.clear()  # another visitor, in another browser
+    conversation = kb_client.post("/chat/conversations", json={}).json()
     agent = {"Authorization": f"Bearer {staff_token('agent')}"}
-    who = {"visitor_id": "reader-1", "email": "reader@example.com"}
+    who = {"visitor_id": conversation["visitor_id"], "email": "reader@example.com"}
     known = kb_client.post("/identify", json=who, headers=agent)
     assert known.status_code == 200, known.text
     for _ in range(2):
@@ -150,7 +154,8 @@ def test_a_known_visitor_gets_next_steps_as_buttons_once_recorded_as_shown(
     assert len(accepted) == 1
     wrong = kb_client.post(f"/chat/conversations/{conversation['id']}/suggestions/sales_handover")
     assert wrong.status_code == 422 and wrong.json()["error"] == "invalid_input"
-    stranger = kb_client.post(f"/chat/conversations/{anonymous['id']}/suggestions/book_demo")
+    stranger = kb_client.post(f"/chat/conversations/{anonymous['id']}/suggestions/book_demo",
+                              headers=as_anonymous)  # fmt: skip
     assert stranger.status_code == 422
 
 

@@ -152,8 +152,9 @@ def _dump(session: Session) -> dict[str, list[tuple[Any, ...]]]:
             SurveyResponse.comment,
             SurveyResponse.answered_at,
         ),
-        "messages": select(
-            Conversation.id,
+        "messages": select(  # (not by the conversation's id: random, a visitor's credential)
+            func.coalesce(Conversation.visitor_id, ""),
+            Conversation.started_at,
             Conversation.status,
             Conversation.page_url,
             Message.role,
