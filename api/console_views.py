@@ -9,14 +9,12 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api.deps import (
@@ -27,6 +25,7 @@ from api.deps import (
     UnitsOfWorkDep,
     staff_or_none,
 )
+from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
 from assistant.reviewed import ReviewedAnswers
@@ -37,7 +36,6 @@ from journey.db import transaction
 from journey.errors import AppError
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/console", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PULSE_SECONDS = 1.5  # how often the stream looks for news
 STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endless workers
 BACK = r"^/console(/[A-Za-z0-9_/-]*)?$"  # where a form returns to: the console, nowhere else

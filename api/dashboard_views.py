@@ -7,12 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from api.console_views import form_done
@@ -24,6 +22,7 @@ from api.deps import (
     require_role,
     staff_or_none,
 )
+from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from assistant.insights.dashboard import PERIODS, Kpi, behind_cell, dashboard
 from assistant.insights.pain_points import Spot, pain_points
@@ -38,7 +37,6 @@ from journey.models import Account, StaffUser
 from journey.schemas import Day
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 Days = Annotated[int, Query(description="the days looked back")]
 ManagerDep = Annotated[StaffUser, Depends(require_role("manager"))]
 

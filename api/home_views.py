@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, UnitsOfWorkDep, staff_or_none
+from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from api.throttle import client_address, throttle_of
 from journey.auth import AuthService
@@ -17,7 +16,6 @@ from journey.errors import AppError
 from journey.overview import overview
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 @router.get("/login", response_class=HTMLResponse)

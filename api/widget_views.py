@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.home_views import templates
+from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from journey.errors import NotFound
 

@@ -81,3 +81,13 @@ def test_only_the_configured_sites_may_call_from_their_pages(container: Any) -> 
         allowed = configured.options("/chat/conversations", headers=preflight)
         assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
         assert "access-control-allow-credentials" not in allowed.headers  # no cookies across
+
+
+def test_answers_render_as_markdown_on_staff_pages_and_nothing_in_them_runs() -> None:
+    from api.pages import markdown
+
+    shown = str(markdown("**Growth** <img src=x onerror=alert(1)> [docs](javascript:alert(1))\n"
+                         "1. Open *Settings*"))  # fmt: skip
+    assert "<strong>Growth</strong>" in shown and "<em>Settings</em>" in shown
+    assert "<img" not in shown and "&lt;img" in shown  # the page's HTML shown as text
+    assert 'href="javascript' not in shown
