@@ -1,4 +1,5 @@
-"""A person's data for admins: everything stored about a contact (the right of access)."""
+"""A person's data for admins: everything stored about a contact (the right of access), and
+its erasure (the right to be forgotten)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from api.deps import CurrentUser, SessionDep, require_role
 from api.routing import UnitOfWorkRoute
-from journey.privacy import export_contact, find_contact
+from journey.privacy import erase_contact, export_contact, find_contact
 from journey.service import audit
 
 router = APIRouter(
@@ -27,3 +28,10 @@ def export(contact: str, session: SessionDep, user: CurrentUser) -> dict[str, An
     data = export_contact(session, found)
     audit(session, user.email, "contact.exported", "contact", found.id)
     return data
+
+
+@router.delete("/{contact}")
+def erase(contact: str, session: SessionDep, user: CurrentUser) -> dict[str, int]:
+    """Erase the contact (an id or an email) and everything that is theirs; returns what was
+    erased, table by table. Their account stays."""
+    return erase_contact(session, find_contact(session, contact), user.email)

@@ -371,6 +371,24 @@ def gdpr_export(
         console.print(f"wrote {out}", highlight=False)
 
 
+@gdpr_app.command("delete")
+def gdpr_delete(
+    contact: Annotated[str, typer.Argument(help="the contact's id or email")],
+    yes: Annotated[bool, typer.Option("--yes", help="no question asked")] = False,
+) -> None:
+    """Erase a person and everything that is theirs (their account stays); cannot be undone."""
+    from journey.db import transaction
+    from journey.privacy import erase_contact, find_contact
+
+    if not yes:
+        typer.confirm(f"Erase {contact} and everything that is theirs?", abort=True)
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        erased = erase_contact(session, find_contact(session, contact), "cli")
+    said = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in erased.items() if n)
+    console.print(f"erased {contact}: {said}", highlight=False)
+
+
 @users_app.command("list")
 def users_list() -> None:
     """The staff users, with their role and whether they are active."""

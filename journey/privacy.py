@@ -1,4 +1,6 @@
-"""A person's data, for their right of access (GDPR art. 15): everything stored about a contact,
+"""A person's data, for their right of access (GDPR art. 15) and to erasure (art. 17).
+
+Access: everything stored about a contact,
 as plain JSON: who they are, their visitor ids, journey events, conversations with every
 message, tickets with their comments, reviews, survey answers, the analysis of each of their
 texts, the moments of truth about them, the next steps suggested, and the audit entries that
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import and_, delete, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from journey.errors import NotFound
@@ -19,15 +21,18 @@ from journey.models import (
     Contact,
     Conversation,
     Flag,
+    FlagNote,
     JourneyEvent,
     Message,
     NextStepSuggestion,
     Review,
+    ReviewedAnswer,
     SurveyResponse,
     TextAnalysis,
     Ticket,
     TicketComment,
     VisitorId,
+    WebhookDelivery,
 )
 
 
@@ -98,3 +103,62 @@ def _plain(row: Any) -> dict[str, Any]:
         value = getattr(row, column.key)
         found[column.key] = value.isoformat() if isinstance(value, datetime | date) else value
     return found
+
+
+def erase_contact(session: Session, contact: Contact, actor: str) -> dict[str, int]:
+    """Erase a person (GDPR art. 17): their contact row and everything that is theirs (journey
+    events, conversations and messages, tickets and comments, reviews, survey answers, the
+    analysis of each text, moments of truth, next steps, visitor ids, reviewed answers drawn
+    from their questions, webhook deliveries naming them). Their account stays; the audit log
+    keeps that an erasure happened, and nothing that names them. The vector store holds the
+    knowledge only, nothing of a person's."""
+    cid = contact.id
+    conversations = list(session.scalars(select(Conversation.id).where(
+        Conversation.contact_id == cid)))  # fmt: skip
+    messages = list(session.scalars(select(Message.id).where(
+        Message.conversation_id.in_(conversations)))) if conversations else []  # fmt: skip
+    tickets = list(session.scalars(select(Ticket.id).where(Ticket.contact_id == cid)))
+    reviews = list(session.scalars(select(Review.id).where(Review.contact_id == cid)))
+    answers = list(
+        session.scalars(select(SurveyResponse.id).where(SurveyResponse.contact_id == cid))
+    )
+    texts = {"message": messages, "ticket": tickets, "review": reviews, "survey_response": answers}
+    counts: dict[str, int] = {}
+
+    def gone(name: str, statement: Any) -> None:
+        counts[name] = counts.get(name, 0) + (session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+    for kind, ids in texts.items():
+        if ids:
+            items = [str(i) for i in ids]
+            gone("text_analyses", delete(TextAnalysis).where(
+                TextAnalysis.item_type == kind, TextAnalysis.item_id.in_(items)))  # fmt: skip
+    if conversations:
+        gone("reviewed_answers", delete(ReviewedAnswer).where(
+            ReviewedAnswer.conversation_id.in_(conversations)))  # fmt: skip
+        gone("messages", delete(Message).where(Message.conversation_id.in_(conversations)))
+        gone("conversations", delete(Conversation).where(Conversation.id.in_(conversations)))
+    if tickets:
+        gone("ticket_comments", delete(TicketComment).where(TicketComment.ticket_id.in_(tickets)))
+    gone("tickets", delete(Ticket).where(Ticket.contact_id == cid))
+    gone("reviews", delete(Review).where(Review.contact_id == cid))
+    gone("survey_answers", delete(SurveyResponse).where(SurveyResponse.contact_id == cid))
+    gone("journey_events", delete(JourneyEvent).where(JourneyEvent.contact_id == cid))
+    flags = list(session.scalars(select(Flag.id).where(Flag.contact_id == cid)))
+    if flags:
+        gone("flag_notes", delete(FlagNote).where(FlagNote.flag_id.in_(flags)))
+        gone("moments_of_truth", delete(Flag).where(Flag.id.in_(flags)))
+    gone("next_steps", delete(NextStepSuggestion).where(NextStepSuggestion.contact_id == cid))
+    gone("visitor_ids", delete(VisitorId).where(VisitorId.contact_id == cid))
+    naming = [d.id for d in session.scalars(select(WebhookDelivery))
+              if (d.payload or {}).get("data", {}).get("contact_id") == cid]  # fmt: skip
+    if naming:
+        gone("webhook_deliveries", delete(WebhookDelivery).where(WebhookDelivery.id.in_(naming)))
+    gone("audit_entries", delete(AuditLog).where(AuditLog.target_type == "contact",
+                                                 AuditLog.target_id == str(cid)))  # fmt: skip
+    session.delete(contact)
+    session.flush()
+    counts["contacts"] = 1
+    session.add(AuditLog(actor=actor, action="contact.erased", target_type="contact",
+                         target_id=None, details={"erased": counts}))  # fmt: skip
+    return counts

@@ -71,3 +71,48 @@ def test_everything_about_a_contact_and_nothing_else(
     exported_by = session.scalars(select(AuditLog.actor).where(
         AuditLog.action == "contact.exported")).all()  # fmt: skip
     assert len(exported_by) == 1 and exported_by[0].startswith("admin-")
+
+
+def test_erasure_leaves_nothing_of_the_person_anywhere(
+    client: TestClient, session: Session, staff_token: Callable[[str], str]
+) -> None:
+    from journey.db import Base
+    from journey.models import Conversation, ReviewedAnswer, WebhookDelivery
+    from journey.webhooks import emit, subscribe
+
+    items = Items(session)
+    firm = items.account("Riverbend")
+    robin, sasha = items.contact(firm, "Robinia"), items.contact(firm, "Sasha")
+    for who in (robin, sasha):
+        items.ticket(who, f"Export broken for {who.name}", f"Write to {who.email}")
+        items.review(who, 2, f"Slow support, says {who.name}")
+        items.survey(who, "nps", 3, f"{who.name} is unhappy")
+        chat = items.chat(who, [("visitor", f"I am {who.name}, {who.email}"), ("bot", "Sorry.")])
+        session.add(Flag(evidence_key=f"k-{who.id}", reasons=["churn_intent"], severity=90,
+                         evidence=[{"quote": who.name}], contact_id=who.id,
+                         conversation_id=chat.id))  # fmt: skip
+        session.add(NextStepSuggestion(contact_id=who.id, action="recovery_outreach", reason="x"))
+        session.add(ReviewedAnswer(question=f"{who.name} asks", answer="a", embedding=[0.0],
+                                   conversation_id=chat.id))  # fmt: skip
+    subscribe(session, "https://crm.example.test/hooks", ["lead.qualified"])
+    emit(session, "lead.qualified", {"contact_id": robin.id, "email": robin.email})
+    session.commit()
+    robin_id, email, name = robin.id, robin.email or "", robin.name or ""
+    admin = {"Authorization": f"Bearer {staff_token('admin')}"}
+    erased = client.delete(f"/admin/contacts/{email}", headers=admin)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["tickets"] == 1 and erased.json()["webhook_deliveries"] == 1
+
+    session.expire_all()
+    # Every table, every row: neither the email, nor the name, nor the id as a contact.
+    for table in Base.metadata.sorted_tables:
+        for row in session.execute(table.select()).mappings():
+            said = " ".join(str(v) for v in row.values())
+            assert email not in said and name not in said, (table.name, dict(row))
+            assert row.get("contact_id") != robin_id, (table.name, dict(row))
+    assert session.get(Contact, sasha.id) is not None  # nobody else's
+    assert session.scalar(select(Conversation.id).where(Conversation.contact_id == sasha.id))
+    assert session.scalar(select(WebhookDelivery.id)) is None
+    said = session.scalars(select(AuditLog.details).where(AuditLog.action == "contact.erased"))
+    assert [d["erased"]["contacts"] for d in said] == [1]
+    assert client.delete(f"/admin/contacts/{email}", headers=admin).status_code == 404

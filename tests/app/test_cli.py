@@ -107,6 +107,12 @@ def test_gdpr_export_writes_everything_about_a_contact(env: Path) -> None:
     assert [e["type"] for e in data_of_ann["journey_events"]] == ["demo_booked"]
     unknown = runner.invoke(app, ["gdpr", "export", "bob@acme.io"])
     assert unknown.exit_code == 1 and "no contact bob@acme.io" in unknown.output
+    kept = runner.invoke(app, ["gdpr", "delete", "ann@acme.io"], input="n\n")
+    assert kept.exit_code == 1 and "Aborted" in kept.output  # asked first
+    erased = runner.invoke(app, ["gdpr", "delete", "ann@acme.io", "--yes"])
+    assert erased.exit_code == 0 and "1 journey events" in erased.output, erased.output
+    again = runner.invoke(app, ["gdpr", "export", "ann@acme.io"])
+    assert again.exit_code == 1 and "no contact ann@acme.io" in again.output
 
 
 def test_import_bad_mapping_is_one_line(env: Path) -> None:
