@@ -51,12 +51,14 @@ from assistant.service import (
     TRANSCRIPT_PAGE,
     Answered,
     ConversationService,
+    Turn,
     answer_message,
     receive_message,
 )
 from journey.db import MAX_ID, UnitsOfWork
 from journey.errors import AppError
 from journey.schemas import RowId, Text
+from journey.settings import Settings
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
 # A visitor's message counts for its conversation (one person typing), then for the address:
@@ -75,6 +77,15 @@ def get_conversations(session: SessionDep, settings: SettingsDep) -> Conversatio
 
 
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
+
+
+def received(units: UnitsOfWork, settings: Settings, conversation_id: str, text: str) -> Turn:
+    """The visitor's message stored: within the conversation's cap, and without personal
+    data where the company asks for that."""
+    privacy = settings.privacy
+    return receive_message(units, settings.vocabulary, conversation_id, text,
+                           settings.limits.messages_per_conversation,
+                           privacy.redact_patterns if privacy.redact_stored else None)  # fmt: skip
 
 
 def reply_out(
@@ -146,8 +157,7 @@ def post_message(
 ) -> ReplyOut:
     """Send a visitor message and get the assistant's reply (kind `silent` once a person
     has taken the conversation over)."""
-    turn = receive_message(units, settings.vocabulary, conversation_id, body.text,
-                           settings.limits.messages_per_conversation)  # fmt: skip
+    turn = received(units, settings, conversation_id, body.text)
     container.request_analysis()
     answered = None
     for kind, value in answer_message(units, settings.vocabulary, container.answer_engine, turn):
@@ -173,8 +183,7 @@ def stream_message(
     """The same as posting a message, streamed as server-sent events: `token` events with
     text, one `sources` event, then `done` with the whole reply (or `error`)."""
     # Stored before the stream starts: a wrong id or empty text is an HTTP error, not an event.
-    turn = receive_message(units, settings.vocabulary, conversation_id, body.text,
-                           settings.limits.messages_per_conversation)  # fmt: skip
+    turn = received(units, settings, conversation_id, body.text)
     container.request_analysis()
     events = answer_message(units, settings.vocabulary, container.answer_engine, turn)
     suggestions = suggestions_for(units, container, conversation_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from api.openapi import errors
 from api.routing import UnitOfWorkRoute
 from journey.auth import AuthService
 from journey.errors import NotFound
@@ -48,7 +49,7 @@ def users(session: SessionDep) -> list[StaffUserOut]:
             for u in session.scalars(select(StaffUser).order_by(StaffUser.email))]  # fmt: skip
 
 
-@router.patch("/{user_id}")
+@router.patch("/{user_id}", responses=errors(409))
 def change(
     user_id: RowId, body: StaffUserChange, session: SessionDep, settings: SettingsDep,
     user: CurrentUser,

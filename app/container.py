@@ -171,9 +171,11 @@ class Container:
     @cached_property
     def background_jobs(self) -> list[Periodic]:
         """What the server repeats while it runs: webhook delivery every 10 s, the automated
-        journeys every 5 minutes, lead qualification every hour."""
+        journeys every 5 minutes, lead qualification every hour, and, with a retention period
+        set, the deletion of older conversations every hour."""
         from assistant.next_steps.automations import run
         from assistant.next_steps.lead_score import qualify
+        from journey.privacy import forget_old_conversations
 
         settings, scoring = self.settings, self.next_steps_catalogue.lead_scoring
         jobs = [
@@ -183,6 +185,10 @@ class Container:
             Periodic("lead qualification", self.sessions, 3600,
                      lambda s: qualify(s, settings.vocabulary, scoring, utcnow().date())),
         ]  # fmt: skip
+        days = settings.privacy.retention_days
+        if days is not None:
+            jobs.append(Periodic("retention", self.sessions, 3600,
+                                 lambda s: forget_old_conversations(s, days)))  # fmt: skip
         for job in jobs:
             job.start()
         return jobs

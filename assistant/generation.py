@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.retrieval import Passage
+from journey.pii import redact
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -58,9 +59,10 @@ def prompt_messages(
             )
         )
     ]
+    # What the visitor wrote leaves the machine without their personal data.
     for role, text in history[-6:]:
-        messages.append(HumanMessage(text) if role == "visitor" else AIMessage(text))
-    messages.append(HumanMessage(question))
+        messages.append(HumanMessage(redact(text)) if role == "visitor" else AIMessage(text))
+    messages.append(HumanMessage(redact(question)))
     return messages
 
 
@@ -72,11 +74,12 @@ def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[
     from langchain_core.messages import HumanMessage, SystemMessage
 
     transcript = "\n".join(
-        f"{'Customer' if role == 'visitor' else 'Assistant'}: {text}" for role, text in history[-6:]
+        f"{'Customer' if role == 'visitor' else 'Assistant'}: {redact(text)}"
+        for role, text in history[-6:]
     )
     return [
         SystemMessage(REWRITE_PROMPT),
-        HumanMessage(f"{transcript}\nCustomer: {question}\n\nStandalone question:"),
+        HumanMessage(f"{transcript}\nCustomer: {redact(question)}\n\nStandalone question:"),
     ]
 
 

@@ -17,6 +17,7 @@ from feedback.queue import FlagQueue
 from journey.db import UnitsOfWork, transaction, utcnow
 from journey.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from journey.models import Contact, Conversation, Flag, Message, StaffUser, SurveyResponse
+from journey.pii import redact
 from journey.schemas import EventIn
 from journey.service import JourneyService
 from journey.stages import guess_stage
@@ -78,12 +79,15 @@ def receive_message(
     conversation_id: str,
     text: str,
     most: int = MAX_VISITOR_MESSAGES,
+    redaction: Sequence[str] | None = None,
 ) -> Turn:
     """Store a visitor's message in a unit of work of its own: committed before it is answered,
     so it is never lost, and no write lock is held while the answer is made. A conversation
     takes at most `most` visitor messages."""
     with transaction(units.write) as session:
-        return ConversationService(session, vocabulary).receive(conversation_id, text, most)
+        return ConversationService(session, vocabulary).receive(
+            conversation_id, text, most, redaction
+        )
 
 
 def answer_message(
@@ -148,9 +152,16 @@ class ConversationService:
 
     # -- the visitor's side -------------------------------------------------------------------
 
-    def receive(self, conversation_id: str, text: str, most: int = MAX_VISITOR_MESSAGES) -> Turn:
-        """Store the visitor's message; what answering it needs comes back as a Turn."""
-        text = text.strip()
+    def receive(
+        self,
+        conversation_id: str,
+        text: str,
+        most: int = MAX_VISITOR_MESSAGES,
+        redaction: Sequence[str] | None = None,
+    ) -> Turn:
+        """Store the visitor's message; what answering it needs comes back as a Turn. With
+        `redaction` (extra patterns, maybe none) its personal data is taken out first."""
+        text = text.strip() if redaction is None else redact(text.strip(), redaction)
         if not text:
             raise InvalidInput("text: the message is empty")
         if len(text) > MAX_MESSAGE:

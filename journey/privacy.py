@@ -9,12 +9,13 @@ name them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, inspect, or_, select
+from sqlalchemy import and_, delete, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
+from journey.db import utcnow
 from journey.errors import NotFound
 from journey.models import (
     AuditLog,
@@ -162,3 +163,29 @@ def erase_contact(session: Session, contact: Contact, actor: str) -> dict[str, i
     session.add(AuditLog(actor=actor, action="contact.erased", target_type="contact",
                          target_id=None, details={"erased": counts}))  # fmt: skip
     return counts
+
+
+def forget_old_conversations(session: Session, days: int, now: datetime | None = None) -> int:
+    """Delete the conversations whose last message (or start) is older than `days`, with
+    their messages, the analysis of those messages and the reviewed answers drawn from them.
+    Returns how many conversations went."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    last = (select(func.max(Message.created_at)).where(Message.conversation_id == Conversation.id)
+            .correlate(Conversation).scalar_subquery())  # fmt: skip
+    old = list(session.scalars(select(Conversation.id).where(
+        func.coalesce(last, Conversation.started_at) < cutoff)))  # fmt: skip
+    for part in range(0, len(old), 500):
+        ids = old[part : part + 500]
+        messages = [str(m) for m in session.scalars(select(Message.id).where(
+            Message.conversation_id.in_(ids)))]  # fmt: skip
+        if messages:
+            analysed = (TextAnalysis.item_type == "message", TextAnalysis.item_id.in_(messages))
+            session.execute(delete(TextAnalysis).where(*analysed))
+        session.execute(delete(ReviewedAnswer).where(ReviewedAnswer.conversation_id.in_(ids)))
+        session.execute(delete(Message).where(Message.conversation_id.in_(ids)))
+        session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+    if old:
+        gone = {"conversations": len(old), "older_than_days": days}
+        session.add(AuditLog(actor="retention", action="conversations.expired",
+                             target_type="conversation", target_id=None, details=gone))  # fmt: skip
+    return len(old)

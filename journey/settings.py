@@ -104,6 +104,16 @@ class AssistantSettings(BaseModel):
     )
 
 
+class PrivacySettings(BaseModel):
+    retention_days: int | None = Field(
+        default=None, ge=1, description="conversations quiet for longer are deleted; none: kept"
+    )
+    # Redacted from text before it leaves the machine for a model provider; with
+    # `redact_stored`, before a visitor's message is stored too. Extra patterns are regexes.
+    redact_stored: bool = False
+    redact_patterns: list[str] = Field(default_factory=list)
+
+
 class AnalysisSettings(BaseModel):
     sentiment_model: Literal["head"] = Field(
         default="head",
@@ -207,6 +217,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     server: ServerSettings = ServerSettings()
     limits: LimitSettings = LimitSettings()
+    privacy: PrivacySettings = PrivacySettings()
     auth: AuthSettings = AuthSettings()
     vocabulary: Vocabulary = Vocabulary()
 

@@ -116,3 +116,41 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
     said = session.scalars(select(AuditLog.details).where(AuditLog.action == "contact.erased"))
     assert [d["erased"]["contacts"] for d in said] == [1]
     assert client.delete(f"/admin/contacts/{email}", headers=admin).status_code == 404
+
+
+def test_conversations_quiet_past_the_retention_period_are_deleted(session: Session) -> None:
+    from datetime import timedelta
+
+    from journey.db import utcnow
+    from journey.models import Conversation, Message
+    from journey.privacy import forget_old_conversations
+
+    items = Items(session)
+    now = utcnow()
+    old = items.chat(None, [("visitor", "an old question")], at=now - timedelta(days=400))
+    fresh = items.chat(None, [("visitor", "a new one")], at=now - timedelta(days=10))
+    revived = items.chat(None, [("visitor", "long ago")], at=now - timedelta(days=400))
+    session.add(Message(conversation_id=revived.id, role="visitor", text="and today",
+                        created_at=now - timedelta(days=1)))  # fmt: skip
+    said = session.scalars(select(Message.id).where(Message.conversation_id == old.id)).one()
+    session.add(TextAnalysis(item_type="message", item_id=str(said), content_hash="h",
+                             label="neutral", score=0.0, confidence=0.9, model="t"))  # fmt: skip
+    session.flush()
+    assert forget_old_conversations(session, days=365, now=now) == 1
+    left = set(session.scalars(select(Conversation.id)))
+    assert left == {fresh.id, revived.id}  # the last message counts, not the first
+    assert session.scalar(select(TextAnalysis.id).where(TextAnalysis.item_id == str(said))) is None
+    assert forget_old_conversations(session, days=365, now=now) == 0
+
+
+def test_with_redaction_on_a_visitors_personal_data_is_never_stored(client: TestClient) -> None:
+    from journey.settings import PrivacySettings
+
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    settings.privacy = PrivacySettings(redact_stored=True, redact_patterns=[r"CUST-\d+"])
+    conversation = client.post("/chat/conversations", json={}).json()["id"]
+    said = "I'm kim@acme.io, customer CUST-4711, card 4111 1111 1111 1111"
+    assert client.post(f"/chat/conversations/{conversation}/messages",
+                       json={"text": said}).status_code == 200  # fmt: skip
+    stored = client.get(f"/chat/conversations/{conversation}").json()["messages"][0]["text"]
+    assert stored == "I'm [email], customer [redacted], card [card]"
