@@ -58,6 +58,7 @@ from assistant.service import (
 from journey.db import MAX_ID, UnitsOfWork
 from journey.errors import AppError
 from journey.schemas import RowId, Text
+from journey.service import audit
 from journey.settings import Settings
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
@@ -325,14 +326,16 @@ def inbox(
 
 @router.get("/conversations/{conversation_id}/workspace", dependencies=staff)
 def workspace(
-    conversation_id: str, session: SessionDep, container: ServicesDep
+    conversation_id: str, session: SessionDep, container: ServicesDep, user: CurrentUser
 ) -> ConversationView:
     """Everything an agent needs on one conversation: the transcript with each message's
     sentiment and each answer's citations and groundedness, its flags, the contact's journey
     and account, and their next steps."""
-    return Inbox(session).conversation(
+    view = Inbox(session).conversation(
         conversation_id, container.settings.vocabulary, container.next_steps_catalogue
     )
+    audit(session, user.email, "conversation.read", "conversation", conversation_id)
+    return view
 
 
 class CorrectionIn(BaseModel):

@@ -48,11 +48,15 @@ def record_events(batch: EventBatchIn, journey: JourneyDep) -> RecordResult:
 def contact_timeline(
     contact_id: RowId,
     journey: JourneyDep,
+    user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     before: Instant | None = None,
 ) -> Timeline:
-    """A contact's events, newest first, with the stage derived from them."""
-    return journey.timeline(contact_id, limit=limit, before=before)
+    """A contact's events, newest first, with the stage derived from them (the read is
+    audited: it is personal data)."""
+    timeline = journey.timeline(contact_id, limit=limit, before=before)
+    journey.audit(user.email, "contact.read", "contact", contact_id, what="timeline")
+    return timeline
 
 
 @router.post("/identify")

@@ -389,6 +389,31 @@ def gdpr_delete(
     console.print(f"erased {contact}: {said}", highlight=False)
 
 
+@gdpr_app.command("audit")
+def gdpr_audit(
+    since: Annotated[str | None, typer.Option(help="from this day (YYYY-MM-DD)")] = None,
+    action: Annotated[str | None, typer.Option(help="actions starting so: contact. user.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write JSON lines here")] = None,
+) -> None:
+    """The audit log as JSON lines: staff reads and writes of personal data, and the rest."""
+    from datetime import UTC, datetime, time
+
+    from app.cli_support import day_given
+    from journey.db import transaction
+    from journey.privacy import audit_entries
+
+    start = datetime.combine(day_given(since), time(), tzinfo=UTC) if since else None
+    c = container()
+    with friendly_errors(), transaction(c.sessions) as session:
+        entries = audit_entries(session, start, action, limit=1_000_000)
+    lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+    if out is None:
+        print(lines, end="")
+    else:
+        out.write_text(lines, encoding="utf-8")
+        console.print(f"wrote {len(entries)} entries to {out}", highlight=False)
+
+
 @users_app.command("list")
 def users_list() -> None:
     """The staff users, with their role and whether they are active."""

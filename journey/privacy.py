@@ -189,3 +189,16 @@ def forget_old_conversations(session: Session, days: int, now: datetime | None =
         session.add(AuditLog(actor="retention", action="conversations.expired",
                              target_type="conversation", target_id=None, details=gone))  # fmt: skip
     return len(old)
+
+
+def audit_entries(
+    session: Session, since: datetime | None = None, action: str | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The audit log, oldest first: who read or changed what, when."""
+    query = select(AuditLog).order_by(AuditLog.at, AuditLog.id).limit(limit)
+    if since is not None:
+        query = query.where(AuditLog.at >= since)
+    if action:
+        query = query.where(AuditLog.action.startswith(action))
+    return [_plain(row) for row in session.scalars(query)]

@@ -71,6 +71,12 @@ def test_everything_about_a_contact_and_nothing_else(
     exported_by = session.scalars(select(AuditLog.actor).where(
         AuditLog.action == "contact.exported")).all()  # fmt: skip
     assert len(exported_by) == 1 and exported_by[0].startswith("admin-")
+    # Staff reads of personal data are audited too, and the audit log can be taken out.
+    assert client.get(f"/contacts/{robin.id}/timeline", headers=agent).status_code == 200
+    log = client.get("/admin/audit", params={"action": "contact."}, headers=admin).json()
+    assert [(e["action"], e["actor"][:6]) for e in log] == [
+        ("contact.exported", "admin-"), ("contact.read", "agent-")]  # fmt: skip
+    assert client.get("/admin/audit", headers=agent).status_code == 403
 
 
 def test_erasure_leaves_nothing_of_the_person_anywhere(

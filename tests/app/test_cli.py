@@ -107,6 +107,9 @@ def test_gdpr_export_writes_everything_about_a_contact(env: Path) -> None:
     assert [e["type"] for e in data_of_ann["journey_events"]] == ["demo_booked"]
     unknown = runner.invoke(app, ["gdpr", "export", "bob@acme.io"])
     assert unknown.exit_code == 1 and "no contact bob@acme.io" in unknown.output
+    audited = runner.invoke(app, ["gdpr", "audit", "--action", "contact."])
+    assert [json.loads(line)["action"] for line in audited.output.splitlines()] == [
+        "contact.exported"]  # fmt: skip
     kept = runner.invoke(app, ["gdpr", "delete", "ann@acme.io"], input="n\n")
     assert kept.exit_code == 1 and "Aborted" in kept.output  # asked first
     erased = runner.invoke(app, ["gdpr", "delete", "ann@acme.io", "--yes"])
