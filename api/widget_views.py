@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.pages import templates
 from api.routing import UnitOfWorkRoute
+from api.throttle import rate_limited
 from journey.errors import NotFound
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -68,7 +69,7 @@ SITE_PAGES = {
 }
 
 
-@router.get("/widget.js")
+@router.get("/widget.js", dependencies=[Depends(rate_limited("widget", "widget loads"))])
 def widget() -> Response:
     return Response(
         widget_script(),

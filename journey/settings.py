@@ -162,6 +162,7 @@ class LimitSettings(BaseModel):
 
     storage_uri: str = Field(default="memory://", description="or redis://host:6379")
     # Per address: generous, as an office's visitors share one address behind its firewall.
+    widget: str = "600/minute"  # the widget's script loaded (browsers cache it 5 minutes)
     conversations: str = "60/minute"  # opened
     messages: str = "300/minute"  # visitor messages
     # Per conversation: one person typing.

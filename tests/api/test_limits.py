@@ -26,11 +26,14 @@ def assert_refused(answer: Any, says: str, window: int = 60) -> None:
     assert window - 5 <= int(answer.headers["retry-after"]) <= window  # when the first expires
 
 
-def test_conversations_opened_per_address(client: TestClient) -> None:
-    limit(client, conversations="3/minute")
+def test_conversations_opened_and_widget_loads_per_address(client: TestClient) -> None:
+    limit(client, conversations="3/minute", widget="2/minute")
     for _ in range(3):
         assert client.post("/chat/conversations", json={}).status_code == 201
     assert_refused(client.post("/chat/conversations", json={}), "conversations opened")
+    assert client.get("/widget.js").status_code == 200
+    assert client.get("/widget.js").status_code == 200
+    assert_refused(client.get("/widget.js"), "widget loads")
 
 
 def test_messages_per_conversation_and_per_address(client: TestClient) -> None:
