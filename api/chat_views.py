@@ -18,6 +18,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     UnitsOfWorkDep,
+    audit_read,
     require_role,
 )
 from api.routing import UnitOfWorkRoute
@@ -58,7 +59,6 @@ from assistant.service import (
 from journey.db import MAX_ID, UnitsOfWork
 from journey.errors import AppError
 from journey.schemas import RowId, Text
-from journey.service import audit
 from journey.settings import Settings
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/chat", tags=["chat"])
@@ -326,15 +326,16 @@ def inbox(
 
 @router.get("/conversations/{conversation_id}/workspace", dependencies=staff)
 def workspace(
-    conversation_id: str, session: SessionDep, container: ServicesDep, user: CurrentUser
-) -> ConversationView:
+    conversation_id: str, session: SessionDep, container: ServicesDep, user: CurrentUser,
+    units: UnitsOfWorkDep,
+) -> ConversationView:  # fmt: skip
     """Everything an agent needs on one conversation: the transcript with each message's
     sentiment and each answer's citations and groundedness, its flags, the contact's journey
     and account, and their next steps."""
     view = Inbox(session).conversation(
         conversation_id, container.settings.vocabulary, container.next_steps_catalogue
     )
-    audit(session, user.email, "conversation.read", "conversation", conversation_id)
+    audit_read(units, user.email, "conversation.read", "conversation", conversation_id)
     return view
 
 

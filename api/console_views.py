@@ -23,6 +23,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     UnitsOfWorkDep,
+    audit_read,
     staff_or_none,
 )
 from api.pages import templates
@@ -38,6 +39,7 @@ from journey.errors import AppError
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/console", include_in_schema=False)
 PULSE_SECONDS = 1.5  # how often the stream looks for news
 STREAM_SECONDS = 300  # then the browser reconnects (EventSource does): no endless workers
+REFRESH = "Journey-Refresh"  # console.js's own fetches: no new read by a person
 BACK = r"^/console(/[A-Za-z0-9_/-]*)?$"  # where a form returns to: the console, nowhere else
 
 
@@ -135,6 +137,8 @@ def conversation_page(
     view = Inbox(session).conversation(
         conversation_id, settings.vocabulary, container.next_steps_catalogue
     )
+    if REFRESH not in request.headers:  # opened by a person, not refreshed by the page itself
+        audit_read(units, user.email, "conversation.read", "conversation", conversation_id)
     return templates.TemplateResponse(request, "conversation.html", {
         "user": user, "c": view, "outcomes": OUTCOMES, "error": error,
         "mine": view.item.status == "human" and view.item.agent == user.name,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentUser, JourneyDep, require_role
+from api.deps import CurrentUser, JourneyDep, UnitsOfWorkDep, audit_read, require_role
 from api.routing import UnitOfWorkRoute
 from journey.schemas import (
     ContactOut,
@@ -49,13 +49,14 @@ def contact_timeline(
     contact_id: RowId,
     journey: JourneyDep,
     user: CurrentUser,
+    units: UnitsOfWorkDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     before: Instant | None = None,
 ) -> Timeline:
     """A contact's events, newest first, with the stage derived from them (the read is
     audited: it is personal data)."""
     timeline = journey.timeline(contact_id, limit=limit, before=before)
-    journey.audit(user.email, "contact.read", "contact", contact_id, what="timeline")
+    audit_read(units, user.email, "contact.read", "contact", contact_id, what="timeline")
     return timeline
 
 

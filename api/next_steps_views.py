@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel
 
-from api.deps import ServicesDep, SessionDep, require_role
+from api.deps import (
+    CurrentUser,
+    ServicesDep,
+    SessionDep,
+    UnitsOfWorkDep,
+    audit_read,
+    require_role,
+)
 from api.routing import UnitOfWorkRoute
 from assistant.next_steps.service import NextSteps, NextStepsService, Outcome
 from journey.schemas import Day, Instant, RowId
@@ -39,13 +46,18 @@ ServiceDep = Annotated[NextStepsService, Depends(_service)]
 def next_steps(
     contact_id: RowId,
     service: ServiceDep,
+    user: CurrentUser,
+    units: UnitsOfWorkDep,
     as_of: Annotated[
         Day | None, Query(description="only what was known then; today if not given")
     ] = None,
 ) -> NextSteps:
     """The actions the contact is eligible for, best first, each with the signals that made
-    it eligible (the reason), its score (propensity × value × context weight) and channel."""
-    return service.for_contact(service.contact(contact_id), as_of)
+    it eligible (the reason), its score (propensity × value × context weight) and channel.
+    The read is audited: it is about a person."""
+    steps = service.for_contact(service.contact(contact_id), as_of)
+    audit_read(units, user.email, "contact.read", "contact", contact_id, what="next steps")
+    return steps
 
 
 @router.post(

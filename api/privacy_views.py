@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import CurrentUser, SessionDep, require_role
+from api.deps import CurrentUser, SessionDep, UnitsOfWorkDep, audit_read, require_role
 from api.routing import UnitOfWorkRoute
 from journey.privacy import audit_entries, erase_contact, export_contact, find_contact
 from journey.schemas import Instant
-from journey.service import audit
 
 router = APIRouter(
     route_class=UnitOfWorkRoute,
@@ -22,12 +21,14 @@ router = APIRouter(
 
 
 @router.get("/{contact}/export")
-def export(contact: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def export(
+    contact: str, session: SessionDep, user: CurrentUser, units: UnitsOfWorkDep
+) -> dict[str, Any]:
     """Everything stored about the contact (an id or an email), as JSON; the export is
     audited."""
     found = find_contact(session, contact)
     data = export_contact(session, found)
-    audit(session, user.email, "contact.exported", "contact", found.id)
+    audit_read(units, user.email, "contact.exported", "contact", found.id)
     return data
 
 

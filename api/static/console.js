@@ -16,7 +16,8 @@
   var seen = null;
 
   function refresh(news) {
-    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    fetch(window.location.href, { credentials: "same-origin",
+                                  headers: { "Accept": "text/html", "Journey-Refresh": "1" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
