@@ -29,9 +29,9 @@ from api.visitors import (
     is_staff,
     new_visitor_id,
     site_of,
+    still_valid,
     tokens,
     visitor_access,
-    visitor_of,
 )
 from assistant.engine import Event
 from assistant.inbox import ConversationView, Inbox, InboxPage, View
@@ -133,7 +133,7 @@ def start_conversation(
     one, for an integration)."""
     staff = is_staff(request, settings, units)
     visitor_id = (body.visitor_id if staff and body.visitor_id else None) or (
-        None if staff else visitor_of(request)
+        None if staff else still_valid(request)
     ) or new_visitor_id()  # fmt: skip
     conversation = chats.start(visitor_id, page_url=body.page_url, touchpoint=body.touchpoint)
     token = tokens(request).issue(visitor_id, site_of(request))

@@ -90,6 +90,15 @@ def visitor_of(request: Request) -> str | None:
     return visitor_id
 
 
+def still_valid(request: Request) -> str | None:
+    """The visitor id of the request's token when it is still good; an expired or foreign one
+    is no obstacle to opening a conversation: the visitor simply starts afresh."""
+    try:
+        return visitor_of(request)
+    except AppError:
+        return None
+
+
 def is_staff(request: Request, settings: Settings, units: Any) -> bool:
     """Whether the caller shows a valid staff credential (a bearer token or the cookie)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")

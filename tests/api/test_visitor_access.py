@@ -72,3 +72,13 @@ def test_visitor_ids_are_the_servers_and_tokens_are_bound(client: TestClient) ->
     tampered = {"Journey-Visitor": on_site["visitor_token"][:-2] + "xx"}
     forged = client.get(f"/chat/conversations/{on_site['id']}", headers=tampered)
     assert forged.status_code == 401 and "not a valid visitor token" in forged.json()["detail"]
+
+
+def test_a_visitor_with_a_stale_token_simply_starts_afresh(client: TestClient) -> None:
+    client.cookies.clear()
+    stale = {"Journey-Visitor": "not-a-token-any-more"}
+    fresh = client.post("/chat/conversations", json={}, headers=stale)
+    assert fresh.status_code == 201 and fresh.json()["visitor_token"]
+    again = {"Journey-Visitor": fresh.json()["visitor_token"]}
+    answer = client.get(f"/chat/conversations/{fresh.json()['id']}", headers=again)
+    assert answer.status_code == 200
