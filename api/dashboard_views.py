@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -24,7 +24,7 @@ from api.deps import (
 )
 from api.pages import templates
 from api.routing import UnitOfWorkRoute
-from assistant.insights.dashboard import PERIODS, Kpi, behind_cell, dashboard
+from assistant.insights.dashboard import PERIODS, Kpi, behind_cell, dashboard, journey_map
 from assistant.insights.pain_points import Spot, pain_points
 from assistant.insights.periods import Period
 from assistant.insights.service import Answer, InsightsService
@@ -99,15 +99,16 @@ def cell_page(
     user = _manager(request, settings, units)
     if isinstance(user, Response):
         return user
-    day = as_of or date.today()
-    board = dashboard(session, settings.vocabulary, day, days if days in PERIODS else 90)
-    items = behind_cell(session, stage, touchpoint, board.start, day)
+    day, days = as_of or date.today(), days if days in PERIODS else 90
+    start = day - timedelta(days=days - 1)
+    # The journey map alone, not the KPIs: the page shows one of its cells.
+    journey = journey_map(session, settings.vocabulary, day, start, [], None, [])
     labels = {s.key: s.label for s in settings.vocabulary.stages}
     labels.update({t.key: t.label for t in settings.vocabulary.touchpoints})
     return templates.TemplateResponse(request, "cell.html", {
-        "user": user, "items": items, "stage": labels.get(stage, stage),
-        "touchpoint": labels.get(touchpoint, touchpoint), "board": board,
-        "cell": board.journey.cell(stage, touchpoint),
+        "user": user, "items": behind_cell(session, stage, touchpoint, start, day),
+        "stage": labels.get(stage, stage), "touchpoint": labels.get(touchpoint, touchpoint),
+        "days": days, "start": start, "as_of": day, "cell": journey.cell(stage, touchpoint),
     })  # fmt: skip
 
 
