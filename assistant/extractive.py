@@ -266,6 +266,114 @@ def _stems(text: str) -> set[str]:
     return {stem(word) for word in content_words(text)}
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks, as its parts are weighed against it."""
+
+    wanted: frozenset[str]  # the question's stems
+    told: frozenset[str]  # stems only of what the visitor tells before asking
+    rarity: Mapping[str, float]
+    kinds: tuple[re.Pattern[str], ...]  # what would answer it, by how it asks
+    open_question: bool  # what, how or when: a yes or a no answers another question
+    named: frozenset[str]  # the stems of what the visitor names, and the codes quoted
+    codes: tuple[str, ...]  # HTTP errors the visitor quotes
+
+    @classmethod
+    def of(cls, question: str, rarity: Mapping[str, float] | None = None) -> Asked:
+        wanted = _stems(question)
+        # What the visitor tells before asking ("Our contract runs until December... What's
+        # the latest we can tell you?") says less of what would answer than the question.
+        asking = asking_sentences(question)
+        codes = tuple(_CODE.findall(question))
+        return cls(
+            wanted=frozenset(wanted),
+            told=frozenset(wanted - _stems(" ".join(asking)) if asking else ()),
+            rarity=rarity or {},
+            kinds=tuple(answer_kinds(question)),
+            open_question=all(_OPEN.match(sentence) for sentence in asking or [question]),
+            named=frozenset(_stems(" ".join([*names_asked_about(question), *codes]))),
+            codes=codes,
+        )
+
+    def weight(self, stems: set[str] | frozenset[str]) -> float:
+        """The stems' share of what is asked: rare ones weigh more (BM25's idf), told ones
+        less."""
+        return sum(self.rarity.get(s, 1.0) * (TOLD_SHARE if s in self.told else 1.0) for s in stems)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A part that could answer, where it is, and what speaks for it (`FEATURES`)."""
+
+    number: int  # its passage's place in the ranking, from 1
+    part: Part
+    features: tuple[float, ...]
+
+
+def candidates(
+    asked: Asked, passages: Sequence[Passage], cut: Sequence[list[Part]], said: str = ""
+) -> list[Candidate]:
+    """The parts of the passages (`cut`: each passage's parts, or none) that could answer,
+    each with its features."""
+    total = asked.weight(asked.wanted)
+    found: list[Candidate] = []
+    for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
+        # A section's heading speaks for its parts: under "Connecting an integration", "You
+        # need the Admin or Owner role." answers "who can connect integrations?".
+        section = (passage.section or passage.title).split(" > ")[-1]
+        heading = asked.wanted & _stems(section)
+        for part in passage_parts:
+            if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
+                continue
+            held = set(_CODE.findall(part.text))
+            if asked.codes and held and not held & set(asked.codes):
+                continue  # about another error than the one the visitor quotes
+            if (
+                asked.open_question
+                and part.question
+                and _YES_NO.match(part.text[len(part.question) :])
+            ):
+                # "How long does the trial last?" is not answered by "No." (to "Can I extend
+                # my trial more than once?").
+                continue
+            words = _stems(part.match)
+            overlap = asked.wanted & words
+            kind = sum(1 for k in asked.kinds if k.search(part.text))
+            if not overlap and not (kind and heading):
+                continue
+            # An FAQ question that matches counts twice, unless its entry does not answer as
+            # asked ("where?" answered with no place).
+            faq = (
+                asked.weight(asked.wanted & _stems(part.question)) / total
+                if part.question and (kind or not asked.kinds)
+                else 0.0
+            )
+            features = (
+                # Coverage of the question (half for words only the heading has).
+                (asked.weight(overlap) + HEADING_SHARE * asked.weight(heading - overlap)) / total,
+                faq,
+                # The kind of words asked for.
+                kind,
+                # The entry about what is asked: "Android: search Brightloop in Google Play"
+                # for "is there an android app?", "- **Builder**: designs forms" for "builder
+                # vs member".
+                float(_entry_about(part, set(asked.wanted - asked.told))),
+                # What the visitor names, said in the part or its heading: "connect Teams" is
+                # answered under "Connecting Microsoft Teams", not "Connecting Slack".
+                float(bool(asked.named) and asked.named <= _stems(f"{part.text} {section}")),
+                1.0 / number,
+                math.log1p(len(words)),
+            )
+            found.append(Candidate(number, part, features))
+    return found
+
+
+# What each feature of a candidate weighs in its score (the better passage and short parts
+# lightly favoured).
+FEATURES = ("covered", "faq_question", "answer_kinds", "entry", "named", "passage_rank", "length")
+PART_WEIGHTS = (1.0, 1.0, ANSWER_KIND_WEIGHT, ENTRY_WEIGHT, NAMED_WEIGHT, RANK_WEIGHT, -0.01)
+
+
 def extractive_answer(
     question: str,
     passages: Sequence[Passage],
@@ -277,21 +385,21 @@ def extractive_answer(
     and one more part that covers more of the question. `rarity` weighs the question's stems
     (BM25's idf): "PDF" says more about what is asked than "team". A part in `said` is not
     said again ("is there anything faster?" asks for another answer than the last)."""
-    wanted = _stems(question)
+    asked = Asked.of(question, rarity)
+    wanted = asked.wanted
     if not passages or not wanted:
         return []
     # The two best passages compete for the answer, and any holding a code the visitor quotes
     # ("my zap keeps failing with a 401": the API's errors table, third); each is read once.
-    codes = _CODE.findall(question)
     cut = [
         parts(passage.text)
-        if number < MAX_PASSAGES or any(re.search(rf"\b{code}\b", passage.text) for code in codes)
+        if number < MAX_PASSAGES
+        or any(re.search(rf"\b{code}\b", passage.text) for code in asked.codes)
         else []
         for number, passage in enumerate(passages)
     ]
     top = passages[0]
-    kinds = answer_kinds(question)
-    if not kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
+    if not asked.kinds and wanted <= _stems(f"{top.title} {top.section or ''}"):
         # A question that only names what the page (or section) is about ("Is there a free
         # trial?" on "Free trial", "What does Brightloop do?" on "About Brightloop") is
         # answered by its opening, as its writer meant it to be: the page's own, when the
@@ -308,70 +416,18 @@ def extractive_answer(
             return [_cited(part, 1) for part in _opening(cut[0])]
         return [_cited(part, number) for part in _opening(parts(passages[number - 1].text))]
 
-    # What the visitor tells before asking ("Our contract runs until December... What's the
-    # latest we can tell you?") says less of what would answer than the question itself.
-    asking = asking_sentences(question)
-    told = wanted - _stems(" ".join(asking)) if asking else set()
-
-    def weight(stems: set[str]) -> float:
-        return sum(
-            (rarity.get(s, 1.0) if rarity else 1.0) * (TOLD_SHARE if s in told else 1.0)
-            for s in stems
-        )
-
-    total = weight(wanted)
-    # A question of what, how or when: a yes or a no answers another one.
-    open_question = all(_OPEN.match(sentence) for sentence in asking or [question])
-    named = _stems(" ".join([*names_asked_about(question), *codes]))
-    scored: list[tuple[float, int, Part]] = []
-    for number, (passage, passage_parts) in enumerate(zip(passages, cut, strict=False), start=1):
-        # A section's heading speaks for its parts: under "Connecting an integration", "You
-        # need the Admin or Owner role." answers "who can connect integrations?".
-        section = (passage.section or passage.title).split(" > ")[-1]
-        heading = wanted & _stems(section)
-        for part in passage_parts:
-            if not _says(part) or (said and _MARK.sub("", _clean(part.text)) in said):
-                continue
-            held = set(_CODE.findall(part.text))
-            if codes and held and not held & set(codes):
-                continue  # about another error than the one the visitor quotes
-            if open_question and part.question and _YES_NO.match(part.text[len(part.question) :]):
-                # "How long does the trial last?" is not answered by "No." (to "Can I extend
-                # my trial more than once?").
-                continue
-            words = _stems(part.match)
-            overlap = wanted & words
-            kind = ANSWER_KIND_WEIGHT * sum(1 for k in kinds if k.search(part.text))
-            if not overlap and not (kind and heading):
-                continue
-            # Coverage of the question (half for words only the heading has); an FAQ
-            # question that matches counts twice; the kind of words asked for; lightly
-            # favouring the better passage and short parts.
-            asked = weight(wanted & _stems(part.question)) / total if part.question else 0.0
-            if kinds and not kind:
-                # An FAQ entry asking the same words but not answering as asked ("where?"
-                # answered with no place) counts its question once.
-                asked = 0.0
-            # The entry about what is asked: "Android: search Brightloop in Google Play" for
-            # "is there an android app?", "- **Builder**: designs forms" for "builder vs member".
-            entry = ENTRY_WEIGHT if _entry_about(part, wanted - told) else 0.0
-            # What the visitor names, said in the part or its heading: "connect Teams" is
-            # answered under "Connecting Microsoft Teams", not "Connecting Slack".
-            naming = NAMED_WEIGHT if named and named <= _stems(f"{part.text} {section}") else 0.0
-            score = (
-                (weight(overlap) + HEADING_SHARE * weight(heading - overlap)) / total
-                + asked
-                + kind
-                + entry
-                + naming
-                + RANK_WEIGHT / number
-                - 0.01 * math.log1p(len(words))
-            )
-            scored.append((score, number, part))
+    scored = sorted(
+        (
+            (sum(w * f for w, f in zip(PART_WEIGHTS, c.features, strict=True)), c.number, c.part)
+            for c in candidates(asked, passages, cut, said)
+        ),
+        key=lambda item: item[0],
+        reverse=True,
+    )
     if not scored:
         # Nothing overlaps word for word (a paraphrase): the best passage's opening.
         return [_cited(part, 1) for part in _opening(cut[0])]
-    scored.sort(key=lambda item: item[0], reverse=True)
+    total = asked.weight(wanted)
     best = scored[0]
     chosen = [best]
     covered = wanted & _stems(best[2].match)
@@ -381,7 +437,7 @@ def extractive_answer(
         # Another part only when it adds enough of what was asked: after "Growth: €49", the
         # Starter row says nothing more about Growth.
         adds = wanted & _stems(candidate[2].match) - covered
-        if not candidate[2].whole and weight(adds) >= MIN_GAIN * total:
+        if not candidate[2].whole and asked.weight(adds) >= MIN_GAIN * total:
             chosen.append(candidate)
             covered |= adds
     quoted = {(number, part.position): part for _, number, part in chosen}
