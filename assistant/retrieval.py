@@ -129,6 +129,7 @@ SYNONYMS = {
     "pentests": "penetration test", "force": "enforce", "prod": "production",
     "access": "permission", "add": "invite",
 }  # fmt: skip
+_HOW_MUCH = re.compile(r"\bhow much (?:is|are|does|do|would|will)\b", re.I)
 # "single sign-on (SSO)": the words and the abbreviation a page defines for them.
 _DEFINED = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")
 
@@ -213,9 +214,12 @@ class HybridRetriever:
         return _LETTERS.sub(fixed, text)
 
     def with_synonyms(self, text: str) -> str:
-        """The text with the words a help centre uses for a visitor's ("cost" -> "price")."""
+        """The text with the words a help centre uses for a visitor's ("cost" -> "price", "how
+        much is Growth?" -> "price")."""
         said = set(words(text))
         extra = [SYNONYMS[w] for w in said if w in SYNONYMS and SYNONYMS[w] not in said]
+        if _HOW_MUCH.search(text) and "price" not in [*said, *extra]:
+            extra.append("price")
         return f"{text} ({' '.join(extra)})" if extra else text
 
     def abbreviations(self, session: Session) -> dict[str, str]:

@@ -463,3 +463,7 @@ def test_a_visitors_word_is_searched_with_the_help_centres(world: Any) -> None:
         "do you do external pen tests? (penetration)"
     )
     assert retriever.with_synonyms("how to add users") == "how to add users (invite)"
+    # Asking how much something is asks its price: a price table has few words but numbers.
+    assert retriever.with_synonyms("How much is Growth?") == "How much is Growth? (price)"
+    assert retriever.with_synonyms("how much does it cost?") == "how much does it cost? (price)"
+    assert retriever.with_synonyms("how much data can we store") == "how much data can we store"
