@@ -1,6 +1,7 @@
 """How the extractive answer weighs the parts it could quote, fitted on chat sessions.
 
     python bench/part_ranker.py SESSIONS.jsonl [SESSIONS.jsonl ...] [--depth N]
+        [--measure-only HELD_OUT.jsonl]
 
 Each file is played through the chat service as `journey eval chat` plays it (the demo's help
 centre, a throw-away data directory), and every time the assistant composes an extractive
@@ -10,9 +11,11 @@ sentences it leans on) on one of the turn's pages.
 
 The weights are fitted as a pairwise ranker (a logistic regression on the feature
 differences of a better and a worse part of one turn), leaving one file out at a time: each
-file's figure is from weights fitted on the others. Printed: the share of answer turns whose
-top part states every fact (and at least one), with the product's weights and the fitted
-ones, and the weights fitted on all files.
+file's figure is from weights fitted on the others. Printed, as shares of each file's answer
+turns: those whose best part states every fact (and at least one) whatever the weights (the
+ceiling of choosing among these parts), those whose top part does with the product's weights
+and with the fitted ones; and the weights fitted on all files. A file only looked at for its
+figures (a held-out set) can be given last with `--measure-only`: no weights are fitted on it.
 """
 
 from __future__ import annotations
@@ -154,6 +157,18 @@ def labelled(composed: Composed, depth: int) -> Turn | None:
     return np.array(features), np.array(gains)
 
 
+def per_turn(composed: Sequence[Composed], depth: int) -> list[Turn]:
+    """One entry a turn: a message asking two questions is answered twice, and the answer
+    the turn's facts are about is the one with the better part."""
+    best: dict[int, Turn] = {}
+    for c in composed:
+        found = labelled(c, depth)
+        kept = best.get(id(c.turn))
+        if found is not None and (kept is None or found[1].max() > kept[1].max()):
+            best[id(c.turn)] = found
+    return list(best.values())
+
+
 def fit(turns: Sequence[Turn]) -> np.ndarray:
     """Pairwise logistic regression: a better part of a turn scores above a worse one."""
     from sklearn.linear_model import LogisticRegression
@@ -179,32 +194,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sessions", nargs="+", type=Path)
     parser.add_argument("--depth", type=int, default=extractive.MAX_PASSAGES)
+    parser.add_argument("--measure-only", type=Path, action="append", default=[])
     args = parser.parse_args()
-    found = recorded(args.sessions)
-    data = {
-        name: [t for t in (labelled(c, args.depth) for c in composed) if t is not None]
-        for name, composed in found.items()
-    }
+    files = [*args.sessions, *args.measure_only]
+    apart = {path.name for path in args.measure_only}
+    found = recorded(files)
+    data = {name: per_turn(composed, args.depth) for name, composed in found.items()}
     product = np.array(extractive.PART_WEIGHTS + (0.0,) * len(TRIED))
-    used = len(extractive.FEATURES)
+    used, width = len(extractive.FEATURES), product.size
 
     def fitted(turns: Sequence[Turn], width: int) -> np.ndarray:
         weights = fit([(x[:, :width], g) for x, g in turns])
         return np.concatenate([weights, np.zeros(product.size - width)])
 
-    table = Table(title=f"The top part states every fact / some fact (passages read: {args.depth})")
-    for column in ("file", "answer turns", "product's weights", "fitted", "fitted, with tried"):
+    answer_turns = {
+        path.name: sum(t.expect == "answer" for s in load_sessions(path) for t in s.turns)
+        for path in files
+    }
+    table = Table(
+        title="Answer turns whose top part states every fact / some fact "
+        f"(passages read: {args.depth})"
+    )
+    columns = ("file", "answer turns", "with a part stating one", "best part possible",
+               "product's weights", "fitted", "fitted, with tried")  # fmt: skip
+    for column in columns:
         table.add_column(column, justify="right")
     for name, turns in data.items():
-        rest = [t for other, ts in data.items() if other != name for t in ts]
-        row = [name, str(len(turns))]
-        for weights in (product, fitted(rest, used), fitted(rest, product.size)):
-            top = top_gains(turns, weights)
-            row.append(f"{(top == 1).mean():.3f} / {(top > 0).mean():.3f}")
+        rest = [t for other, ts in data.items() if other not in {name, *apart} for t in ts]
+        total = answer_turns[name]
+
+        row = [name, str(total), str(len(turns))]
+        for top in (
+            np.array([g.max() for _, g in turns]),
+            *(top_gains(turns, w) for w in (product, fitted(rest, used), fitted(rest, width))),
+        ):
+            row.append(f"{(top == 1).sum() / total:.3f} / {(top > 0).sum() / total:.3f}")
         table.add_row(*row)
     console = Console()
     console.print(table)
-    everything = [t for ts in data.values() for t in ts]
+    everything = [t for name, ts in data.items() if name not in apart for t in ts]
     for width in (used, product.size):
         weights = fitted(everything, width)[:width]
         console.print(
