@@ -296,8 +296,7 @@ class Asked:
         )
 
     def weight(self, stems: set[str] | frozenset[str]) -> float:
-        """The stems' share of what is asked: rare ones weigh more (BM25's idf), told ones
-        less."""
+        """What the stems weigh in the question: rare ones more (BM25's idf), told ones less."""
         return sum(self.rarity.get(s, 1.0) * (TOLD_SHARE if s in self.told else 1.0) for s in stems)
 
 
