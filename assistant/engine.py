@@ -124,11 +124,18 @@ def conversation_context(history: Sequence[tuple[str, str]]) -> str | None:
     alone, 0.83 with the answer too, as it names the part of the document under discussion)."""
     # Small talk ("Hi there" and the greeting back) says nothing of the topic: with it in
     # front, the first question after a greeting was searched as a follow-up of it.
+    # Nor does a question the assistant could not answer: with it in front, "What plans do you
+    # have?" after an "I don't know" about a CRM was answered from the onboarding guide's CRM
+    # week.
     kept: list[tuple[str, str]] = []
     for role, text in history:
         if role == "visitor" and small_talk(text):
             kept.append(("small_talk", text))
-        elif not (role == "bot" and kept and kept[-1][0] == "small_talk"):
+        elif role == "bot" and kept and kept[-1][0] == "small_talk":
+            continue
+        elif role == "bot" and kept and kept[-1][0] == "visitor" and not without_closing(text):
+            kept.pop()
+        else:
             kept.append((role, text))
     visitor = [text for role, text in kept if role == "visitor"][-2:]
     # "I don't know" or a hand-off says nothing of the topic.

@@ -252,9 +252,11 @@ def test_small_talk_language_and_follow_ups(world: Any, db: Session) -> None:
     # A greeting and the greeting back say nothing of the topic.
     assert conversation_context([("visitor", "Hi there"), ("bot", "Hello! What can I do?")]) is None
     assert conversation_context(history[:1] + history[1:2] + history[4:]) == "And SCIM?"
-    # "I don't know" says nothing of it either.
+    # Nor does a question the assistant could not answer, nor its "I don't know": the next
+    # question ("What plans do you have?" after a CRM it does not know) is searched alone.
     unanswered = [("visitor", "Any SDK?"), ("bot", say("dont_know", "de"))]
-    assert conversation_context(unanswered) == "Any SDK?"
+    assert conversation_context(unanswered) is None
+    assert conversation_context([*history[2:4], *unanswered]) == "Is SAML SSO in Growth? Yes ."
     # A follow-up finds what it refers to through the context.
     _, follow_up = ask(service, conversation.id, "and is it billed annually?")
     assert follow_up.kind == "answer" and "Growth" in follow_up.text
