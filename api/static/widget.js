@@ -278,12 +278,22 @@
   function forget() { conversationId = null; store.removeItem("journey.conversation"); }
 
   function setStatus(next) {
+    if (next === "closed") { closedByTeam(); return; }
     status = next;
     human.disabled = next !== "bot";
     human.textContent = next === "bot" ? "Talk to a person" : (next === "human" ? "With a person" : "Waiting for a person…");
     // While a person is (about to be) on the line, their messages arrive by polling.
     if (next !== "bot" && !poller) { poller = setInterval(poll, 3000); }
     if (next === "bot" && poller) { clearInterval(poller); poller = null; }
+  }
+
+  // Our team closed the chat: said so, and the next question starts a new one.
+  function closedByTeam() {
+    if (conversationId) {
+      forget();
+      bubble("system", "Our team has closed this chat. A new question starts a new chat.");
+    }
+    setStatus("bot");
   }
 
   function poll() {
@@ -297,12 +307,13 @@
     }).catch(function () {});
   }
 
-  function ask(text) {
-    bubble("visitor", text);
+  function ask(text, again) {
+    if (!again) bubble("visitor", text);
     input.value = ""; input.disabled = true; send.disabled = true;
     var node = null;
     var dots = typing();
     var done = false;
+    var resend = false;
     ensureConversation().then(function (id) {
       return fetch(base + "/chat/conversations/" + id + "/messages/stream", {
         method: "POST", headers: headers(), body: JSON.stringify({text: text})
@@ -353,12 +364,16 @@
       }
     }).catch(function (err) {
       if (node) { node.remove(); }
-      bubble("system", "Sorry, the message could not be sent (" + err.message + ").");
-      return catchUp().catch(function () {});
+      var was = conversationId;
+      return catchUp().catch(function () {}).then(function () {
+        // Closed by our team meanwhile: the question is asked again, in a new chat.
+        if (was && !conversationId && !again) { resend = true; return; }
+        bubble("system", "Sorry, the message could not be sent (" + err.message + ").");
+      });
     }).then(function () {
       if (dots) { dots.remove(); }
       input.disabled = false; send.disabled = false; input.focus();
-      poll();
+      if (resend) { ask(text, true); } else { poll(); }
     });
   }
 

@@ -134,6 +134,37 @@ def test_visitor_chats_and_a_person_takes_over(
     page.close()
 
 
+def test_a_chat_our_team_closes_is_said_closed_and_the_next_question_starts_a_new_one(
+    server: tuple[str, str], browser: object
+) -> None:
+    base, token = server
+    headers = {"Authorization": f"Bearer {token}"}
+    page, _ = ask_on_the_site(browser, base, "When is chat support open?")
+    page.click("#ja-human")
+    page.locator("text=Waiting for a person").wait_for(timeout=10_000)
+    first = page.evaluate("localStorage.getItem('journey.conversation')")
+    httpx.post(f"{base}/chat/conversations/{first}/close", headers=headers).raise_for_status()
+    page.locator(".ja-system", has_text="closed this chat").wait_for(timeout=15_000)
+    assert page.locator("#ja-human").inner_text() == "Talk to a person"
+
+    page.fill("#ja-input", "When is chat support open?")
+    page.press("#ja-input", "Enter")
+    page.locator(".ja-bot .ja-sources").nth(1).wait_for(timeout=30_000)
+    second = page.evaluate("localStorage.getItem('journey.conversation')")
+    assert second and second != first
+
+    # Closed while the widget was not looking (no person asked for): the message that meets
+    # the closed chat is asked again in a new one, not lost.
+    httpx.post(f"{base}/chat/conversations/{second}/close", headers=headers).raise_for_status()
+    page.fill("#ja-input", "When is chat support open on Fridays?")
+    page.press("#ja-input", "Enter")
+    page.locator(".ja-bot .ja-sources").nth(2).wait_for(timeout=30_000)
+    assert page.evaluate("localStorage.getItem('journey.conversation')") not in (first, second)
+    assert page.locator(".ja-visitor", has_text="on Fridays").count() == 1
+    assert page.locator(".ja-system", has_text="could not be sent").count() == 0
+    page.close()
+
+
 def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_console(
     server: tuple[str, str], browser: Any, tmp_path: Path
 ) -> None:
