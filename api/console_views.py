@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from api.deps import (
@@ -93,7 +94,12 @@ def queue_page(
     reason: Annotated[str | None, Query(max_length=64)] = None,
     stage: Annotated[str | None, Query(max_length=32)] = None,
     touchpoint: Annotated[str | None, Query(max_length=32)] = None,
-    min_severity: Annotated[int | None, Query(ge=0, le=100)] = None,
+    # (the form's "any" sends it empty)
+    min_severity: Annotated[
+        Annotated[int, Field(ge=0, le=100)] | None,
+        BeforeValidator(lambda value: value or None),
+        Query(),
+    ] = None,
     owner: Annotated[str | None, Query(pattern=r"^(me|unassigned)?$")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     error: Annotated[str | None, Query(max_length=500)] = None,

@@ -253,6 +253,10 @@ def test_the_review_queue_page_filters_and_claims(
     churn = listed(reason="churn_intent")
     assert "churn intent" in churn and "handoff customer request" not in churn
     assert "1 to review" in client.get("/console/queue", params={"min_severity": 80}).text
+    # The form's "any" severity is sent empty, as every filter left alone is.
+    form = {"reason": "", "stage": "", "touchpoint": "", "min_severity": "", "owner": ""}
+    assert "churn intent" in client.get("/console/queue", params=form).text
+    assert client.get("/console/queue", params={"min_severity": 101}).status_code == 422
     assert "0 to review" in client.get("/console/queue", params={"owner": "me"}).text
     flag = session.scalars(select(Flag).where(Flag.evidence_key == "other")).one()
     claimed = client.post(f"/console/flags/{flag.id}/claim", data={"back": "/console/queue"},
