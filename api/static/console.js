@@ -4,8 +4,16 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
-  if (!root || !window.EventSource) { return; }
+  if (!root) { return; }
   var kind = root.getAttribute("data-live");
+
+  // A conversation opens at its newest message: after a reply, the agent sees it sent.
+  function showNewest() {
+    var list = document.getElementById("messages");
+    if (list && list.lastElementChild) { list.lastElementChild.scrollIntoView({ block: "nearest" }); }
+  }
+  if (kind === "conversation" && !window.location.hash) { showNewest(); }
+  if (!window.EventSource) { return; }
   // The parts each page refreshes: the lists and counts, never a form being filled in.
   var parts = {
     inbox: ["#conversations", "#flags", ".views ul", "#queue-title"],
@@ -27,10 +35,7 @@
           now.innerHTML = next.innerHTML;
         });
         if (status) { status.textContent = news; }
-        if (kind === "conversation") {
-          var list = document.getElementById("messages");
-          if (list && list.lastElementChild) { list.lastElementChild.scrollIntoView({ block: "nearest" }); }
-        }
+        if (kind === "conversation") { showNewest(); }
       })
       .catch(function () { /* the next pulse tries again */ });
   }

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from live import serving
+from playwright.sync_api import expect
 
 from api.app import create_app
 from app.container import Container
@@ -169,7 +170,9 @@ def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_co
     server: tuple[str, str], browser: Any, tmp_path: Path
 ) -> None:
     base, _ = server
-    console = browser.new_page()  # a context of its own: the agent's cookie stays there
+    # A context of its own (the agent's cookie stays there), on a low screen: a transcript of
+    # a few messages runs past its fold.
+    console = browser.new_page(viewport={"width": 1100, "height": 480})
     console.goto(f"{base}/login")
     console.fill("input[name=email]", "agent@x.test")
     console.fill("input[name=password]", AGENT_PASS)
@@ -188,7 +191,9 @@ def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_co
     row.click()
     console.fill("#reply-text", "Hi, Avery here from the console.")
     console.click("button:text-is('Send')")
-    console.locator(".msg.role-agent", has_text="from the console").wait_for(timeout=10_000)
+    sent = console.locator(".msg.role-agent", has_text="from the console")
+    sent.wait_for(timeout=10_000)
+    expect(sent).to_be_in_viewport()  # the page opens at the reply just sent
     visitor.locator(".ja-agent", has_text="from the console").wait_for(timeout=15_000)
 
     # The visitor answers: the agent sees it live; the bot says nothing.
