@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import date, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,7 +25,14 @@ from api.deps import (
 )
 from api.pages import templates
 from api.routing import UnitOfWorkRoute
-from assistant.insights.dashboard import PERIODS, Kpi, behind_cell, dashboard, journey_map
+from assistant.insights.dashboard import (
+    PERIODS,
+    Kpi,
+    behind_cell,
+    by_segment,
+    dashboard,
+    journey_map,
+)
 from assistant.insights.pain_points import Spot, pain_points
 from assistant.insights.periods import Period
 from assistant.insights.service import Answer, InsightsService
@@ -82,7 +90,15 @@ def dashboard_page(
         "spots": _strongest(pain_points(session, settings.vocabulary, day, start)),
         "lines": {k.key: _sparkline(k) for k in board.kpis},
         "as_of": as_of.isoformat() if as_of else "",
+        "scope": _scope(days, board.segment, board.channel, as_of),
     })  # fmt: skip
+
+
+def _scope(days: int, segment: str | None, channel: str | None, as_of: date | None) -> str:
+    """The dashboard's filters as a query string: a cell opened, a question asked, the way
+    back keep them."""
+    given = {"days": days, "segment": segment, "channel": channel, "as_of": as_of}
+    return urlencode({name: str(value) for name, value in given.items() if value})
 
 
 @router.get("/dashboard/cell", response_class=HTMLResponse)
@@ -95,20 +111,27 @@ def cell_page(
     touchpoint: Annotated[str, Query(max_length=32)],
     days: Days = 90,
     as_of: Annotated[Day | None, Query()] = None,
+    segment: Annotated[str | None, Query(max_length=32)] = None,
+    channel: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
     user = _manager(request, settings, units)
     if isinstance(user, Response):
         return user
     day, days = as_of or date.today(), days if days in PERIODS else 90
     start = day - timedelta(days=days - 1)
-    # The journey map alone, not the KPIs: the page shows one of its cells.
-    journey = journey_map(session, settings.vocabulary, day, start, [], None, [])
+    segment, channel = segment or None, channel or None
+    # The journey map alone, not the KPIs: the page shows one of its cells, as the dashboard
+    # it was opened from was filtered.
+    journey = journey_map(
+        session, settings.vocabulary, day, start, by_segment(segment), channel, []
+    )
     labels = {s.key: s.label for s in settings.vocabulary.stages}
     labels.update({t.key: t.label for t in settings.vocabulary.touchpoints})
     return templates.TemplateResponse(request, "cell.html", {
-        "user": user, "items": behind_cell(session, stage, touchpoint, start, day),
+        "user": user, "items": behind_cell(session, stage, touchpoint, start, day, segment),
         "stage": labels.get(stage, stage), "touchpoint": labels.get(touchpoint, touchpoint),
         "days": days, "start": start, "as_of": day, "cell": journey.cell(stage, touchpoint),
+        "segment": segment, "scope": _scope(days, segment, channel, as_of),
     })  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from assistant.insights.pain_points import item_text, shortened
 from assistant.insights.periods import Period, moment
 from assistant.insights.query import run
 from assistant.insights.spec import Filter, QuerySpec
-from journey.models import Conversation, Message, TextAnalysis
+from journey.models import Account, Conversation, Message, TextAnalysis
 from journey.vocabulary import Vocabulary
 
 PERIODS = (30, 90, 180, 365)  # the days a dashboard may look back
@@ -113,7 +113,7 @@ def dashboard(
 ) -> Dashboard:
     start = as_of - timedelta(days=days - 1)
     queries: list[str] = []
-    filters = [Filter(dimension="segment", values=[segment])] if segment else []
+    filters = by_segment(segment)
 
     def value(metric: str, since: date, until: date, extra: dict[str, Any]) -> float | None:
         period = Period(start=since, end=until + timedelta(days=1))
@@ -135,6 +135,11 @@ def dashboard(
         journey=journey_map(session, vocabulary, as_of, start, filters, channel, queries),
         queries=queries,
     )  # fmt: skip
+
+
+def by_segment(segment: str | None) -> list[Filter]:
+    """The figures' filter for one segment's accounts (none: all)."""
+    return [Filter(dimension="segment", values=[segment])] if segment else []
 
 
 def journey_map(
@@ -188,16 +193,25 @@ class Behind:
 
 
 def behind_cell(
-    session: Session, stage: str, touchpoint: str, start: date, as_of: date
+    session: Session,
+    stage: str,
+    touchpoint: str,
+    start: date,
+    as_of: date,
+    segment: str | None = None,
 ) -> list[Behind]:
-    """The cell's texts in the period, the most negative first: what to read first."""
-    rows = session.scalars(
-        select(TextAnalysis).where(
-            TextAnalysis.stage == stage, TextAnalysis.touchpoint == touchpoint,
-            TextAnalysis.occurred_at >= moment(start),
-            TextAnalysis.occurred_at < moment(as_of + timedelta(days=1)),
-        ).order_by(TextAnalysis.score, TextAnalysis.id).limit(BEHIND)
+    """The cell's texts in the period (of the segment's accounts), the most negative first:
+    what to read first."""
+    query = select(TextAnalysis).where(
+        TextAnalysis.stage == stage, TextAnalysis.touchpoint == touchpoint,
+        TextAnalysis.occurred_at >= moment(start),
+        TextAnalysis.occurred_at < moment(as_of + timedelta(days=1)),
     )  # fmt: skip
+    if segment:
+        query = query.join(Account, Account.id == TextAnalysis.account_id).where(
+            Account.segment == segment
+        )
+    rows = session.scalars(query.order_by(TextAnalysis.score, TextAnalysis.id).limit(BEHIND))
     found = []
     for row in rows:
         conversation = None

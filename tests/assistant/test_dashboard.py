@@ -95,6 +95,11 @@ def test_behind_a_cell_are_its_texts_the_most_negative_first(session: Session) -
     ]  # fmt: skip
     assert found[0].text.startswith("SSO keeps failing")
     assert behind_cell(session, "onboarding", "support_ticket", date(2026, 6, 29), AS_OF) == []
+    # Of one segment's accounts: the dashboard's filter holds in the cell it opens.
+    assert behind_cell(session, "onboarding", "support_ticket", date(2026, 6, 1), AS_OF, "smb")
+    assert not behind_cell(
+        session, "onboarding", "support_ticket", date(2026, 6, 1), AS_OF, "enterprise"
+    )
 
 
 def test_the_dashboard_pages_for_a_manager(client: TestClient, session: Session) -> None:
@@ -124,6 +129,14 @@ def test_the_dashboard_pages_for_a_manager(client: TestClient, session: Session)
              "as_of": AS_OF.isoformat()}  # fmt: skip
     cell = client.get("/dashboard/cell", params=where)
     assert cell.status_code == 200 and "SSO keeps failing" in cell.text
+    # A filtered dashboard opens its cells, takes its questions and is gone back to, filtered.
+    filtered = {"days": 30, "segment": "smb", "as_of": AS_OF.isoformat()}
+    page = client.get("/dashboard", params=filtered)
+    assert "touchpoint=website&amp;days=30&amp;segment=smb&amp;as_of=2026-06-30" in page.text
+    assert '<input type="hidden" name="segment" value="smb">' in page.text
+    cell = client.get("/dashboard/cell", params={**where, "segment": "enterprise"})
+    assert "SSO keeps failing" not in cell.text and "0 events" in cell.text
+    assert 'href="/dashboard?days=30&amp;segment=enterprise&amp;as_of=2026-06-30"' in cell.text
 
     question = {"q": "events by stage", "as_of": AS_OF.isoformat()}
     asked = client.get("/dashboard", params=question)
