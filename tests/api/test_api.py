@@ -76,6 +76,21 @@ def test_unknown_contact_is_404(client: TestClient, staff_token: Callable[[str],
     assert response.json()["error"] == "not_found"
 
 
+def test_a_browser_going_to_a_page_that_is_not_there_gets_a_page(client: TestClient) -> None:
+    """Errors stay JSON for the API; a browser navigating (a GET asking for HTML) reads a page."""
+    browsing = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    gone = client.get("/no/such/page", headers=browsing)
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("text/html")
+    assert "This page does not exist" in gone.text and '<a href="/">' in gone.text
+    bad = client.get("/site/pricing?x=1", headers=browsing)  # a page that is there
+    assert bad.status_code == 200
+    assert client.get("/no/such/page").json()["error"] == "not_found"  # an API client
+    refreshing = client.get("/no/such/page", headers={**browsing, "Journey-Refresh": "1"})
+    assert refreshing.json()["error"] == "not_found"  # a page refreshing one of its parts
+    posted = client.post("/no/such/page", headers=browsing)
+    assert posted.json()["error"] == "not_found"
+
+
 def test_login_gives_a_working_token(client: TestClient, session: Session) -> None:
     AuthService(session).create_user("lee@staff.test", "Lee", "manager", "correct-horse")
     session.commit()
