@@ -45,7 +45,9 @@ class Throttle:
     def _refusal(self, item: RateLimitItem, rule: str, key: str, what: str) -> TooManyRequests:
         reset = self.limiter.get_window_stats(item, rule, key).reset_time
         wait = max(1, math.ceil(reset - time.time()))
-        return TooManyRequests(f"too many {what}; try again in {wait} s", wait)
+        # ("in 15 minutes", not "in 898 s", for a sign-in locked out)
+        later = f"{math.ceil(wait / 60)} minutes" if wait >= 120 else f"{wait} s"
+        return TooManyRequests(f"too many {what}; try again in {later}", wait)
 
     def sign_in(self, address: str, email: str, attempt: Callable[[], T]) -> T:
         """Run a sign-in attempt unless the account or the address failed too often lately;

@@ -386,6 +386,13 @@
   launcher.addEventListener("click", function () { toggle(!panel.classList.contains("open")); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { toggle(false); } });
   end.addEventListener("click", askRating);
+  // A message longer than the chat takes is cut where it is typed or pasted: said so, once.
+  var cutShown = false;
+  input.addEventListener("input", function () {
+    var full = input.value.length >= input.maxLength;
+    if (full && !cutShown) { bubble("system", "A message can be up to 4,000 characters; the rest was left out."); }
+    cutShown = full;
+  });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value.trim();

@@ -166,6 +166,23 @@ def test_a_chat_our_team_closes_is_said_closed_and_the_next_question_starts_a_ne
     page.close()
 
 
+def test_a_message_too_long_for_the_chat_is_said_cut(server: tuple[str, str], browser: Any) -> None:
+    base, _ = server
+    page = browser.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(f"{base}/site/pricing")
+    page.click("#ja-launcher")
+    page.fill("#ja-input", "x" * 5000)
+    assert len(page.input_value("#ja-input")) == 4000
+    page.locator(".ja-system", has_text="up to 4,000 characters").wait_for(timeout=5_000)
+    page.fill("#ja-input", "short again")
+    page.fill("#ja-input", "y" * 4500)  # said again, for a second cut
+    assert page.locator(".ja-system", has_text="up to 4,000 characters").count() == 2
+    assert failed == []  # nothing the page asks for is missing (its icon included)
+    page.close()
+
+
 def test_an_agent_sees_a_visitor_waiting_live_takes_over_and_replies_from_the_console(
     server: tuple[str, str], browser: Any, tmp_path: Path
 ) -> None:
