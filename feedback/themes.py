@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from wordfreq import top_n_list
 
 from feedback.sentiment import Matrix
 from journey.db import utcnow
@@ -63,13 +65,30 @@ def cluster(vectors: Matrix, k: int) -> tuple[Matrix, Labels]:
     return centroids, labels
 
 
+# The texts come in other languages too, whose small words made labels ("en, el, wir"): their
+# hundred commonest words (wordfreq's lists) are no label either.
+OTHER_LANGUAGES = ("de", "fr", "es", "nl", "it", "pt")
+
+
+@cache
+def stop_words() -> list[str]:
+    """scikit-learn's English stop words and the other languages' commonest words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    others = {word for language in OTHER_LANGUAGES for word in top_n_list(language, 100)}
+    return sorted(ENGLISH_STOP_WORDS | others)
+
+
 def label_clusters(texts: Sequence[str], labels: Labels, k: int) -> list[list[str]]:
     """Class-based TF-IDF over words and two-word phrases; a word already inside a chosen
     phrase is skipped so a label reads "saml error, certificate expired", not "saml, error"."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(
-        ngram_range=(1, 2), stop_words="english", min_df=3, token_pattern=r"(?u)\b[a-zA-Z][\w-]+\b"
+        ngram_range=(1, 2),
+        stop_words=stop_words(),
+        min_df=3,
+        token_pattern=r"(?u)\b[a-zA-Z][\w-]+\b",
     )
     try:
         counts = vectorizer.fit_transform(texts)

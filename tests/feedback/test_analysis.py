@@ -262,6 +262,12 @@ def test_labels_are_the_distinctive_phrases_of_each_cluster() -> None:
     # "saml error" is chosen; "saml" and "error" alone would repeat it.
     assert labels == [["saml error"], ["invoice total"]]
     assert label_clusters(["the and", "of the", "and of"], np.array([0, 0, 0]), 1) == [[]]
+    # Nor does a theme get its name from another language's small words ("en, el, wir").
+    spoken = [
+        "wir haben die rechnung", "wir und die rechnung", "die rechnung wir",
+        "el sso error en el login", "en el sso error", "el sso error en",
+    ]  # fmt: skip
+    assert label_clusters(spoken, np.array([0, 0, 0, 1, 1, 1]), 2) == [["rechnung"], ["sso error"]]
 
 
 def test_themes_gather_one_topic_each_and_are_named_by_it(
