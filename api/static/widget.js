@@ -199,7 +199,8 @@
     var node = bubble(m.role, m.text);
     if (m.role === "bot" && m.meta) {
       showSources(node, m.meta.citations);
-      showRating(node, m.id, m.meta.helpful);
+      // (as when it streamed: a hand-off is no answer to rate)
+      if (m.meta.kind !== "handoff") showRating(node, m.id, m.meta.helpful);
     }
   }
 

@@ -141,8 +141,16 @@ def test_a_chat_our_team_closes_is_said_closed_and_the_next_question_starts_a_ne
     base, token = server
     headers = {"Authorization": f"Bearer {token}"}
     page, _ = ask_on_the_site(browser, base, "When is chat support open?")
-    page.click("#ja-human")
+    page.fill("#ja-input", "can I talk to a person please")
+    page.press("#ja-input", "Enter")
     page.locator("text=Waiting for a person").wait_for(timeout=10_000)
+    # Reloaded, the chat is shown as it streamed: the answer can be rated, the hand-off not.
+    page.reload()
+    page.click("#ja-launcher")
+    handoff = page.locator(".ja-bot", has_text="connecting you")
+    handoff.wait_for(timeout=10_000)
+    assert handoff.locator(".ja-rate").count() == 0
+    assert page.locator(".ja-bot", has_text="Monday to Friday").locator(".ja-rate").count() == 1
     first = page.evaluate("localStorage.getItem('journey.conversation')")
     httpx.post(f"{base}/chat/conversations/{first}/close", headers=headers).raise_for_status()
     page.locator(".ja-system", has_text="closed this chat").wait_for(timeout=15_000)
