@@ -40,6 +40,8 @@
     "#ja-form{display:flex;border-top:1px solid #e3e6ee}#ja-input{flex:1;border:0;padding:12px;font:inherit}" +
     "#ja-form button{border:0;background:#fff;color:#3b5bdb;font-weight:600;padding:0 14px;cursor:pointer}" +
     "#ja-panel :focus-visible{outline:3px solid #f59f00;outline-offset:1px}" +
+    // (inside the input: the panel's rounded corners clip what is drawn outside it)
+    "#ja-panel #ja-input:focus-visible{outline-offset:-3px}" +
     "#ja-head .ja-actions{display:flex;gap:6px}" +
     ".ja-notice{font-size:11px;color:#5b6475;text-align:center;padding:0 8px}.ja-notice a{color:#3b5bdb}" +
     ".ja-typing{align-self:flex-start;color:#5b6475;background:#fff;border:1px solid #e3e6ee;letter-spacing:2px}" +
