@@ -110,7 +110,6 @@ def create_app(container: Services) -> FastAPI:
     app.include_router(chat_views.router, responses=errors(409))  # a closed conversation
     app.include_router(import_views.router)
     app.include_router(knowledge_views.router)
-    app.include_router(privacy_views.audit_router)
     document_errors(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     add_docs(app)

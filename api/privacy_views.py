@@ -14,13 +14,13 @@ from journey.schemas import Instant
 
 router = APIRouter(
     route_class=UnitOfWorkRoute,
-    prefix="/admin/contacts",
+    prefix="/admin",
     tags=["privacy"],
     dependencies=[Depends(require_role("admin"))],
 )
 
 
-@router.get("/{contact}/export")
+@router.get("/contacts/{contact}/export")
 def export(
     contact: str, session: SessionDep, user: CurrentUser, units: UnitsOfWorkDep
 ) -> dict[str, Any]:
@@ -32,22 +32,14 @@ def export(
     return data
 
 
-@router.delete("/{contact}")
+@router.delete("/contacts/{contact}")
 def erase(contact: str, session: SessionDep, user: CurrentUser) -> dict[str, int]:
     """Erase the contact (an id or an email) and everything that is theirs; returns what was
     erased, table by table. Their account stays."""
     return erase_contact(session, find_contact(session, contact), user.email)
 
 
-audit_router = APIRouter(
-    route_class=UnitOfWorkRoute,
-    prefix="/admin/audit",
-    tags=["privacy"],
-    dependencies=[Depends(require_role("admin"))],
-)
-
-
-@audit_router.get("")
+@router.get("/audit")
 def audit_log(
     session: SessionDep,
     since: Annotated[Instant | None, Query(description="entries at or after this time")] = None,
