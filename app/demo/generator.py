@@ -33,6 +33,14 @@ every seed; the tests in tests/test_demo_generator.py measure them):
    tickets in August, several times any other month.
 5. enterprise_advocates — 40% of enterprise and mid-market customers (and a few SMB) adopt
    heavily (2-3x the logins), answer NPS 9-10 and then make referrals and case studies.
+6. deals_won_by_fit_and_committee — what B2B sales teams see in their won and lost deals:
+   customers come twice as often from the service industries Brightloop is made for
+   (`texts.IDEAL_INDUSTRIES`), and a deal that will sign is worked by a buying committee
+   (every colleague at the demo, a trial used by all of them with 4-10 logins, 1-3 looks at
+   pricing and security late in the cycle, a negotiation call). A deal that will be lost
+   is thinner before it stops: each colleague comes to the demo one time in three, its trial
+   sees 1-4 logins by the buyer alone, pricing is looked at again at most once, and half the
+   time no negotiation call comes.
 """
 
 from __future__ import annotations
@@ -64,6 +72,10 @@ PLANTED_PATTERNS: dict[str, str] = {
     "in August 2026, right after release 26.16 shipped on 4 August.",
     "enterprise_advocates": "Enterprise and mid-market accounts with high adoption answer NPS 9-10 "
     "and go on to make referrals and publish case studies (the advocacy stage).",
+    "deals_won_by_fit_and_committee": "Prospects that go on to sign come more often from the "
+    "service industries Brightloop is made for and are worked by a buying committee (colleagues "
+    "at the demo, a trial several of them use, pricing read late); lost deals are thinner before "
+    "they stop.",
 }
 
 Progress = Callable[[str, int], None]
@@ -197,7 +209,10 @@ class _Builder:
         profile, rng, clock = SEGMENTS[segment], self.rng, self.clock
         country = rng.choices(list(texts.COUNTRIES), [c[0] for c in texts.COUNTRIES.values()])[0]
         _, tld, legal_forms, _ = texts.COUNTRIES[country]
-        industry = rng.choice(list(texts.INDUSTRIES))
+        # Customers come twice as often from the industries Brightloop is made for (pattern 6).
+        industries = list(texts.INDUSTRIES)
+        fits = [2 if i in texts.IDEAL_INDUSTRIES and kind != "prospect" else 1 for i in industries]
+        industry = rng.choices(industries, fits)[0]
         word, kind_word = rng.choice(texts.COMPANY_WORDS), rng.choice(texts.INDUSTRIES[industry])
         domain = self._unique(f"{word}{kind_word}".lower(), f".{tld}", self._domains)
         plan = rng.choices(list(profile.plans), [p[0] for p in profile.plans.values()])[0]

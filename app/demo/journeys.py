@@ -20,6 +20,8 @@ MARKETING_PAGES = ["https://www.brightloop.io/", "https://www.brightloop.io/pric
                    "https://www.brightloop.io/pricing/compare", "https://www.brightloop.io/security",
                    "https://www.brightloop.io/about", "https://www.brightloop.io/partners",
                    "https://help.brightloop.io/articles/free-trial"]  # fmt: skip
+EVALUATION_PAGES = ["https://www.brightloop.io/pricing", "https://www.brightloop.io/pricing/compare",
+                    "https://www.brightloop.io/security"]  # fmt: skip
 HELP_PAGES = [url for urls in texts.CHAT_PAGES.values() for url in urls if "help." in url]
 FEATURES_USED = ["forms", "approvals", "workflows", "client_portal", "insights", "integrations",
                  "templates", "mobile_app"]  # fmt: skip
@@ -59,6 +61,7 @@ def _milestones(w: World, c: Company) -> list[Planned]:
         return clock.office(c.first_touch + (c.sales_until - c.first_touch) * rng.uniform(lo, hi))
 
     committee, reach = c.people[:3], STAGE_RANK[c.reach]
+    signs = c.kind == "new"  # this buying cycle ends in a contract (pattern 6 in the generator)
     if c.kind != "legacy":  # a legacy account's buying cycle lies before the window
         if c.segment == "enterprise":
             add(during(0, 0.05), "direct_mail_sent", buyer, campaign="exec-briefing-pack")
@@ -89,15 +92,29 @@ def _milestones(w: World, c: Company) -> list[Planned]:
                 add(opened + timedelta(minutes=3), "email_clicked", buyer, campaign="nurture")
         if c.trial_at:
             add(c.trial_at, "trial_started", buyer, plan="Growth trial")
-            for _ in range(rng.randint(2, 8)):
-                add(clock.days(c.trial_at, 0, 14), "login", rng.choice(committee))
+            # A trial that leads to a contract is used by the committee (pattern 6).
+            users, logins = (
+                (committee, rng.randint(4, 10)) if signs else ([buyer], rng.randint(1, 4))
+            )
+            for _ in range(logins):
+                add(clock.days(c.trial_at, 0, 14), "login", rng.choice(users))
     if c.kind != "legacy" and reach >= STAGE_RANK["decision"]:
         add(during(0.5, 0.6), "lead_qualified", buyer, "sales_call", score=rng.randint(55, 95))
         add(during(0.6, 0.7), "demo_booked", buyer)
+        # A deal that will sign is worked by its committee; a lost one is thinner (pattern 6).
         for person in committee:
-            add(during(0.7, 0.8), "demo_attended", person)
+            if signs or person is buyer or rng.random() < 1 / 3:
+                add(during(0.7, 0.8), "demo_attended", person)
+        for _ in range(rng.randint(1, 3) if signs else rng.randint(0, 1)):
+            add(
+                during(0.6, 0.95),
+                "page_view",
+                rng.choice(committee),
+                url=rng.choice(EVALUATION_PAGES),
+            )
         add(during(0.8, 0.9), "proposal_sent", buyer, plan=c.plan, seats=c.seats)
-        add(during(0.88, 0.98), "call_logged", buyer, "phone", topic="negotiation")
+        if signs or rng.random() < 0.5:
+            add(during(0.88, 0.98), "call_logged", buyer, "phone", topic="negotiation")
     if c.signed_at:  # before the window for legacy accounts: their history, kept for context
         add(c.signed_at, "contract_signed", buyer, "email", plan=c.plan, seats=c.seats)
     if c.kind == "new":

@@ -94,6 +94,10 @@ INDUSTRIES: dict[str, list[str]] = {
     "Recruitment": _words("Talent Recruitment Staffing People"),
 }
 
+# Client-facing service firms, whose onboarding and approvals Brightloop is made for.
+IDEAL_INDUSTRIES = {"Professional services", "Financial services", "Legal services", "Insurance",
+                    "Marketing agency", "Recruitment"}  # fmt: skip
+
 # country -> (weight, top-level domain, legal-form suffixes, language spoken by most contacts)
 COUNTRIES: dict[str, tuple[int, str, list[str], str]] = {
     "US": (34, "com", ["Inc.", "LLC", ""], "en"),

@@ -1,4 +1,4 @@
-"""The demo company: reproducible, big enough, varied, and holding its five planted patterns.
+"""The demo company: reproducible, big enough, varied, and holding its six planted patterns.
 
 The determinism tests run first, on the per-test session; the rest share one generation at
 scale 1.0 (module-scoped, on its own connection, rolled back at the end) and measure each
@@ -84,7 +84,7 @@ def test_every_theme_is_written_in_every_language() -> None:
 
 def test_patterns_are_documented() -> None:
     doc = generator.__doc__ or ""
-    assert len(PLANTED_PATTERNS) == 5
+    assert len(PLANTED_PATTERNS) == 6
     for key, description in PLANTED_PATTERNS.items():
         assert key in doc and description
 
@@ -510,6 +510,42 @@ def test_adopting_enterprise_accounts_become_advocates(demo: Demo) -> None:
     assert per_person(customers & advocates) >= 2 * per_person(customers - advocates)
     others_nps = [s for a in customers - advocates for s in nps[a]]
     assert mean(others_nps) <= 7.5
+
+
+def test_deals_that_sign_fit_and_are_worked_by_a_committee(demo: Demo) -> None:
+    signed = demo.accounts_with("contract_signed")
+    in_window = demo.values(JourneyEvent.account_id, where=JourneyEvent.type == "demo_booked")
+    won, lost = in_window & signed, in_window - signed
+    assert len(won) >= 60 and len(lost) >= 15
+    attendees: dict[int, set[int]] = defaultdict(set)
+    for account, contact in demo.rows(
+        JourneyEvent.account_id, JourneyEvent.contact_id,
+        where=JourneyEvent.type == "demo_attended",
+    ):  # fmt: skip
+        attendees[account].add(contact)
+    assert mean(len(attendees[a]) for a in won) >= 1.5 * mean(len(attendees[a]) for a in lost)
+    negotiated = demo.values(
+        JourneyEvent.account_id,
+        where=(JourneyEvent.type == "call_logged")
+        & (JourneyEvent.properties["topic"].as_string() == "negotiation"),
+    )
+    assert _rate(negotiated, won) == 1.0 and 0.3 <= _rate(negotiated, lost) <= 0.7
+    trials = demo.accounts_with("trial_started")
+    trial_logins: dict[int, list[int]] = defaultdict(list)
+    for account, contact in demo.rows(
+        JourneyEvent.account_id, JourneyEvent.contact_id,
+        where=(JourneyEvent.type == "login") & JourneyEvent.account_id.in_(trials - signed),
+    ):  # fmt: skip
+        trial_logins[account].append(contact)
+    assert all(len(set(people)) == 1 and len(people) <= 4 for people in trial_logins.values())
+    industry = dict(demo.rows(Account.id, Account.industry))
+    customers = demo.values(Account.id, where=Account.status.in_(["active", "churned"]))
+    prospects = set(industry) - customers
+
+    def ideal(group: set[int]) -> float:
+        return mean(industry[a] in texts.IDEAL_INDUSTRIES for a in group)
+
+    assert ideal(customers) >= ideal(prospects) + 0.1
 
 
 # -- the planted patterns, as the analysis finds them -------------------------------------------
