@@ -40,8 +40,13 @@ def measured(seed: int, cutoffs: list[date]) -> list[dict]:
         with transaction(container.sessions) as session:
             generate(session, container.settings.vocabulary, seed=seed)
         scoring = container.next_steps_catalogue.lead_scoring
+        reports = []
         with transaction(container.sessions) as session:
-            reports = [evaluate(session, scoring, day) for day in cutoffs]
+            for day in cutoffs:
+                try:
+                    reports.append(evaluate(session, scoring, day))
+                except ValueError as exc:  # too little history before an early cut-off
+                    reports.append({"cutoff": day.isoformat(), "missing": str(exc)})
         container.close()
     return reports
 
@@ -63,6 +68,10 @@ def main() -> None:
                   "target met", title=title)  # fmt: skip
     for seed in args.seeds:
         reports = measured(seed, cutoffs)
+        for report in reports:
+            if "missing" in report:
+                table.add_row(str(seed), report["cutoff"], "", "", "", "", "", "no history")
+        reports = [report for report in reports if "missing" not in report]
         aucs = [{s["name"]: s["auc"] for s in report["scores"]} for report in reports]
         for report, auc in zip(reports, aucs, strict=True):
             table.add_row(str(seed), report["cutoff"], str(report["leads"]),
