@@ -301,16 +301,12 @@ def _facts(
 ) -> list[list[float]]:
     """Per contact: each fit rule met (0/1), each engagement type's decayed points, the log of
     the company's size, of the days since the contact's last event and of its account's
-    activity (below), how far along the journey it and its account had gone, the log of its
-    account's engagement points (a committee buys: a colleague's demo counts too), the points
-    score."""
+    activity (below), how far along the journey it had gone, the points score."""
     points = scores(session, scoring, people, cutoff)
     recency = _recency(session, people, cutoff)
     engaged = _engagement(session, scoring, people, cutoff)
     stages = _stages(session, people, cutoff)
     committees = _committees(session, people, cutoff)
-    team_stages = _stages(session, people, cutoff, by=JourneyEvent.account_id)
-    team_points = _engagement(session, scoring, people, cutoff, by=JourneyEvent.account_id)
     rows = []
     for c in people:
         fit = [float(_fits(r, c, c.account)) for r in scoring.fit]
@@ -318,9 +314,7 @@ def _facts(
         by_type = [math.log1p(engaged[c.id].get(kind, 0.0)) for kind in scoring.engagement]
         since = math.log1p(-recency[c.id])
         account = committees.get(c.account_id or 0, (0.0, since))
-        team = [team_stages[c.account_id or 0],
-                math.log1p(sum(team_points[c.account_id or 0].values()))]  # fmt: skip
-        rows.append([*fit, *by_type, size, since, *account, stages[c.id], *team,
+        rows.append([*fit, *by_type, size, since, *account, stages[c.id],
                      points[c.id].total / 100])  # fmt: skip
     return rows
 
@@ -354,50 +348,45 @@ def _committees(
 STAGE_ORDER = ("awareness", "consideration", "decision")
 
 
-def _stages(
-    session: Session, people: list[Contact], cutoff: date, by: Any = JourneyEvent.contact_id
-) -> dict[int, float]:
-    """How far the contact's events (or its account's, `by` the account's id) had gone by the
-    cut-off: the latest of the first stages (0 for none), as a number."""
+def _stages(session: Session, people: list[Contact], cutoff: date) -> dict[int, float]:
+    """How far the contact's events had gone by the cut-off: the latest of the first stages
+    (0 for none), as a number."""
     end = moment(cutoff + timedelta(days=1))
-    reached: dict[int, float] = defaultdict(float)
-    for ids in _chunks(_ids(people, by)):
+    reached: dict[int, float] = dict.fromkeys((c.id for c in people), 0.0)
+    for ids in _chunks([c.id for c in people]):
         rows = session.execute(
-            select(by, JourneyEvent.stage).distinct().where(
-                by.in_(ids), JourneyEvent.occurred_at < end, JourneyEvent.stage.in_(STAGE_ORDER))
+            select(JourneyEvent.contact_id, JourneyEvent.stage).distinct().where(
+                JourneyEvent.contact_id.in_(ids), JourneyEvent.occurred_at < end,
+                JourneyEvent.stage.in_(STAGE_ORDER))
         )  # fmt: skip
         for who, stage in rows:
-            reached[who] = max(reached[who], STAGE_ORDER.index(stage) + 1.0)
+            if who is not None:
+                reached[who] = max(reached[who], STAGE_ORDER.index(stage) + 1.0)
     return reached
 
 
-def _ids(people: list[Contact], by: Any) -> list[int]:
-    """The contacts' ids, or their accounts' when `by` is the account's id."""
-    if by is JourneyEvent.account_id:
-        return sorted({c.account_id for c in people if c.account_id})
-    return [c.id for c in people]
-
-
 def _engagement(
-    session: Session, scoring: LeadScoring, people: list[Contact], as_of: date,
-    by: Any = JourneyEvent.contact_id,
-) -> dict[int, dict[str, float]]:  # fmt: skip
-    """Each contact's points per event type, each event's halved every half-life; or each
-    account's, `by` the account's id."""
+    session: Session, scoring: LeadScoring, people: list[Contact], as_of: date
+) -> dict[int, dict[str, float]]:
+    """Each contact's points per event type, each event's halved every half-life."""
     end = moment(as_of + timedelta(days=1))
     found: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for ids in _chunks(_ids(people, by)):
+    for ids in _chunks([c.id for c in people]):
         rows = session.execute(
-            select(by, JourneyEvent.type, JourneyEvent.occurred_at).where(
-                by.in_(ids),
+            select(JourneyEvent.contact_id, JourneyEvent.type, JourneyEvent.occurred_at).where(
+                JourneyEvent.contact_id.in_(ids),
                 JourneyEvent.type.in_(list(scoring.engagement)),
                 JourneyEvent.occurred_at < end,
                 JourneyEvent.occurred_at >= end - timedelta(days=LOOKBACK_DAYS),
             )
         )
-        for who, kind, when in rows:
+        for contact_id, kind, when in rows:
+            if contact_id is None:
+                continue
             age = (end - _aware(when)).total_seconds() / 86400
-            found[who][kind] += scoring.engagement[kind] * 0.5 ** (age / scoring.half_life_days)
+            found[contact_id][kind] += scoring.engagement[kind] * 0.5 ** (
+                age / scoring.half_life_days
+            )
     return found
 
 
