@@ -346,9 +346,9 @@ def eval_leads(
     as_json: JsonFlag = False,
 ) -> None:
     """Lead scores against what happened: prospects active in the 90 days before the cut-off,
-    scored as of it by the points model, a logistic regression trained on the cut-off 90 days
-    earlier, and recency alone; label = a contract signed within 90 days after it. AUC and
-    precision in the top decile."""
+    scored as of it by the points model, a logistic regression trained as the product trains
+    it (on the leads of four earlier cut-offs, 90 to 180 days back) and recency alone; label =
+    a contract signed within 90 days after it. AUC and precision in the top decile."""
 
     from rich.table import Table
 

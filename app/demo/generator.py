@@ -15,7 +15,8 @@ historic dates, before the window) and come up for renewal within it. Stages are
 account's stage at the moment of each item (see `app.demo.world`).
 
 Planted patterns, for the analysis features to find (rates are set by quota, so they hold at
-every seed; the tests in tests/test_demo_generator.py measure them):
+every seed, except pattern 6's, drawn deal by deal; the tests in
+tests/app/test_demo_generator.py measure them):
 
 1. smb_sso_onboarding_dropoff — 40% of SMB accounts that sign for Growth get stuck on SAML
    errors during onboarding (SSO tickets and chats quoting "audience mismatch", "Certificate
