@@ -32,7 +32,8 @@ from feedback.schemas import (
 )
 from journey.db import utcnow
 from journey.errors import Conflict, Forbidden, InvalidInput, NotFound
-from journey.models import Account, AuditLog, Contact, Flag, FlagNote, StaffUser
+from journey.models import Account, Contact, Flag, FlagNote, StaffUser
+from journey.service import audit
 from journey.webhooks import emit
 
 # Roles that supervise the queue: they may take over or close flags other agents hold.
@@ -258,15 +259,7 @@ class FlagQueue:
         return note
 
     def _audit(self, actor: StaffUser, action: str, flag: Flag, **details: Any) -> None:
-        self.session.add(
-            AuditLog(
-                actor=actor.email,
-                action=action,
-                target_type="flag",
-                target_id=str(flag.id),
-                details={"status": flag.status, **details},
-            )
-        )
+        audit(self.session, actor.email, action, "flag", flag.id, status=flag.status, **details)
         self.session.flush()
 
 
