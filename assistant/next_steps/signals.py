@@ -72,15 +72,16 @@ class ContactFacts:
 
     @cached_property
     def stage(self) -> str | None:
-        """Where the contact stood on the as-of date: as its stage-moving events up to then
-        put it (as the journey derives stages); with none, the stage of its latest event, else
-        the stored one."""
+        """Where the contact stood on the as-of date: as the stage-moving events up to then put
+        its account (a B2B journey is the account's: a colleague's signature moves everyone
+        to onboarding), or the contact without one, as the journey derives stages; with none,
+        the stage of the latest event, else the stored one."""
         moving = [e.key for e in self.vocabulary.event_types if e.stage_rule != "none"]
+        whose = self._whose(JourneyEvent, "account")
         folded: str | None = None
         for event_type in self.session.scalars(
             select(JourneyEvent.type)
-            .where(JourneyEvent.contact_id == self.contact.id, JourneyEvent.occurred_at < self.end,
-                   JourneyEvent.type.in_(moving))
+            .where(whose, JourneyEvent.occurred_at < self.end, JourneyEvent.type.in_(moving))
             .order_by(JourneyEvent.occurred_at)
         ):  # fmt: skip
             folded = self.vocabulary.fold_stage(folded, event_type)
@@ -88,12 +89,12 @@ class ContactFacts:
             return folded
         latest = self.session.scalar(
             select(JourneyEvent.stage)
-            .where(JourneyEvent.contact_id == self.contact.id, JourneyEvent.occurred_at < self.end,
-                   JourneyEvent.stage.is_not(None))
+            .where(whose, JourneyEvent.occurred_at < self.end, JourneyEvent.stage.is_not(None))
             .order_by(JourneyEvent.occurred_at.desc())
             .limit(1)
         )  # fmt: skip
-        return latest or self.contact.stage or (self.account.stage if self.account else None)
+        stored = self.account.stage if self.account else self.contact.stage
+        return latest or stored
 
     def evidence(self, condition: Condition) -> str | None:
         """Why the condition holds for this contact, or None when it does not."""

@@ -50,6 +50,47 @@ def test_each_default_action_fits_the_contact_whose_signals_call_for_it(
     assert {s.action for s in steps} <= {action, "start_trial"}
 
 
+def test_a_colleague_stands_where_the_account_stands(session: Session) -> None:
+    """A B2B journey is the account's: the colleague who only came to the demo is in
+    onboarding once the buyer signed, and is offered the onboarding call too."""
+    from datetime import UTC, datetime
+
+    from journey.models import Contact, JourneyEvent
+
+    buyer = next_steps_world(session)["onboarding_call"]
+    colleague = Contact(email="colleague@example.test", stage="decision", account=buyer.account)
+    session.add(colleague)
+    session.flush()
+    session.add(JourneyEvent(idempotency_key="colleague-demo", type="demo_attended",
+                             occurred_at=datetime(2026, 8, 20, tzinfo=UTC), stage="decision",
+                             contact_id=colleague.id, account_id=buyer.account_id))  # fmt: skip
+    session.flush()
+    steps = service(session).for_contact(colleague, NEXT_STEPS_AS_OF).steps
+    assert [s.action for s in steps] == ["onboarding_call"]
+    assert steps[0].reason == service(session).for_contact(buyer, NEXT_STEPS_AS_OF).steps[0].reason
+
+
+def test_sales_get_the_lead_that_qualified_not_each_colleague(session: Session) -> None:
+    from datetime import UTC, datetime
+
+    from journey.models import Account, Contact, JourneyEvent
+
+    firm = Account(name="Keen firm", segment="smb", stage="decision", status="prospect")
+    lead, colleague = (Contact(email=f"{who}@keen.test", stage="decision", account=firm)
+                       for who in ("lead", "colleague"))  # fmt: skip
+    session.add_all([firm, lead, colleague])
+    session.flush()
+    for n, (who, kind) in enumerate([(colleague, "demo_attended"), (lead, "lead_qualified")]):
+        session.add(JourneyEvent(idempotency_key=f"keen{n}", type=kind, stage="decision",
+                                 occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
+                                 contact_id=who.id, account_id=firm.id))  # fmt: skip
+    session.flush()
+    offered = {who.email: [s.action for s in service(session).for_contact(who,
+               NEXT_STEPS_AS_OF).steps] for who in (lead, colleague)}  # fmt: skip
+    assert "sales_handover" in offered["lead@keen.test"], offered
+    assert "sales_handover" not in offered["colleague@keen.test"], offered
+
+
 def test_only_what_was_known_on_the_as_of_date_counts(session: Session) -> None:
     demo = next_steps_world(session)["book_demo"]
     steps = service(session)
