@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -30,6 +30,7 @@ from api.deps import (
 from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
+from assistant.next_steps.service import NextStepsService
 from assistant.reviewed import ReviewedAnswers
 from assistant.service import SEVERITY, ConversationService
 from feedback.queue import FlagQueue
@@ -203,6 +204,22 @@ def flag_action(
         "resolve": lambda: queue.resolve(flag_id, user, outcome, text or None),
     }
     return form_done(session, back, actions.get(action))
+
+
+@router.post("/contacts/{contact_id}/next-steps/{action}")
+def next_step_outcome(
+    contact_id: int,
+    action: str,
+    session: SessionDep,
+    container: ServicesDep,
+    user: CurrentUser,
+    back: Annotated[str, Form(pattern=BACK, max_length=200)],
+    outcome: Annotated[Literal["accepted", "dismissed"], Form()],
+) -> Response:
+    """An agent taking up or dismissing a suggested next step from the conversation page."""
+    steps = NextStepsService(session, container.settings.vocabulary, container.next_steps_catalogue)
+    return form_done(session, back, lambda: steps.record(
+        steps.contact(contact_id), action, outcome, by=user.email))  # fmt: skip
 
 
 @router.get("/stream")

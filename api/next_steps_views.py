@@ -64,9 +64,11 @@ def next_steps(
     "/contacts/{contact_id}/next-steps/{action}/outcome", status_code=status.HTTP_201_CREATED
 )
 def record_outcome(
-    contact_id: RowId, action: str, body: OutcomeIn, service: ServiceDep
+    contact_id: RowId, action: str, body: OutcomeIn, service: ServiceDep, user: CurrentUser
 ) -> OutcomeOut:
     """A suggestion shown, accepted, dismissed or converted: a journey event of the contact's,
-    which the ranking's acceptance rates learn from."""
+    with who recorded it, which the ranking's acceptance rates learn from."""
     contact = service.contact(contact_id)
-    return OutcomeOut(event_id=service.record(contact, action, body.outcome, body.at))
+    return OutcomeOut(
+        event_id=service.record(contact, action, body.outcome, body.at, by=user.email)
+    )

@@ -95,9 +95,10 @@ class NextStepsService:
 
     def record(
         self, contact: Contact, action: str, outcome: str, at: datetime | None = None,
-        key: str | None = None,
+        key: str | None = None, by: str | None = None,
     ) -> int:  # fmt: skip
-        """What became of a suggestion, as a journey event of the contact's; its id."""
+        """What became of a suggestion, as a journey event of the contact's (with the staff
+        member who acted on it, `by`); its id."""
         if self.catalogue.get(action) is None:
             raise InvalidInput(f"action: unknown action {action!r}")
         if outcome not in OUTCOMES:
@@ -108,7 +109,8 @@ class NextStepsService:
         event, new = JourneyService(self.session, self.vocabulary).record(
             EventIn(type=f"next_step_{outcome}", occurred_at=when, contact_id=contact.id,
                     stage=facts.stage, source="next_steps", idempotency_key=key,
-                    properties={"action": action, "stage": facts.stage, "segment": segment})
+                    properties={"action": action, "stage": facts.stage, "segment": segment,
+                                **({"by": by} if by else {})})
         )  # fmt: skip
         if new and outcome != "shown":  # a retried outcome is not told twice
             emit(self.session, f"next_step.{outcome}",

@@ -22,6 +22,7 @@ from journey.models import (
     AuditLog,
     Conversation,
     Flag,
+    JourneyEvent,
     Message,
     ReviewedAnswer,
     TextAnalysis,
@@ -129,6 +130,31 @@ def test_one_conversation_comes_with_what_an_agent_needs(
     anonymous = client.get(f"/chat/conversations/{found['serving'].id}/workspace",
                            headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
     assert (anonymous["contact"], anonymous["next_steps"], anonymous["timeline"]) == (None, [], [])
+
+
+def test_an_agent_takes_up_or_dismisses_a_next_step_from_the_page(
+    client: TestClient, session: Session, signed_in: Callable[[str], Any]
+) -> None:
+    user = signed_in("Avery")
+    waiting = chats(session)["waiting"]
+    here = f"/console/conversations/{waiting.id}"
+    page = client.get(here).text
+    assert "Reach out to recover the relationship" in page and "Take it up" in page
+    contact = waiting.contact_id
+    steps = f"/console/contacts/{contact}/next-steps"
+    taken = client.post(f"{steps}/recovery_outreach", data={"back": here, "outcome": "accepted"},
+                        follow_redirects=False)  # fmt: skip
+    assert (taken.status_code, taken.headers["location"]) == (303, here)
+    event = session.scalars(
+        select(JourneyEvent).where(JourneyEvent.type == "next_step_accepted")
+    ).one()
+    assert event.contact_id == contact
+    assert event.properties == {**event.properties, "action": "recovery_outreach", "by": user.email}
+    # taken up, it waits out its cool-down: no longer offered on the page
+    assert "Reach out to recover the relationship" not in client.get(here).text
+    unknown = client.post(f"{steps}/fly_to_the_moon", data={"back": here, "outcome": "dismissed"},
+                          follow_redirects=False)  # fmt: skip
+    assert "unknown+action" in unknown.headers["location"]
 
 
 @pytest.fixture
