@@ -69,20 +69,23 @@ def scores(
     """Fit and decayed engagement of each contact, from its events up to the as-of date."""
     people = list(contacts)
     found: dict[int, ScoredLead] = {}
+    parts: dict[int, list[tuple[float, str]]] = {}
     for contact in people:
         fitting = [r for r in scoring.fit if _fits(r, contact, contact.account)]
-        found[contact.id] = ScoredLead(
-            contact.id, sum(r.points for r in fitting), 0.0,
-            [f"{r.field.replace('_', ' ')} {_said(r, contact)} +{r.points:g}" for r in fitting],
-        )  # fmt: skip
+        found[contact.id] = ScoredLead(contact.id, sum(r.points for r in fitting), 0.0)
+        parts[contact.id] = [
+            (r.points, f"{r.field.replace('_', ' ')} {_said(r, contact)} +{r.points:g}")
+            for r in fitting
+        ]
     points = _engagement(session, scoring, people, as_of)
     for contact_id, by_type in points.items():
-        score = found[contact_id]
-        score.engagement = round(sum(by_type.values()), 1)
-        top = sorted(by_type.items(), key=lambda kv: -kv[1])[:3]
-        score.reasons += [
-            f"{kind.replace('_', ' ')} +{value:.0f}" for kind, value in top if value >= 0.5
-        ]
+        found[contact_id].engagement = round(sum(by_type.values()), 1)
+        parts[contact_id] += [
+            (value, f"{kind.replace('_', ' ')} +{value:.0f}")
+            for kind, value in by_type.items() if value >= 0.5
+        ]  # fmt: skip
+    for contact_id, made in parts.items():  # what weighed most first: a reason shows three
+        found[contact_id].reasons = [text for _, text in sorted(made, key=lambda p: -p[0])]
     for contact_id, points_ in _adjustments(session, people, as_of).items():
         found[contact_id].adjusted = points_
         found[contact_id].reasons.append(f"adjusted by rules {points_:+g}")
@@ -212,7 +215,7 @@ def _prospects(session: Session, as_of: date) -> list[Contact]:
 def _said(rule: FitRule, contact: Contact) -> str:
     if rule.field == "job_title":
         return repr(contact.job_title)
-    return str(getattr(contact.account, rule.field, ""))
+    return str(getattr(contact.account, rule.field, "")).replace("_", "-")
 
 
 def _aware(when: datetime) -> datetime:
