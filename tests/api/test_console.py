@@ -264,7 +264,8 @@ def test_the_review_queue_page_filters_and_claims(
 ) -> None:
     chats(session)
     session.add(Flag(evidence_key="other", reasons=["churn_intent"], severity=90, evidence=[],
-                     stage="retention", touchpoint="email"))  # fmt: skip
+                     stage="retention", touchpoint="email",
+                     created_at=utcnow() - timedelta(days=3, hours=2)))  # fmt: skip
     session.commit()
     signed_in("Avery")
 
@@ -276,6 +277,7 @@ def test_the_review_queue_page_filters_and_claims(
     everything = listed()
     assert "churn intent" in everything and "handoff customer request" in everything
     assert everything.index("churn intent") < everything.index("handoff customer")  # severity
+    assert "waiting 3 days" in everything  # in words, not in hours
     churn = listed(reason="churn_intent")
     assert "churn intent" in churn and "handoff customer request" not in churn
     assert "1 to review" in client.get("/console/queue", params={"min_severity": 80}).text
