@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import (
     CurrentUser,
+    NextStepsDep,
     ServicesDep,
     SessionDep,
     SettingsDep,
@@ -30,7 +31,6 @@ from api.deps import (
 from api.pages import templates
 from api.routing import UnitOfWorkRoute
 from assistant.inbox import VIEW_LABELS, VIEWS, Inbox, View
-from assistant.next_steps.service import NextStepsService
 from assistant.reviewed import ReviewedAnswers
 from assistant.service import SEVERITY, ConversationService
 from feedback.queue import FlagQueue
@@ -211,13 +211,12 @@ def next_step_outcome(
     contact_id: int,
     action: str,
     session: SessionDep,
-    container: ServicesDep,
+    steps: NextStepsDep,
     user: CurrentUser,
     back: Annotated[str, Form(pattern=BACK, max_length=200)],
     outcome: Annotated[Literal["accepted", "dismissed"], Form()],
 ) -> Response:
     """An agent taking up or dismissing a suggested next step from the conversation page."""
-    steps = NextStepsService(session, container.settings.vocabulary, container.next_steps_catalogue)
     return form_done(session, back, lambda: steps.record(
         steps.contact(contact_id), action, outcome, by=user.email))  # fmt: skip
 

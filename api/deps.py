@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.services import Services
+from assistant.next_steps.service import NextStepsService
 from journey.auth import ROLES, AuthService
 from journey.db import UnitsOfWork, transaction
 from journey.errors import AppError, Forbidden, Unauthorized
@@ -114,3 +115,10 @@ def get_journey(session: SessionDep, settings: SettingsDep) -> JourneyService:
 
 
 JourneyDep = Annotated[JourneyService, Depends(get_journey)]
+
+
+def get_next_steps(session: SessionDep, services: ServicesDep) -> NextStepsService:
+    return NextStepsService(session, services.settings.vocabulary, services.next_steps_catalogue)
+
+
+NextStepsDep = Annotated[NextStepsService, Depends(get_next_steps)]

@@ -7,16 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel
 
-from api.deps import (
-    CurrentUser,
-    ServicesDep,
-    SessionDep,
-    UnitsOfWorkDep,
-    audit_read,
-    require_role,
-)
+from api.deps import CurrentUser, NextStepsDep, UnitsOfWorkDep, audit_read, require_role
 from api.routing import UnitOfWorkRoute
-from assistant.next_steps.service import NextSteps, NextStepsService, Outcome
+from assistant.next_steps.service import NextSteps, Outcome
 from journey.schemas import Day, Instant, RowId
 
 router = APIRouter(
@@ -35,17 +28,10 @@ class OutcomeOut(BaseModel):
     event_id: int
 
 
-def _service(session: SessionDep, services: ServicesDep) -> NextStepsService:
-    return NextStepsService(session, services.settings.vocabulary, services.next_steps_catalogue)
-
-
-ServiceDep = Annotated[NextStepsService, Depends(_service)]
-
-
 @router.get("/contacts/{contact_id}/next-steps")
 def next_steps(
     contact_id: RowId,
-    service: ServiceDep,
+    service: NextStepsDep,
     user: CurrentUser,
     units: UnitsOfWorkDep,
     as_of: Annotated[
@@ -64,7 +50,7 @@ def next_steps(
     "/contacts/{contact_id}/next-steps/{action}/outcome", status_code=status.HTTP_201_CREATED
 )
 def record_outcome(
-    contact_id: RowId, action: str, body: OutcomeIn, service: ServiceDep, user: CurrentUser
+    contact_id: RowId, action: str, body: OutcomeIn, service: NextStepsDep, user: CurrentUser
 ) -> OutcomeOut:
     """A suggestion shown, accepted, dismissed or converted: a journey event of the contact's,
     with who recorded it, which the ranking's acceptance rates learn from."""
