@@ -91,10 +91,11 @@ def _event_types() -> list[EventType]:
         stage: str | None = None,
         rule: StageRule = "none",
         touchpoint: str | None = None,
+        label: str | None = None,
     ) -> EventType:
         return EventType(
             key=key,
-            label=key.replace("_", " ").capitalize(),
+            label=label or key.replace("_", " ").capitalize(),
             stage=stage,
             stage_rule=rule,
             touchpoint=touchpoint,
@@ -116,7 +117,7 @@ def _event_types() -> list[EventType]:
         et("proposal_sent", "decision", "advance", "email"),
         et("contract_signed", "onboarding", "advance"),
         et("user_invited", "onboarding", touchpoint="in_product"),
-        et("sso_configured", "onboarding", touchpoint="in_product"),
+        et("sso_configured", "onboarding", touchpoint="in_product", label="SSO configured"),
         et("integration_connected", "onboarding", touchpoint="in_product"),
         et("first_value_reached", "adoption", "advance", "in_product"),
         et("login", "adoption", touchpoint="in_product"),

@@ -20,6 +20,8 @@ def test_defaults_cover_the_b2b_journey() -> None:
     ]
     assert len(vocab.touchpoints) == 12
     assert vocab.channel_of["support_ticket"] == "email"
+    labels = {e.key: e.label for e in vocab.event_types}
+    assert labels["demo_booked"] == "Demo booked" and labels["sso_configured"] == "SSO configured"
 
 
 @pytest.mark.parametrize(
