@@ -206,6 +206,28 @@ def flag_action(
     return form_done(session, back, actions.get(action))
 
 
+@router.get("/contacts/{contact_id}", response_class=HTMLResponse)
+def contact_page(
+    contact_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    units: UnitsOfWorkDep,
+    container: ServicesDep,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """A person outside a chat: their account, open moments of truth, conversations, journey
+    and next steps, which can be taken up or dismissed here too."""
+    user = staff_or_none(request, settings, units)
+    if user is None:
+        return RedirectResponse("/login", 303)
+    view = Inbox(session).contact(contact_id, settings.vocabulary, container.next_steps_catalogue)
+    audit_read(units, user.email, "contact.read", "contact", contact_id, what="contact page")
+    return templates.TemplateResponse(
+        request, "contact.html", {"user": user, "p": view, "error": error}
+    )
+
+
 @router.post("/contacts/{contact_id}/next-steps/{action}")
 def next_step_outcome(
     contact_id: int,

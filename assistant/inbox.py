@@ -35,6 +35,7 @@ VIEW_LABELS = {"all": "All", "waiting": "Waiting for a person", "mine": "Mine",
                "taken_over": "Taken over", "closed": "Closed"}  # fmt: skip
 TIMELINE_EVENTS = 30
 CONTACT_FACTS = ("name", "email", "job_title", "stage", "language")
+CONTACT_CONVERSATIONS = 20  # the newest of a contact's chats on their page
 ACCOUNT_FACTS = ("name", "segment", "plan", "arr", "status", "country", "renewal_date", "stage")
 
 
@@ -115,6 +116,18 @@ class ConversationView(BaseModel):
     next_steps: list[StepLine]
 
 
+class ContactView(BaseModel):
+    """A person as an agent sees them outside a chat: who they are, their account, what is
+    open about them, their conversations, their journey and the next steps they fit."""
+
+    contact: dict[str, Any]
+    account: dict[str, Any] | None
+    flags: list[FlagLine] = Field(description="open moments of truth of the contact's account")
+    conversations: list[InboxItem]
+    timeline: list[TimelineLine]
+    next_steps: list[StepLine]
+
+
 class Inbox:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -174,7 +187,6 @@ class Inbox:
         evidence = {_message_id(e) for f in flags for e in f.evidence}
         feeling = self._sentiments([m.id for m in messages])
         authors = self._names({m.author_id for m in messages if m.author_id})
-        owners = self._names({f.owner_id for f in flags if f.owner_id})
         contact, account = self._who(conversation)
         lines = [
             TranscriptLine(
@@ -189,22 +201,40 @@ class Inbox:
             )
             for m in messages
         ]  # fmt: skip
-        flag_lines = [
-            FlagLine(id=f.id, reasons=f.reasons, severity=f.severity, status=f.status,
-                     suggested_step=f.suggested_step, owner=owners.get(f.owner_id or 0),
-                     created_at=f.created_at)
-            for f in flags
-        ]  # fmt: skip
         return ConversationView(
             item=self._items([conversation])[0],
             language=conversation.language,
             page_url=conversation.page_url,
             messages=lines,
-            flags=flag_lines,
+            flags=self._flag_lines(flags),
             contact=_facts(contact, CONTACT_FACTS) if contact else None,
             account=_facts(account, ACCOUNT_FACTS) if account else None,
             timeline=self._timeline(contact, vocabulary) if contact else [],
             next_steps=self._next_steps(contact, vocabulary, catalogue) if contact else [],
+        )
+
+    def contact(self, contact_id: int, vocabulary: Vocabulary, catalogue: Catalogue) -> ContactView:
+        contact = self.session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} not found")
+        whose = Flag.contact_id == contact.id
+        if contact.account_id:
+            whose = whose | (Flag.account_id == contact.account_id)
+        flags = self.session.scalars(
+            select(Flag).where(whose, Flag.status != "resolved")
+            .order_by(Flag.severity.desc(), Flag.created_at)
+        )  # fmt: skip
+        conversations = self.session.scalars(
+            select(Conversation).where(Conversation.contact_id == contact.id)
+            .order_by(Conversation.started_at.desc()).limit(CONTACT_CONVERSATIONS)
+        )  # fmt: skip
+        return ContactView(
+            contact=_facts(contact, CONTACT_FACTS),
+            account=_facts(contact.account, ACCOUNT_FACTS) if contact.account else None,
+            flags=self._flag_lines(list(flags)),
+            conversations=self._items(list(conversations)),
+            timeline=self._timeline(contact, vocabulary),
+            next_steps=self._next_steps(contact, vocabulary, catalogue),
         )
 
     def pulse(self) -> dict[str, int]:
@@ -302,6 +332,15 @@ class Inbox:
                 reasons=list(dict.fromkeys(r for f in flags for r in f.reasons)),
             ))  # fmt: skip
         return items
+
+    def _flag_lines(self, flags: list[Flag]) -> list[FlagLine]:
+        owners = self._names({f.owner_id for f in flags if f.owner_id})
+        return [
+            FlagLine(id=f.id, reasons=f.reasons, severity=f.severity, status=f.status,
+                     suggested_step=f.suggested_step, owner=owners.get(f.owner_id or 0),
+                     created_at=f.created_at)
+            for f in flags
+        ]  # fmt: skip
 
     def _who(self, conversation: Conversation) -> tuple[Contact | None, Account | None]:
         contact = (

@@ -157,6 +157,28 @@ def test_an_agent_takes_up_or_dismisses_a_next_step_from_the_page(
     assert "unknown+action" in unknown.headers["location"]
 
 
+def test_a_contact_has_a_page_with_what_is_open_and_what_to_do(
+    client: TestClient, session: Session, signed_in: Callable[[str], Any]
+) -> None:
+    waiting = chats(session)["waiting"]
+    contact = waiting.contact_id
+    assert client.get(f"/console/contacts/{contact}", follow_redirects=False).status_code == 303
+    user = signed_in("Avery")
+    here = f"/console/contacts/{contact}"
+    page = client.get(here).text
+    assert "<h1 id=\"contact-title\">Robin</h1>" in page
+    assert f'href="/console/conversations/{waiting.id}"' in page  # the contact's chats
+    assert "handoff customer request" in page  # the open moment of truth
+    assert "Reach out to recover the relationship" in page  # the next step, to act on here
+    assert f'name="back" value="{here}"' in page
+    read = session.scalars(select(AuditLog).where(AuditLog.action == "contact.read")).all()
+    assert [(a.actor, a.target_id) for a in read] == [(user.email, str(contact))]
+    # from the conversation and the review queue, the contact is a link away
+    assert f'href="{here}"' in client.get(f"/console/conversations/{waiting.id}").text
+    assert f'href="{here}"' in client.get("/console/queue").text
+    assert client.get("/console/contacts/999999").status_code == 404
+
+
 @pytest.fixture
 def signed_in(client: TestClient, session: Session) -> Callable[[str], Any]:
     """Sign in through the login form: the pages then ride on the session cookie."""
