@@ -166,7 +166,7 @@ def test_a_contact_has_a_page_with_what_is_open_and_what_to_do(
     user = signed_in("Avery")
     here = f"/console/contacts/{contact}"
     page = client.get(here).text
-    assert "<h1 id=\"contact-title\">Robin</h1>" in page
+    assert '<h1 id="contact-title">Robin</h1>' in page
     assert f'href="/console/conversations/{waiting.id}"' in page  # the contact's chats
     assert "handoff customer request" in page  # the open moment of truth
     assert "Reach out to recover the relationship" in page  # the next step, to act on here
