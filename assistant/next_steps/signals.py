@@ -273,7 +273,8 @@ def _usage_trend(facts: ContactFacts, c: UsageTrend) -> str | None:
     if (c.below is not None and change >= c.below) or (c.above is not None and change <= c.above):
         return None
     way = "down" if change < 0 else "up"
-    return f"use {way} {abs(change):.0%} ({now} against {before} in {c.days} days)"
+    last = f"{now} in the last {c.days} days, {before} in the {c.days} before"
+    return f"use {way} {abs(change):.0%}: {last}"
 
 
 def _usage(facts: ContactFacts, c: Usage) -> str | None:
@@ -291,8 +292,8 @@ def _usage(facts: ContactFacts, c: Usage) -> str | None:
     if (c.below is not None and each >= c.below) or (c.above is not None and each <= c.above):
         return None
     said = " or ".join(facts._label(t) for t in c.types)
-    who = "1 person" if people == 1 else f"{people} people"
-    return f"{each:.1f} {said} events a person in {c.days} days ({who})"
+    who = "1 active person" if people == 1 else f"{people} active people"
+    return f"{each:.3g} {said} events per person in {c.days} days ({who})"
 
 
 def _account_field(facts: ContactFacts, c: AccountField) -> str | None:

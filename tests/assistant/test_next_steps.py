@@ -27,7 +27,7 @@ ACTIONS = [
     ("sales_handover", "chat handed over (sales opportunity) on 01 Nov 2026"),
     ("sso_setup_help", "1 ticket about sso or saml in 30 days"),
     ("onboarding_call", "no first value reached 75 days after contract signed"),
-    ("renewal_checkin", "use down 85% (2 against 13 in 30 days)"),
+    ("renewal_checkin", "use down 85%: 2 in the last 30 days, 13 in the 30 before"),
     ("recovery_outreach", "NPS 3 (detractor) on 01 Oct 2026"),
     ("ask_review_or_referral", "NPS 10 (promoter) on 01 Sep 2026"),
 ]
@@ -373,7 +373,7 @@ def test_a_promoter_is_asked_for_a_referral_only_where_the_product_is_used(
 
     promoter = next_steps_world(session)["ask_review_or_referral"]
     steps = service(session).for_contact(promoter, NEXT_STEPS_AS_OF).steps
-    assert "10.0 login events a person in 90 days (1 person)" in steps[0].reason
+    assert "10 login events per person in 90 days (1 active person)" in steps[0].reason
     later = JourneyEvent.occurred_at >= _at("2026-10-15")
     session.execute(delete(JourneyEvent).where(JourneyEvent.contact_id == promoter.id, later))
     steps = service(session).for_contact(promoter, NEXT_STEPS_AS_OF).steps
